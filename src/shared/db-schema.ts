@@ -1,0 +1,170 @@
+/**
+ * The Postgres schema (Drizzle), the one source for the tables; SQL
+ * migrations in `migrations/` are generated from it with drizzle-kit.
+ *
+ * Postgres is the system of record for the catalog and for *sold*. Seat holds
+ * live in each event's SeatRoom, never here. The partial unique index on
+ * `booked_tickets (event_id, seat_index)` makes a double booking impossible
+ * even if every other layer fails.
+ *
+ * Events carry a few denormalized columns (performer and venue names, city,
+ * price range, counts) so that search reads one table with its indexes.
+ */
+import { sql } from "drizzle-orm";
+import {
+  boolean,
+  customType,
+  doublePrecision,
+  foreignKey,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { QueueSettings } from "./catalog";
+import type { SeatMap } from "./seat-map";
+
+const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
+
+const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
+
+export const venues = pgTable(
+  "venues",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    city: text("city").notNull(),
+    country: text("country").notNull(),
+    lat: doublePrecision("lat").notNull(),
+    lng: doublePrecision("lng").notNull(),
+    timezone: text("timezone").notNull().default("UTC"),
+    capacity: integer("capacity").notNull(),
+    seatMap: jsonb("seat_map").$type<SeatMap>().notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("venues_city_idx").on(sql`lower(${t.city})`),
+    index("venues_lat_lng_idx").on(t.lat, t.lng),
+  ],
+);
+
+export const performers = pgTable("performers", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  genre: text("genre"),
+  bio: text("bio"),
+  createdAt: createdAt(),
+});
+
+export const events = pgTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    description: text("description"),
+    type: text("type").notNull(),
+    startsAt: timestamp("starts_at", { withTimezone: true }).notNull(),
+    venueId: text("venue_id")
+      .notNull()
+      .references(() => venues.id),
+    performerId: text("performer_id")
+      .notNull()
+      .references(() => performers.id),
+    onSaleAt: timestamp("on_sale_at", { withTimezone: true }),
+    queue: jsonb("queue").$type<QueueSettings>().notNull().default({ enabled: false }),
+    perUserLimit: integer("per_user_limit").notNull().default(8),
+    currency: text("currency").notNull().default("usd"),
+    ticketCount: integer("ticket_count").notNull(),
+    soldCount: integer("sold_count").notNull().default(0),
+    minPriceCents: integer("min_price_cents").notNull(),
+    maxPriceCents: integer("max_price_cents").notNull(),
+    // Denormalized for single-table search; kept in step by the writers.
+    performerName: text("performer_name").notNull(),
+    venueName: text("venue_name").notNull(),
+    city: text("city").notNull(),
+    searchText: text("search_text").notNull(),
+    searchDoc: tsvector("search_doc")
+      .notNull()
+      .generatedAlwaysAs(
+        sql`setweight(to_tsvector('english', name || ' ' || performer_name), 'A') || setweight(to_tsvector('simple', name || ' ' || performer_name), 'A') || setweight(to_tsvector('simple', venue_name || ' ' || city), 'B') || setweight(to_tsvector('english', coalesce(description, '')), 'D')`,
+      ),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("events_starts_at_idx").on(t.startsAt, t.id),
+    index("events_type_starts_at_idx").on(t.type, t.startsAt),
+    index("events_venue_idx").on(t.venueId),
+    index("events_city_starts_at_idx").on(sql`lower(${t.city})`, t.startsAt),
+    index("events_search_doc_idx").using("gin", t.searchDoc),
+    index("events_search_text_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
+  ],
+);
+
+export const tickets = pgTable(
+  "tickets",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    seatIndex: integer("seat_index").notNull(),
+    section: text("section").notNull(),
+    row: text("row"),
+    seat: text("seat"),
+    priceCents: integer("price_cents").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.eventId, t.seatIndex] }),
+    index("tickets_event_section_idx").on(t.eventId, t.section, t.seatIndex),
+  ],
+);
+
+export const bookings = pgTable(
+  "bookings",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id),
+    userId: text("user_id").notNull(),
+    holdId: text("hold_id").notNull().unique(),
+    paymentIntentId: text("payment_intent_id").unique(),
+    status: text("status").notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index("bookings_user_idx").on(t.userId, t.createdAt)],
+);
+
+export const bookedTickets = pgTable(
+  "booked_tickets",
+  {
+    bookingId: text("booking_id")
+      .notNull()
+      .references(() => bookings.id),
+    eventId: text("event_id").notNull(),
+    seatIndex: integer("seat_index").notNull(),
+    priceCents: integer("price_cents").notNull(),
+    // A refunded booking releases its seats but keeps its history.
+    released: boolean("released").notNull().default(false),
+  },
+  (t) => [
+    primaryKey({ columns: [t.bookingId, t.eventId, t.seatIndex] }),
+    foreignKey({ columns: [t.eventId, t.seatIndex], foreignColumns: [tickets.eventId, tickets.seatIndex] }),
+    uniqueIndex("booked_tickets_one_live_booking")
+      .on(t.eventId, t.seatIndex)
+      .where(sql`${t.released} = false`),
+  ],
+);
+
+export const paymentEvents = pgTable("payment_events", {
+  id: text("id").primaryKey(),
+  type: text("type").notNull(),
+  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,0 +1,61 @@
+/**
+ * The API Worker: a stateless Hono app that validates, shapes, caches and
+ * forwards. It decides no seat state (the event's SeatRoom does).
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { requestId } from "hono/request-id";
+import { secureHeaders } from "hono/secure-headers";
+import { database } from "./db";
+import type { AppEnv } from "./env";
+import { createApp } from "./openapi-app";
+import { handleError, Problem, problemResponse } from "./problem";
+import { devRoutes } from "./routes/dev";
+import { eventReads } from "./routes/events";
+import { health } from "./routes/health";
+import { organizerRoutes } from "./routes/organizer";
+import { search } from "./routes/search";
+
+const MAX_BODY_BYTES = 8 * 1024 * 1024;
+
+const api = createApp();
+api.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new Problem(413, `the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+    },
+  }),
+);
+api.use("*", database);
+api.route("/", health);
+api.route("/", search);
+api.route("/", eventReads);
+api.route("/", organizerRoutes);
+api.route("/", devRoutes);
+api.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
+api.doc31("/openapi.json", {
+  openapi: "3.1.0",
+  info: {
+    title: "Edge Tickets API",
+    version: "0.1.0",
+    description: "Search events, open an event, and (organizers) manage the catalog. Errors are application/problem+json.",
+  },
+});
+
+export const app = new Hono<AppEnv>();
+app.use("*", requestId());
+app.use("*", secureHeaders());
+app.route("/api", api);
+app.get("/", (c) =>
+  c.html(
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Edge Tickets</title></head>` +
+      `<body><main><h1>Edge Tickets</h1><p>The API is running.</p><ul>` +
+      `<li><a href="/api/search">Upcoming events</a> (<code>/api/search?term=…</code>)</li>` +
+      `<li><a href="/api/openapi.json">OpenAPI document</a></li>` +
+      `<li><a href="/api/health">Health</a></li></ul></main></body></html>`,
+  ),
+);
+app.notFound((c) => problemResponse(404, `no route ${c.req.method} ${c.req.path}`));
+app.onError(handleError);

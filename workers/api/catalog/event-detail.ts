@@ -1,0 +1,129 @@
+/**
+ * Reads of one event: the detail (event, venue with seat map, performer,
+ * prices, counts) and its ticket list.
+ */
+import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
+import type { EventDetail, EventType, TicketStatus } from "../../../src/shared/catalog";
+import { bookedTickets, events, performers, tickets, venues } from "../../../src/shared/db-schema";
+import { ticketId } from "../../../src/shared/ids";
+import type { Database } from "../env";
+import { notFound } from "../problem";
+
+export async function loadEventDetail(db: Database, eventId: string): Promise<EventDetail> {
+  const [row] = await db
+    .select({ event: events, venue: venues, performer: performers })
+    .from(events)
+    .innerJoin(venues, eq(venues.id, events.venueId))
+    .innerJoin(performers, eq(performers.id, events.performerId))
+    .where(eq(events.id, eventId));
+  if (!row) throw notFound(`no event with id ${eventId}`);
+  const { event, venue, performer } = row;
+
+  const sectionPrices = await db
+    .select({
+      section: tickets.section,
+      minCents: sql<number>`min(${tickets.priceCents})::int`,
+      maxCents: sql<number>`max(${tickets.priceCents})::int`,
+    })
+    .from(tickets)
+    .where(eq(tickets.eventId, eventId))
+    .groupBy(tickets.section);
+  const order = new Map(venue.seatMap.sections.map((s, i) => [s.name, i]));
+  sectionPrices.sort((a, b) => (order.get(a.section) ?? 0) - (order.get(b.section) ?? 0));
+
+  return {
+    id: event.id,
+    name: event.name,
+    description: event.description,
+    type: event.type as EventType,
+    startsAt: event.startsAt.toISOString(),
+    onSaleAt: event.onSaleAt?.toISOString() ?? null,
+    currency: event.currency,
+    perUserLimit: event.perUserLimit,
+    queue: event.queue,
+    updatedAt: event.updatedAt.toISOString(),
+    venue: {
+      id: venue.id,
+      name: venue.name,
+      city: venue.city,
+      country: venue.country,
+      lat: venue.lat,
+      lng: venue.lng,
+      timezone: venue.timezone,
+      capacity: venue.capacity,
+      seatMap: venue.seatMap,
+    },
+    performer: { id: performer.id, name: performer.name, genre: performer.genre, bio: performer.bio },
+    prices: sectionPrices,
+    priceRange: { minCents: event.minPriceCents, maxCents: event.maxPriceCents },
+    availability: {
+      total: event.ticketCount,
+      available: event.ticketCount - event.soldCount,
+      held: 0,
+      sold: event.soldCount,
+    },
+  };
+}
+
+export interface TicketPage {
+  tickets: { id: string; section: string; row: string | null; seat: string | null; priceCents: number; status: TicketStatus }[];
+  nextCursor: string | null;
+}
+
+/**
+ * One page of an event's tickets in seat order. Sold comes from Postgres;
+ * holds live in the event's SeatRoom, so `held` is merged in from the room.
+ */
+export async function listTickets(
+  db: Database,
+  eventId: string,
+  q: { status?: TicketStatus | undefined; section?: string | undefined; limit?: number | undefined; cursor?: string | undefined },
+): Promise<TicketPage> {
+  const [event] = await db.select({ id: events.id }).from(events).where(eq(events.id, eventId));
+  if (!event) throw notFound(`no event with id ${eventId}`);
+  const limit = q.limit ?? 100;
+  if (q.status === "held") return { tickets: [], nextCursor: null };
+
+  const sold = sql<boolean>`${bookedTickets.bookingId} is not null`;
+  const conditions = [eq(tickets.eventId, eventId)];
+  if (q.section) conditions.push(eq(tickets.section, q.section));
+  if (q.cursor) conditions.push(gt(tickets.seatIndex, Number(q.cursor)));
+  if (q.status === "available") conditions.push(isNull(bookedTickets.bookingId));
+  if (q.status === "sold") conditions.push(sql`${bookedTickets.bookingId} is not null`);
+
+  const rows = await db
+    .select({
+      seatIndex: tickets.seatIndex,
+      section: tickets.section,
+      row: tickets.row,
+      seat: tickets.seat,
+      priceCents: tickets.priceCents,
+      sold,
+    })
+    .from(tickets)
+    .leftJoin(
+      bookedTickets,
+      and(
+        eq(bookedTickets.eventId, tickets.eventId),
+        eq(bookedTickets.seatIndex, tickets.seatIndex),
+        eq(bookedTickets.released, false),
+      ),
+    )
+    .where(and(...conditions))
+    .orderBy(asc(tickets.seatIndex))
+    .limit(limit + 1);
+
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    tickets: page.map((t) => ({
+      id: ticketId(eventId, t.seatIndex),
+      section: t.section,
+      row: t.row,
+      seat: t.seat,
+      priceCents: t.priceCents,
+      status: t.sold ? "sold" : "available",
+    })),
+    nextCursor: rows.length > limit && last ? String(last.seatIndex) : null,
+  };
+}

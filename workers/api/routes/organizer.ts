@@ -1,0 +1,95 @@
+import { createRoute } from "@hono/zod-openapi";
+import {
+  Created,
+  EventCreate,
+  EventCreated,
+  EventParams,
+  EventPatch,
+  PerformerCreate,
+  VenueCreate,
+} from "../../../src/shared/catalog";
+import { log } from "../../../src/shared/log";
+import { requireOrganizer, requireUser } from "../auth";
+import { createEvent, createPerformer, createVenue, patchEvent } from "../catalog/writes";
+import { invalidateCatalog } from "../edge-cache";
+import { bearer, createApp } from "../openapi-app";
+import { problemResponses } from "../problem";
+
+const organizer = [requireUser, requireOrganizer];
+const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+const writeProblems = problemResponses(400, 401, 403);
+
+export const organizerRoutes = createApp()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/venues",
+      summary: "Create a venue and its seat map",
+      security: bearer,
+      middleware: organizer,
+      request: { body: json(VenueCreate) },
+      responses: {
+        201: { description: "created", content: { "application/json": { schema: Created.extend({ capacity: EventCreated.shape.ticketCount }) } } },
+        ...writeProblems,
+      },
+    }),
+    async (c) => {
+      const venue = await createVenue(c.var.db(), c.req.valid("json"));
+      log("info", "venue_created", { requestId: c.var.requestId, venueId: venue.id, userId: c.var.user.id, capacity: venue.capacity });
+      return c.json(venue, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/performers",
+      summary: "Create a performer",
+      security: bearer,
+      middleware: organizer,
+      request: { body: json(PerformerCreate) },
+      responses: { 201: { description: "created", content: { "application/json": { schema: Created } } }, ...writeProblems },
+    }),
+    async (c) => {
+      const performer = await createPerformer(c.var.db(), c.req.valid("json"));
+      log("info", "performer_created", { requestId: c.var.requestId, performerId: performer.id, userId: c.var.user.id });
+      return c.json(performer, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/events",
+      summary: "Create an event and one ticket per place of its venue",
+      security: bearer,
+      middleware: organizer,
+      request: { body: json(EventCreate) },
+      responses: { 201: { description: "created", content: { "application/json": { schema: EventCreated } } }, ...writeProblems },
+    }),
+    async (c) => {
+      const event = await createEvent(c.var.db(), c.req.valid("json"));
+      await invalidateCatalog();
+      log("info", "event_created", { requestId: c.var.requestId, eventId: event.id, userId: c.var.user.id, tickets: event.ticketCount });
+      return c.json(event, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "patch",
+      path: "/events/{eventId}",
+      summary: "Change an event; the change is visible on the next read",
+      security: bearer,
+      middleware: organizer,
+      request: { params: EventParams, body: json(EventPatch) },
+      responses: {
+        200: { description: "changed", content: { "application/json": { schema: Created } } },
+        ...problemResponses(400, 401, 403, 404, 409),
+      },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid("param");
+      await patchEvent(c.var.db(), eventId, c.req.valid("json"));
+      await invalidateCatalog();
+      log("info", "event_changed", { requestId: c.var.requestId, eventId, userId: c.var.user.id });
+      return c.json({ id: eventId }, 200);
+    },
+  );

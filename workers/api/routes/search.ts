@@ -1,0 +1,32 @@
+import { createRoute } from "@hono/zod-openapi";
+import { SearchQuery, SearchResponse } from "../../../src/shared/catalog";
+import { searchEvents } from "../catalog/search";
+import { cachedJson } from "../edge-cache";
+import { createApp } from "../openapi-app";
+import { problemResponses } from "../problem";
+
+export const search = createApp().openapi(
+  createRoute({
+    method: "get",
+    path: "/search",
+    summary: "Search events",
+    description:
+      "Full-text search (websearch syntax, typo-tolerant) over event, performer, venue and city, with filters. Without parameters, upcoming events by date. Answers come from the edge cache.",
+    request: { query: SearchQuery },
+    responses: {
+      200: { description: "a page of results", content: { "application/json": { schema: SearchResponse } } },
+      ...problemResponses(400),
+    },
+  }),
+  async (c) => {
+    const query = c.req.valid("query");
+    // The key is the validated query in a fixed order, so equal searches share an entry.
+    const key = `search?${new URLSearchParams(
+      Object.entries(query)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, String(v)] as [string, string])
+        .sort(([a], [b]) => a.localeCompare(b)),
+    ).toString()}`;
+    return cachedJson(c, key, () => searchEvents(c.var.db(), query));
+  },
+);
