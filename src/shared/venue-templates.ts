@@ -1,0 +1,79 @@
+/**
+ * Seat-map templates: the sections of a typical club, theater, arena or
+ * stadium, for the demo seed and for organizers who start from a template.
+ * A stadium is drawn as a bowl of positioned seats around the pitch; the
+ * others are blocks of rows that `buildSeatMap` lays out.
+ */
+import type { SectionInput } from "./seat-map";
+
+export const VENUE_KINDS = ["club", "theater", "arena", "stadium"] as const;
+export type VenueKind = (typeof VENUE_KINDS)[number];
+
+const rows = (count: number, seats: number, prefix = "") =>
+  Array.from({ length: count }, (_, i) => ({ name: `${prefix}${rowName(i)}`, seats }));
+
+/** A, B, … Z, AA, BB, … as theaters name rows. */
+export function rowName(i: number): string {
+  const letter = String.fromCharCode(65 + (i % 26));
+  return letter.repeat(Math.floor(i / 26) + 1);
+}
+
+export function venueTemplate(kind: VenueKind, scale = 1): SectionInput[] {
+  const n = (x: number) => Math.max(1, Math.round(x * scale));
+  switch (kind) {
+    case "club":
+      return [
+        { name: "Standing", capacity: n(60) },
+        { name: "Balcony", rows: rows(2, n(12)) },
+      ];
+    case "theater":
+      return [
+        { name: "Orchestra", rows: rows(n(12), 20) },
+        { name: "Mezzanine", rows: rows(n(6), 18) },
+        { name: "Balcony", rows: rows(n(6), 16) },
+      ];
+    case "arena":
+      return [
+        { name: "Floor", capacity: n(400) },
+        ...Array.from({ length: 8 }, (_, i) => ({ name: `Section ${101 + i}`, rows: rows(n(10), 10) })),
+      ];
+    case "stadium":
+      return stadiumBowl(n(60), 30, 50);
+  }
+}
+
+/**
+ * A rectangular bowl: `sections` blocks of `rowsPerSection` rows of
+ * `seatsPerRow` seats, spread evenly around a pitch, each row further out,
+ * with seat positions given so the map looks like the building.
+ */
+export function stadiumBowl(sections: number, rowsPerSection: number, seatsPerRow: number): SectionInput[] {
+  const pitch = { width: 1200, height: 800 };
+  const centre = { x: 150 + pitch.width / 2 + rowsPerSection, y: 150 + pitch.height / 2 + rowsPerSection };
+  return Array.from({ length: sections }, (_, s) => ({
+    name: `Block ${s + 1}`,
+    rows: Array.from({ length: rowsPerSection }, (_, r) => {
+      const offset = 40 + r * 3.5;
+      const w = pitch.width + 2 * offset;
+      const h = pitch.height + 2 * offset;
+      const span = (2 * (w + h)) / sections;
+      return {
+        name: String(r + 1),
+        seats: Array.from({ length: seatsPerRow }, (_, i) => {
+          const along = s * span + ((i + 0.5) / seatsPerRow) * span * 0.92;
+          const { x, y } = onRectangle(along, w, h);
+          return { number: i + 1, x: Math.max(0, centre.x + x), y: Math.max(0, centre.y + y) };
+        }),
+      };
+    }),
+  }));
+}
+
+/** The point `d` along the outline of a w×h rectangle centred on 0, clockwise from the top-left. */
+function onRectangle(d: number, w: number, h: number): { x: number; y: number } {
+  const p = d % (2 * (w + h));
+  if (p < w) return { x: -w / 2 + p, y: -h / 2 };
+  if (p < w + h) return { x: w / 2, y: -h / 2 + (p - w) };
+  if (p < 2 * w + h) return { x: w / 2 - (p - w - h), y: h / 2 };
+  return { x: -w / 2, y: h / 2 - (p - 2 * w - h) };
+}
