@@ -34,6 +34,7 @@ export async function startEmbeddedPostgres(options: {
     host: "127.0.0.1",
     port: options.port ?? 0,
     maxConnections: options.maxConnections ?? 64,
+    debug: process.env.PGLITE_DEBUG === "1",
   });
   await server.start();
   const address = server.getServerConn();

@@ -5,6 +5,11 @@
  * `@neondatabase/serverless` driver (which only speaks WebSocket) reach a
  * local Postgres, from Node scripts and from workerd alike.
  *
+ * The driver ends a connection by sending Terminate and waiting for the
+ * server to hang up. PGlite's socket server never hangs up, so the proxy
+ * follows the client's message framing and closes both sides itself after
+ * Terminate; otherwise every pool would leak a connection.
+ *
  * Only loopback targets are allowed: this is a development tool, not an
  * open relay.
  */
@@ -19,6 +24,38 @@ export interface WsProxy {
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+const TERMINATE = 0x58; // 'X'
+
+/**
+ * Follows the frontend side of the Postgres protocol: untyped start-up
+ * messages (length, code), then typed messages (type byte, length).
+ * Returns true once the client has sent Terminate.
+ */
+export function terminateWatcher(): (chunk: Buffer) => boolean {
+  let buffer = Buffer.alloc(0);
+  let startup = true;
+  return (chunk) => {
+    buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
+    for (;;) {
+      if (startup) {
+        if (buffer.length < 8) return false;
+        const length = buffer.readInt32BE(0);
+        if (buffer.length < length) return false;
+        const code = buffer.readInt32BE(4);
+        startup = code === SSL_REQUEST || code === GSSENC_REQUEST;
+        buffer = buffer.subarray(length);
+        continue;
+      }
+      if (buffer.length < 5) return false;
+      if (buffer[0] === TERMINATE) return true;
+      const length = 1 + buffer.readInt32BE(1);
+      if (buffer.length < length) return false;
+      buffer = buffer.subarray(length);
+    }
+  };
+}
 
 export async function startWsProxy(port = 0): Promise<WsProxy> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port });
@@ -34,13 +71,21 @@ export async function startWsProxy(port = 0): Promise<WsProxy> {
       return;
     }
     const socket = net.connect({ host, port: targetPort });
+    const terminated = terminateWatcher();
     socket.setNoDelay(true);
     socket.on("data", (chunk) => ws.send(chunk));
     socket.on("close", () => ws.close());
     socket.on("error", () => ws.close());
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunks = Array.isArray(data) ? data : [Buffer.from(data as ArrayBuffer)];
-      for (const chunk of chunks) socket.write(chunk);
+      for (const chunk of chunks) {
+        socket.write(chunk);
+        if (terminated(chunk)) {
+          socket.end();
+          ws.close();
+          return;
+        }
+      }
     });
     ws.on("close", () => socket.end());
     ws.on("error", () => socket.destroy());

@@ -101,6 +101,7 @@ export function handleError(error: unknown, c: Context): Response {
     path: c.req.path,
     name: error instanceof Error ? error.name : typeof error,
     message: redact(error instanceof Error ? error.message : String(error)),
+    cause: error instanceof Error && error.cause ? redact(String(error.cause)) : undefined,
     stack: error instanceof Error && error.stack ? redact(error.stack) : undefined,
   });
   return problemResponse(500, "something went wrong on our side; it has been logged", { requestId });

@@ -1,8 +1,8 @@
 /**
  * Event search: Postgres full text (websearch syntax, english stems and plain
  * words, weighted name > venue/city > description) OR trigram word
- * similarity (typos), filtered by type, city or radius and dates, ranked, and
- * keyset-paginated. One table (`events`, with denormalized names) plus a join
+ * similarity (typos; plain terms only), filtered by type, city or radius and
+ * dates, ranked, and keyset-paginated. One table (`events`, with denormalized names) plus a join
  * to venues for coordinates.
  *
  * Dates given as days are read in each venue's own time zone ("events on
@@ -52,7 +52,12 @@ export async function searchEvents(db: Database, query: SearchQuery): Promise<Se
   if (query.type) filters.push(sql`e.type in ${query.type}`);
 
   const tsquery = sql`(websearch_to_tsquery('english', ${term ?? ""}) || websearch_to_tsquery('simple', ${term ?? ""}))`;
-  if (term) filters.push(sql`(e.search_doc @@ ${tsquery} or ${term} <% e.search_text)`);
+  if (term) {
+    // Trigram matching forgives typos but knows no phrases or exclusions, so
+    // a term that uses websearch operators is matched by full text alone.
+    const fuzzy = !/"|(^|\s)-|\bor\b/i.test(term);
+    filters.push(fuzzy ? sql`(e.search_doc @@ ${tsquery} or ${term} <% e.search_text)` : sql`e.search_doc @@ ${tsquery}`);
+  }
   const rank = term
     ? sql`(ts_rank_cd(e.search_doc, ${tsquery}) + word_similarity(${term}, e.search_text))::float8`
     : sql`null::float8`;

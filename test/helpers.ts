@@ -1,0 +1,132 @@
+/**
+ * Helpers for API suites: requests through the Worker's real entry, tokens,
+ * and catalog fixtures created through the organizer API itself. Names carry
+ * a random word so suites sharing one database never see each other's data.
+ */
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import { signToken } from "../workers/api/auth";
+
+export interface CallOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export async function call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined;
+  if (options.body !== undefined) {
+    headers["content-type"] ??= "application/json";
+    body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
+  }
+  return exports.default.fetch(new Request(`http://tickets.test${path}`, { method, headers, body }));
+}
+
+export async function json<T = Record<string, unknown>>(response: Response, status: number): Promise<T> {
+  const text = await response.text();
+  expect(response.status, text).toBe(status);
+  return JSON.parse(text) as T;
+}
+
+/** Asserts a problem+json answer with the status and returns its body. */
+export async function problem(response: Response, status: number): Promise<{ status: number; detail: string; title: string }> {
+  expect(response.headers.get("content-type")).toBe("application/problem+json");
+  const body = await json<{ status: number; detail: string; title: string }>(response, status);
+  expect(body.status).toBe(status);
+  expect(body.detail.length).toBeGreaterThan(0);
+  return body;
+}
+
+export const tokenFor = (id: string, roles: string[] = []) => signToken(env, { id, roles });
+export const organizerToken = () => tokenFor(`organizer-${word()}`, ["organizer"]);
+
+/** A random lower-case word, unique enough to scope a search to one test. */
+export function word(length = 10): string {
+  const letters = "bcdfghjklmnpqrstvwxz";
+  return Array.from(crypto.getRandomValues(new Uint8Array(length)), (b) => letters[b % letters.length]).join("");
+}
+
+export interface VenueOptions {
+  name?: string;
+  city?: string;
+  lat?: number;
+  lng?: number;
+  timezone?: string;
+  sections?: unknown[];
+}
+
+export async function makeVenue(token: string, options: VenueOptions = {}): Promise<string> {
+  const res = await call("POST", "/api/venues", {
+    token,
+    body: {
+      name: options.name ?? `Hall ${word(6)}`,
+      city: options.city ?? "London",
+      country: "GB",
+      lat: options.lat ?? 51.5074,
+      lng: options.lng ?? -0.1278,
+      timezone: options.timezone ?? "Europe/London",
+      sections: options.sections ?? [
+        { name: "Stalls", rows: [{ name: "A", seats: 4 }, { name: "B", seats: 4 }] },
+        { name: "Floor", capacity: 5 },
+      ],
+    },
+  });
+  return (await json<{ id: string }>(res, 201)).id;
+}
+
+export async function makePerformer(token: string, name = `Band ${word(6)}`): Promise<string> {
+  return (await json<{ id: string }>(await call("POST", "/api/performers", { token, body: { name } }), 201)).id;
+}
+
+export interface EventOptions {
+  name?: string;
+  description?: string;
+  type?: string;
+  startsAt?: string;
+  venueId?: string;
+  performerId?: string;
+  prices?: { section: string; priceCents: number }[];
+  venue?: VenueOptions;
+}
+
+export async function makeEvent(token: string, options: EventOptions = {}): Promise<{ id: string; ticketCount: number }> {
+  const venueId = options.venueId ?? (await makeVenue(token, options.venue));
+  const performerId = options.performerId ?? (await makePerformer(token));
+  const res = await call("POST", "/api/events", {
+    token,
+    body: {
+      name: options.name ?? `Show ${word(6)}`,
+      description: options.description,
+      type: options.type ?? "concert",
+      startsAt: options.startsAt ?? "2027-06-01T19:30:00Z",
+      venueId,
+      performerId,
+      prices: options.prices ?? [
+        { section: "Stalls", priceCents: 5000 },
+        { section: "Floor", priceCents: 3000 },
+      ],
+    },
+  });
+  return json<{ id: string; ticketCount: number }>(res, 201);
+}
+
+export interface SearchBody {
+  results: {
+    id: string;
+    name: string;
+    type: string;
+    startsAt: string;
+    venue: { id: string; name: string; city: string; lat: number; lng: number };
+    performer: { id: string; name: string };
+    minPriceCents: number;
+    available: number;
+  }[];
+  nextCursor: string | null;
+}
+
+export async function search(params: Record<string, string | number>): Promise<SearchBody> {
+  const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
+  return json<SearchBody>(await call("GET", `/api/search?${query}`), 200);
+}
