@@ -16,6 +16,7 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
+import { terminateWatcher } from "./pg-frames";
 
 export interface WsProxy {
   /** `host:port` of the proxy, the form `neonConfig.wsProxy` wants. */
@@ -24,39 +25,6 @@ export interface WsProxy {
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
-const SSL_REQUEST = 80877103;
-const GSSENC_REQUEST = 80877104;
-const TERMINATE = 0x58; // 'X'
-
-/**
- * Follows the frontend side of the Postgres protocol: untyped start-up
- * messages (length, code), then typed messages (type byte, length).
- * Returns true once the client has sent Terminate.
- */
-export function terminateWatcher(): (chunk: Buffer) => boolean {
-  let buffer = Buffer.alloc(0);
-  let startup = true;
-  return (chunk) => {
-    buffer = buffer.length ? Buffer.concat([buffer, chunk]) : chunk;
-    for (;;) {
-      if (startup) {
-        if (buffer.length < 8) return false;
-        const length = buffer.readInt32BE(0);
-        if (buffer.length < length) return false;
-        const code = buffer.readInt32BE(4);
-        startup = code === SSL_REQUEST || code === GSSENC_REQUEST;
-        buffer = buffer.subarray(length);
-        continue;
-      }
-      if (buffer.length < 5) return false;
-      if (buffer[0] === TERMINATE) return true;
-      const length = 1 + buffer.readInt32BE(1);
-      if (buffer.length < length) return false;
-      buffer = buffer.subarray(length);
-    }
-  };
-}
-
 export async function startWsProxy(port = 0): Promise<WsProxy> {
   const wss = new WebSocketServer({ host: "127.0.0.1", port });
   await new Promise<void>((resolve) => wss.once("listening", resolve));

@@ -76,19 +76,27 @@ export function validationProblem(error: ZodError, where: string): Problem {
   return new Problem(400, `invalid ${where}: ${detail}`, { issues });
 }
 
-/** Errors thrown by the database driver when Postgres cannot be reached. */
+/**
+ * Whether an error (or its cause: Drizzle wraps driver errors) means Postgres
+ * could not be reached, as opposed to a query that Postgres refused.
+ */
 export function isDatabaseUnavailable(error: unknown): boolean {
-  const text = error instanceof Error ? `${error.name} ${error.message}` : String(error);
-  return /ECONNREFUSED|WebSocket|connection terminated|Connection terminated|timeout exceeded when trying to connect|database unavailable|fetch failed|Network connection lost/i.test(
-    text,
-  );
+  for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^(08|57P0|53300)/.test(code)) return true;
+    if (/ECONNREFUSED|WebSocket|connection terminated|timeout exceeded when trying to connect|Network connection lost/i.test(e.message)) {
+      return true;
+    }
+  }
+  return false;
 }
 
 export function handleError(error: unknown, c: Context): Response {
   if (error instanceof Problem) return problemResponse(error.status, error.detail, error.extra, error.headers);
   // Hono's own 4xx (a malformed JSON body, say) keep their status and message.
   if (error instanceof HTTPException && error.status < 500) {
-    return problemResponse(error.status as ContentfulStatusCode, error.message || "the request is not valid");
+    const detail = error.status === 415 ? "send the request body as application/json" : error.message || "the request is not valid";
+    return problemResponse(error.status as ContentfulStatusCode, detail);
   }
   const requestId = c.get("requestId" as never) as string | undefined;
   if (isDatabaseUnavailable(error)) {
