@@ -168,3 +168,22 @@ export const paymentEvents = pgTable("payment_events", {
   type: text("type").notNull(),
   receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
 });
+
+/**
+ * The simulated payment provider's PaymentIntents (local development and
+ * tests, when no Stripe key is set). Production never writes here.
+ */
+export const simulatedPaymentIntents = pgTable("simulated_payment_intents", {
+  id: text("id").primaryKey(),
+  amount: integer("amount").notNull(),
+  currency: text("currency").notNull(),
+  status: text("status").notNull(),
+  captureMethod: text("capture_method").notNull(),
+  metadata: jsonb("metadata").$type<Record<string, string>>().notNull(),
+  clientSecret: text("client_secret").notNull(),
+  idempotencyKey: text("idempotency_key").unique(),
+  amountCapturable: integer("amount_capturable").notNull().default(0),
+  amountReceived: integer("amount_received").notNull().default(0),
+  amountRefunded: integer("amount_refunded").notNull().default(0),
+  createdAt: createdAt(),
+});

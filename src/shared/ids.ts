@@ -28,3 +28,18 @@ export function parseTicketId(id: string): { eventId: string; seatIndex: number 
   if (!match?.[1] || !match[2]) return undefined;
   return { eventId: match[1], seatIndex: Number(match[2]) };
 }
+
+/**
+ * A hold id carries its event so the API can find the SeatRoom without a
+ * lookup: `hd_<event id body>_<random>`.
+ */
+export function newHoldId(eventId: string): string {
+  return `hd_${eventId.slice(3)}_${newId("hd").slice(3, 15)}`;
+}
+
+export const HOLD_ID_PATTERN = /^hd_([0-9a-z]{1,40})_([0-9a-z]{12})$/;
+
+export function eventOfHold(holdId: string): string | undefined {
+  const match = HOLD_ID_PATTERN.exec(holdId);
+  return match?.[1] ? `ev_${match[1]}` : undefined;
+}

@@ -10,11 +10,14 @@ import { database } from "./db";
 import type { AppEnv } from "./env";
 import { createApp } from "./openapi-app";
 import { handleError, Problem, problemResponse } from "./problem";
+import { bookingRoutes } from "./routes/booking";
+import { bookingReads } from "./routes/bookings";
 import { devRoutes } from "./routes/dev";
 import { eventReads } from "./routes/events";
 import { health } from "./routes/health";
 import { organizerRoutes } from "./routes/organizer";
 import { search } from "./routes/search";
+import { webhookRoutes } from "./routes/webhooks";
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -33,6 +36,9 @@ api.route("/", health);
 api.route("/", search);
 api.route("/", eventReads);
 api.route("/", organizerRoutes);
+api.route("/", bookingRoutes);
+api.route("/", bookingReads);
+api.route("/", webhookRoutes);
 api.route("/", devRoutes);
 api.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 api.doc31("/openapi.json", {

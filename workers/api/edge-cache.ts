@@ -46,20 +46,15 @@ export async function invalidateCatalog(): Promise<void> {
 }
 
 /**
- * Answers from the edge cache when it can; otherwise runs `produce`, stores
- * its JSON for `ttl` seconds and answers with it. `X-Cache` says which.
+ * The JSON text of `produce()`, from the edge cache when it can; otherwise
+ * produced, stored for CACHE_TTL_SECONDS and returned.
  */
-export async function cachedJson<T>(
-  c: Context<AppEnv>,
-  key: string,
-  produce: () => Promise<T>,
-): Promise<TypedResponse<T, 200, "json">> {
+export async function cachedText(c: Context<AppEnv>, key: string, produce: () => Promise<unknown>): Promise<{ body: string; hit: boolean }> {
   const ttl = cacheTtl(c);
   const cacheKey = `${ORIGIN}/${key}${key.includes("?") ? "&" : "?"}v=${await catalogVersion()}`;
   const cache = caches.default;
   const hit = ttl > 0 ? await cache.match(cacheKey) : undefined;
-  if (hit) return withClientHeaders<T>(hit, "HIT");
-
+  if (hit) return { body: await hit.text(), hit: true };
   const body = JSON.stringify(await produce());
   if (ttl > 0) {
     const stored = new Response(body, {
@@ -67,16 +62,29 @@ export async function cachedJson<T>(
     });
     c.executionCtx.waitUntil(cache.put(cacheKey, stored));
   }
-  return withClientHeaders<T>(new Response(body, { headers: { "content-type": "application/json" } }), "MISS");
+  return { body, hit: false };
 }
 
-// Browsers and intermediaries must revalidate: the edge cache is the one
-// that knows when the catalog changed.
-function withClientHeaders<T>(response: Response, status: "HIT" | "MISS"): TypedResponse<T, 200, "json"> {
-  const out = new Response(response.body, response);
-  out.headers.set("cache-control", "no-cache");
-  out.headers.set("x-cache", status);
-  // The body is the JSON of a T (produced above or stored from such a
-  // response); the cast tells the typed router so.
-  return out as unknown as TypedResponse<T, 200, "json">;
+/** A JSON answer built from a cached body. `X-Cache` says whether the edge had it. */
+export function jsonFromCache<T>(body: string, hit: boolean): TypedResponse<T, 200, "json"> {
+  // Browsers and intermediaries must revalidate: the edge cache is the one
+  // that knows when the catalog changed.
+  const response = new Response(body, {
+    headers: { "content-type": "application/json", "cache-control": "no-cache", "x-cache": hit ? "HIT" : "MISS" },
+  });
+  // The body is the JSON of a T (produced by the caller's typed producer);
+  // the cast tells the typed router so.
+  return response as unknown as TypedResponse<T, 200, "json">;
+}
+
+/** Answers with the cached JSON of `produce()` (search results, say). */
+export async function cachedJson<T>(c: Context<AppEnv>, key: string, produce: () => Promise<T>): Promise<TypedResponse<T, 200, "json">> {
+  const { body, hit } = await cachedText(c, key, produce);
+  return jsonFromCache<T>(body, hit);
+}
+
+/** Adds live fields to the JSON text of a cached object without parsing it (a stadium's detail is megabytes). */
+export function withLiveFields(objectJson: string, fields: Record<string, unknown>): string {
+  const extra = JSON.stringify(fields);
+  return extra === "{}" ? objectJson : `${objectJson.slice(0, -1)},${extra.slice(1)}`;
 }

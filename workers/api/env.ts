@@ -20,8 +20,18 @@ export interface Env {
   JWT_AUDIENCE?: string;
   /** "1" enables `/api/dev/*` (token minting); never set in production. */
   DEV_AUTH?: string;
+  /** Seconds a hold lasts (default 600). */
+  HOLD_TTL_SECONDS?: string;
+  /** Seconds a hold is extended once when checkout starts (default 120). */
+  HOLD_GRACE_SECONDS?: string;
   /** Edge cache lifetime of search and event responses, seconds (30..60 suggested). */
   CACHE_TTL_SECONDS?: string;
+  /** Stripe secret key; without it payments are simulated. */
+  STRIPE_SECRET_KEY?: string;
+  /** Signing secret of the Stripe webhook endpoint (and of simulated events). */
+  STRIPE_WEBHOOK_SECRET?: string;
+  /** Publishable key, for the checkout page. */
+  STRIPE_PUBLISHABLE_KEY?: string;
   SEAT_ROOM: DurableObjectNamespace<SeatRoom>;
   QUEUE_ROOM: DurableObjectNamespace<QueueRoom>;
 }

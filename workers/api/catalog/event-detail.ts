@@ -9,7 +9,10 @@ import { ticketId } from "../../../src/shared/ids";
 import type { Database } from "../env";
 import { notFound } from "../problem";
 
-export async function loadEventDetail(db: Database, eventId: string): Promise<EventDetail> {
+/** The static part of an event's detail: everything but live availability. */
+export type EventStatic = Omit<EventDetail, "availability">;
+
+export async function loadEventDetail(db: Database, eventId: string): Promise<EventStatic> {
   const [row] = await db
     .select({ event: events, venue: venues, performer: performers })
     .from(events)
@@ -56,12 +59,6 @@ export async function loadEventDetail(db: Database, eventId: string): Promise<Ev
     performer: { id: performer.id, name: performer.name, genre: performer.genre, bio: performer.bio },
     prices: sectionPrices,
     priceRange: { minCents: event.minPriceCents, maxCents: event.maxPriceCents },
-    availability: {
-      total: event.ticketCount,
-      available: event.ticketCount - event.soldCount,
-      held: 0,
-      sold: event.soldCount,
-    },
   };
 }
 
@@ -72,23 +69,25 @@ export interface TicketPage {
 
 /**
  * One page of an event's tickets in seat order. Sold comes from Postgres;
- * holds live in the event's SeatRoom, so `held` is merged in from the room.
+ * holds live in the event's SeatRoom, whose held seats the caller passes in.
  */
 export async function listTickets(
   db: Database,
   eventId: string,
+  held: number[],
   q: { status?: TicketStatus | undefined; section?: string | undefined; limit?: number | undefined; cursor?: string | undefined },
 ): Promise<TicketPage> {
   const [event] = await db.select({ id: events.id }).from(events).where(eq(events.id, eventId));
   if (!event) throw notFound(`no event with id ${eventId}`);
   const limit = q.limit ?? 100;
-  if (q.status === "held") return { tickets: [], nextCursor: null };
+  const heldSet = new Set(held);
+  const heldList = sql`(select jsonb_array_elements_text(${JSON.stringify(held)}::jsonb)::int)`;
 
-  const sold = sql<boolean>`${bookedTickets.bookingId} is not null`;
   const conditions = [eq(tickets.eventId, eventId)];
   if (q.section) conditions.push(eq(tickets.section, q.section));
   if (q.cursor) conditions.push(gt(tickets.seatIndex, Number(q.cursor)));
-  if (q.status === "available") conditions.push(isNull(bookedTickets.bookingId));
+  if (q.status === "available") conditions.push(isNull(bookedTickets.bookingId), sql`${tickets.seatIndex} not in ${heldList}`);
+  if (q.status === "held") conditions.push(sql`${tickets.seatIndex} in ${heldList}`);
   if (q.status === "sold") conditions.push(sql`${bookedTickets.bookingId} is not null`);
 
   const rows = await db
@@ -98,7 +97,7 @@ export async function listTickets(
       row: tickets.row,
       seat: tickets.seat,
       priceCents: tickets.priceCents,
-      sold,
+      sold: sql<boolean>`${bookedTickets.bookingId} is not null`,
     })
     .from(tickets)
     .leftJoin(
@@ -122,7 +121,7 @@ export async function listTickets(
       row: t.row,
       seat: t.seat,
       priceCents: t.priceCents,
-      status: t.sold ? "sold" : "available",
+      status: t.sold ? "sold" : heldSet.has(t.seatIndex) ? "held" : "available",
     })),
     nextCursor: rows.length > limit && last ? String(last.seatIndex) : null,
   };

@@ -1,9 +1,10 @@
 import { createRoute } from "@hono/zod-openapi";
-import { EventDetail, EventParams, TicketsQuery, TicketsResponse } from "../../../src/shared/catalog";
+import { type EventDetail as EventDetailBody, EventDetail, EventParams, TicketsQuery, TicketsResponse } from "../../../src/shared/catalog";
 import { listTickets, loadEventDetail } from "../catalog/event-detail";
-import { cachedJson } from "../edge-cache";
+import { seatRoom } from "../rooms";
+import { cachedText, jsonFromCache, withLiveFields } from "../edge-cache";
 import { createApp } from "../openapi-app";
-import { problemResponses } from "../problem";
+import { notFound, problemResponses } from "../problem";
 
 export const eventReads = createApp()
   .openapi(
@@ -19,7 +20,12 @@ export const eventReads = createApp()
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
-      return cachedJson(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId));
+      // The static part comes from the edge cache; availability is live, from the room.
+      const { body, hit } = await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId));
+      const live = await seatRoom(c.env, eventId).availability(eventId);
+      if (!live) throw notFound(`no event with id ${eventId}`);
+      const { seq: _seq, ...availability } = live;
+      return jsonFromCache<EventDetailBody>(withLiveFields(body, { availability }), hit);
     },
   )
   .openapi(
@@ -35,6 +41,7 @@ export const eventReads = createApp()
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
-      return c.json(await listTickets(c.var.db(), eventId, c.req.valid("query")), 200);
+      const held = await seatRoom(c.env, eventId).heldSeats(eventId);
+      return c.json(await listTickets(c.var.db(), eventId, held, c.req.valid("query")), 200);
     },
   );

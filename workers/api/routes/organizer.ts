@@ -11,6 +11,7 @@ import {
 import { log } from "../../../src/shared/log";
 import { requireOrganizer, requireUser } from "../auth";
 import { createEvent, createPerformer, createVenue, patchEvent } from "../catalog/writes";
+import { seatRoom } from "../rooms";
 import { invalidateCatalog } from "../edge-cache";
 import { bearer, createApp } from "../openapi-app";
 import { problemResponses } from "../problem";
@@ -89,6 +90,7 @@ export const organizerRoutes = createApp()
       const { eventId } = c.req.valid("param");
       await patchEvent(c.var.db(), eventId, c.req.valid("json"));
       await invalidateCatalog();
+      await seatRoom(c.env, eventId).catalogChanged(eventId);
       log("info", "event_changed", { requestId: c.var.requestId, eventId, userId: c.var.user.id });
       return c.json({ id: eventId }, 200);
     },

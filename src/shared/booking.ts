@@ -1,0 +1,99 @@
+/**
+ * Zod schemas of the booking API (holds, checkout, bookings) and the types
+ * the API and the SeatRoom exchange over RPC.
+ */
+import { z } from "@hono/zod-openapi";
+import { HOLD_ID_PATTERN, TICKET_ID_PATTERN } from "./ids";
+
+export const MAX_TICKETS_PER_HOLD = 50;
+
+const TicketIdSchema = z.string().regex(TICKET_ID_PATTERN, "must be a ticket id such as ev_0123456789abcdef.42").openapi({ example: "ev_0123456789abcdef.42" });
+
+export const ReserveRequest = z
+  .union([
+    z.object({ ticketIds: z.array(TicketIdSchema).min(1, "list at least one ticket").max(MAX_TICKETS_PER_HOLD) }).strict(),
+    z.object({ ticketId: TicketIdSchema }).strict(),
+  ])
+  .openapi("ReserveRequest", { description: "`{ ticketIds: [...] }`, or `{ ticketId }` for one ticket" });
+
+export const HoldIdSchema = z.string().regex(HOLD_ID_PATTERN, "must be a hold id");
+export const HoldParams = z.object({ holdId: HoldIdSchema.openapi({ param: { name: "holdId", in: "path" } }) });
+
+export const HOLD_STATES = ["held", "paying", "booking", "booked", "expired", "released", "refunded"] as const;
+export type HoldState = (typeof HOLD_STATES)[number];
+
+export const HoldCreated = z
+  .object({
+    holdId: z.string(),
+    eventId: z.string(),
+    ticketIds: z.array(z.string()),
+    expiresAt: z.string(),
+    totalCents: z.number().int(),
+    currency: z.string(),
+  })
+  .openapi("HoldCreated");
+
+export const HoldView = z
+  .object({
+    holdId: z.string(),
+    eventId: z.string(),
+    state: z.enum(HOLD_STATES),
+    expiresAt: z.string(),
+    ticketIds: z.array(z.string()),
+    totalCents: z.number().int(),
+    currency: z.string(),
+    bookingId: z.string().optional(),
+  })
+  .openapi("Hold");
+
+export const ConfirmRequest = z.object({ holdId: HoldIdSchema }).strict().openapi("ConfirmRequest");
+export const ConfirmResponse = z
+  .object({
+    holdId: z.string(),
+    paymentIntentId: z.string(),
+    clientSecret: z.string(),
+    amountCents: z.number().int(),
+    currency: z.string(),
+    provider: z.enum(["stripe", "simulated"]),
+    expiresAt: z.string(),
+  })
+  .openapi("ConfirmResponse");
+
+export const BookingView = z
+  .object({
+    id: z.string(),
+    eventId: z.string(),
+    holdId: z.string(),
+    status: z.string().openapi({ description: "authorized (being captured), confirmed, or refunded" }),
+    amountCents: z.number().int(),
+    currency: z.string(),
+    createdAt: z.string(),
+    event: z.object({ name: z.string(), startsAt: z.string(), venueName: z.string(), city: z.string() }),
+    tickets: z.array(
+      z.object({ id: z.string(), section: z.string(), row: z.string().nullable(), seat: z.string().nullable(), priceCents: z.number().int() }),
+    ),
+  })
+  .openapi("Booking");
+
+export const BookingParams = z.object({
+  bookingId: z.string().regex(/^bk_[0-9a-z]{16}$/, "must be a booking id").openapi({ param: { name: "bookingId", in: "path" } }),
+});
+
+/** A hold as the SeatRoom reports it over RPC (times in epoch ms). */
+export interface HoldRecord {
+  id: string;
+  eventId: string;
+  userId: string;
+  state: HoldState;
+  seats: number[];
+  expiresAt: number;
+  totalCents: number;
+  currency: string;
+  paymentIntentId: string | null;
+  bookingId: string | null;
+}
+
+export type ReserveOutcome =
+  | { kind: "held"; hold: HoldRecord }
+  | { kind: "unavailable"; seats: number[] }
+  | { kind: "rejected"; status: 400 | 403 | 404 | 409; detail: string };

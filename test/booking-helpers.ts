@@ -1,0 +1,127 @@
+/**
+ * Helpers for booking suites: holds, checkout, signed webhook deliveries,
+ * the room's clock, and direct reads of Postgres for assertions.
+ */
+import { runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { Pool } from "@neondatabase/serverless";
+import { expect } from "vitest";
+import { configureNeon } from "../src/shared/neon";
+import { signEvent } from "../workers/api/payments/webhook-events";
+import { call, json, makeEvent, organizerToken, tokenFor, word, type EventOptions } from "./helpers";
+
+export interface HoldBody {
+  holdId: string;
+  eventId: string;
+  ticketIds: string[];
+  expiresAt: string;
+  totalCents: number;
+  currency: string;
+}
+
+export interface ConfirmBody {
+  holdId: string;
+  paymentIntentId: string;
+  clientSecret: string;
+  amountCents: number;
+  currency: string;
+  provider: string;
+  expiresAt: string;
+}
+
+export const fan = (name = `fan-${word(6)}`) => tokenFor(name, ["fan"]);
+
+/** A small event (8 seats in Stalls at 50.00, 5 GA places on the Floor at 30.00). */
+export async function smallEvent(options: EventOptions = {}): Promise<{ id: string; ticketCount: number; tickets: (i: number) => string }> {
+  const event = await makeEvent(await organizerToken(), options);
+  return { ...event, tickets: (i: number) => `${event.id}.${i}` };
+}
+
+export function reserve(token: string, ticketIds: string[], headers: Record<string, string> = {}): Promise<Response> {
+  return call("POST", "/api/booking/reserve", { token, body: { ticketIds }, headers });
+}
+
+export async function hold(token: string, ticketIds: string[]): Promise<HoldBody> {
+  return json<HoldBody>(await reserve(token, ticketIds), 201);
+}
+
+export async function checkout(token: string, holdId: string): Promise<ConfirmBody> {
+  return json<ConfirmBody>(await call("PUT", "/api/booking/confirm", { token, body: { holdId } }), 200);
+}
+
+/** The simulated card succeeds: the authorization event goes through the webhook. */
+export async function pay(paymentIntentId: string): Promise<{ stripeEventId: string; webhookStatus: number; webhook: { outcome: string } }> {
+  return json(await call("POST", `/api/dev/payments/${paymentIntentId}/succeed`), 200);
+}
+
+/** Delivers a Stripe event, signed like Stripe signs it, to the webhook endpoint. */
+export async function deliver(event: Record<string, unknown>, signature?: string): Promise<Response> {
+  const payload = JSON.stringify(event);
+  return call("POST", "/api/webhooks/stripe", {
+    body: payload,
+    headers: { "stripe-signature": signature ?? (await signEvent(env, payload)) },
+  });
+}
+
+export function paymentEvent(type: string, intent: Record<string, unknown>, id = `evt_test_${word(16)}`): Record<string, unknown> {
+  return { id, object: "event", api_version: "2025-01-27.acacia", created: Math.floor(Date.now() / 1000), livemode: false, type, data: { object: intent } };
+}
+
+export function room(eventId: string) {
+  return env.SEAT_ROOM.getByName(eventId);
+}
+
+/** Moves the event's room clock forward by `ms` (cumulative). */
+export async function travel(eventId: string, ms: number): Promise<void> {
+  await runInDurableObject(room(eventId), (instance) => {
+    const before = instance.now;
+    instance.now = () => before() + ms;
+  });
+}
+
+/** A query straight to the test database, for assertions. */
+export async function query<T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  configureNeon({ localProxy: env.NEON_LOCAL_PROXY });
+  const pool = new Pool({ connectionString: env.DATABASE_URL });
+  try {
+    return (await pool.query<T>(text, params)).rows;
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function intentRow(id: string) {
+  const [row] = await query<{ status: string; amount_received: number; amount_refunded: number; amount_capturable: number; metadata: Record<string, string>; amount: number; currency: string; client_secret: string }>(
+    "select * from simulated_payment_intents where id = $1",
+    [id],
+  );
+  expect(row, `payment intent ${id}`).toBeDefined();
+  return row as NonNullable<typeof row>;
+}
+
+/** The intent as Stripe puts it in an event, from the simulated provider's table. */
+export async function intentObject(id: string, change: Record<string, unknown> = {}): Promise<Record<string, unknown>> {
+  const row = await intentRow(id);
+  return {
+    id,
+    object: "payment_intent",
+    amount: row.amount,
+    amount_capturable: row.amount_capturable,
+    amount_received: row.amount_received,
+    currency: row.currency,
+    metadata: row.metadata,
+    status: row.status,
+    capture_method: "manual",
+    ...change,
+  };
+}
+
+export async function liveBookings(eventId: string): Promise<{ booking_id: string; seat_index: number }[]> {
+  return query("select booking_id, seat_index from booked_tickets where event_id = $1 and not released order by seat_index", [eventId]);
+}
+
+export async function ticketStatus(eventId: string, seat: number): Promise<string> {
+  const cursor = seat > 0 ? `&cursor=${seat - 1}` : "";
+  const page = await json<{ tickets: { status: string }[] }>(await call("GET", `/api/events/${eventId}/tickets?limit=1${cursor}`), 200);
+  return page.tickets[0]?.status ?? "missing";
+}

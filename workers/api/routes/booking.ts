@@ -1,0 +1,179 @@
+/**
+ * The booking path: reserve seats (a hold), look at or release a hold, and
+ * start checkout. The route validates and shapes; the event's SeatRoom
+ * decides. The user always comes from the verified token.
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
+import { ConfirmRequest, ConfirmResponse, HoldCreated, HoldParams, HoldView, ReserveRequest, type HoldRecord } from "../../../src/shared/booking";
+import { eventOfHold, parseTicketId, ticketId } from "../../../src/shared/ids";
+import { log } from "../../../src/shared/log";
+import { requireUser } from "../auth";
+import { seatRoom } from "../rooms";
+import type { AppEnv } from "../env";
+import { bearer, createApp } from "../openapi-app";
+import { paymentProvider } from "../payments/provider";
+import { badRequest, Problem, problemResponses } from "../problem";
+
+const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
+const IdempotencyHeaders = z.object({
+  "idempotency-key": z.string().trim().min(1).max(200).optional().openapi({ description: "retrying with the same key returns the same hold" }),
+});
+
+function holdView(hold: HoldRecord) {
+  return {
+    holdId: hold.id,
+    eventId: hold.eventId,
+    state: hold.state,
+    expiresAt: new Date(hold.expiresAt).toISOString(),
+    ticketIds: hold.seats.map((s) => ticketId(hold.eventId, s)),
+    totalCents: hold.totalCents,
+    currency: hold.currency,
+    ...(hold.bookingId ? { bookingId: hold.bookingId } : {}),
+  };
+}
+
+function holdEvent(holdId: string): string {
+  const eventId = eventOfHold(holdId);
+  if (!eventId) throw new Problem(404, "no such hold");
+  return eventId;
+}
+
+const confirmRoute = (method: "put" | "post") =>
+  createRoute({
+    method,
+    path: "/booking/confirm",
+    summary: method === "put" ? "Start checkout: authorize a payment for the hold" : "Start checkout (POST alias of PUT)",
+    security: bearer,
+    middleware: [requireUser],
+    request: { body: json(ConfirmRequest) },
+    responses: {
+      200: { description: "a payment intent to authorize", content: { "application/json": { schema: ConfirmResponse } } },
+      ...problemResponses(400, 401, 404, 409, 503),
+    },
+  });
+
+async function confirm(c: Context<AppEnv>, holdId: string) {
+  const user = c.var.user;
+  const eventId = holdEvent(holdId);
+  const room = seatRoom(c.env, eventId);
+  const started = await room.startPayment(eventId, holdId, user.id);
+  if (started.kind === "rejected") throw new Problem(started.status, started.detail);
+  const { hold } = started;
+  if (!c.env.STRIPE_SECRET_KEY && c.env.DEV_AUTH !== "1") throw new Problem(503, "payments are not configured on this server");
+  const provider = paymentProvider(c.env, c.var.db);
+  const intent = await provider.createIntent({
+    amountCents: hold.totalCents,
+    currency: hold.currency,
+    metadata: { eventId, holdId, userId: user.id },
+    idempotencyKey: `hold:${holdId}`,
+  });
+  if (!(await room.attachPaymentIntent(eventId, holdId, intent.id))) {
+    await provider.cancel(intent.id);
+    throw new Problem(409, "the hold ended before checkout could start; choose your seats again");
+  }
+  log("info", "checkout_started", { requestId: c.var.requestId, eventId, holdId, userId: user.id, paymentIntentId: intent.id, provider: provider.name });
+  return {
+    holdId,
+    paymentIntentId: intent.id,
+    clientSecret: intent.clientSecret,
+    amountCents: hold.totalCents,
+    currency: hold.currency,
+    provider: provider.name,
+    expiresAt: new Date(hold.expiresAt).toISOString(),
+  };
+}
+
+export const bookingRoutes = createApp()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/booking/reserve",
+      summary: "Hold tickets of one event for a few minutes, all or none",
+      security: bearer,
+      middleware: [requireUser],
+      request: { body: json(ReserveRequest), headers: IdempotencyHeaders },
+      responses: {
+        201: { description: "the hold", content: { "application/json": { schema: HoldCreated } } },
+        ...problemResponses(400, 401, 403, 409),
+      },
+    }),
+    async (c) => {
+      const body = c.req.valid("json");
+      const ids = "ticketIds" in body ? body.ticketIds : [body.ticketId];
+      const parsed = ids.map((id) => parseTicketId(id));
+      const eventIds = new Set(parsed.map((p) => p?.eventId));
+      if (eventIds.size !== 1) throw badRequest("ticketIds: all tickets of one hold must belong to one event");
+      if (new Set(ids).size !== ids.length) throw badRequest("ticketIds: a ticket is listed twice");
+      const eventId = parsed[0]?.eventId ?? "";
+      const seats = parsed.map((p) => p?.seatIndex ?? -1);
+      const userId = c.var.user.id;
+      const outcome = await seatRoom(c.env, eventId).reserve({
+        eventId,
+        userId,
+        seats,
+        idempotencyKey: c.req.valid("header")["idempotency-key"] ?? null,
+      });
+      if (outcome.kind === "unavailable") {
+        const unavailable = outcome.seats.map((s) => ticketId(eventId, s));
+        throw new Problem(409, `${unavailable.length === 1 ? "this ticket is" : "these tickets are"} no longer available: ${unavailable.join(", ")}`, {
+          unavailable,
+        });
+      }
+      if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
+      const { hold } = outcome;
+      return c.json(
+        {
+          holdId: hold.id,
+          eventId,
+          ticketIds: hold.seats.map((s) => ticketId(eventId, s)),
+          expiresAt: new Date(hold.expiresAt).toISOString(),
+          totalCents: hold.totalCents,
+          currency: hold.currency,
+        },
+        201,
+      );
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/booking/holds/{holdId}",
+      summary: "One of your holds",
+      security: bearer,
+      middleware: [requireUser],
+      request: { params: HoldParams },
+      responses: { 200: { description: "the hold", content: { "application/json": { schema: HoldView } } }, ...problemResponses(400, 401, 404) },
+    }),
+    async (c) => {
+      const { holdId } = c.req.valid("param");
+      const eventId = holdEvent(holdId);
+      const hold = await seatRoom(c.env, eventId).getHold(eventId, holdId, c.var.user.id);
+      if (!hold) throw new Problem(404, "no such hold");
+      return c.json(holdView(hold), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/booking/holds/{holdId}",
+      summary: "Release one of your holds; the seats are free at once",
+      security: bearer,
+      middleware: [requireUser],
+      request: { params: HoldParams },
+      responses: { 204: { description: "released (or already ended)" }, ...problemResponses(400, 401, 404, 409) },
+    }),
+    async (c) => {
+      const { holdId } = c.req.valid("param");
+      const eventId = holdEvent(holdId);
+      const outcome = await seatRoom(c.env, eventId).release(eventId, holdId, c.var.user.id);
+      if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
+      if (outcome.kind === "released" && outcome.paymentIntentId) {
+        // The fan walked away from checkout: release the authorization too.
+        await paymentProvider(c.env, c.var.db).cancel(outcome.paymentIntentId);
+      }
+      return c.body(null, 204);
+    },
+  )
+  .openapi(confirmRoute("put"), async (c) => c.json(await confirm(c, c.req.valid("json").holdId), 200))
+  .openapi(confirmRoute("post"), async (c) => c.json(await confirm(c, c.req.valid("json").holdId), 200));

@@ -1,0 +1,58 @@
+/**
+ * What a SeatRoom reads from Postgres, the system of record: its event's
+ * catalog (ticket count, prices, limits, times) and, when the room's own
+ * storage is empty, which seats are already sold. A pool is opened for the
+ * read and closed after it.
+ */
+import { createPool } from "../../src/shared/neon";
+import type { Env } from "../api/env";
+import type { Catalog } from "./rules";
+import type { SoldSeat } from "./storage";
+
+export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog | undefined> {
+  const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
+  try {
+    const event = (
+      await pool.query<{ ticket_count: number; per_user_limit: number; currency: string; on_sale_at: Date | null; starts_at: Date }>(
+        "select ticket_count, per_user_limit, currency, on_sale_at, starts_at from events where id = $1",
+        [eventId],
+      )
+    ).rows[0];
+    if (!event) return undefined;
+    // Contiguous seats of one price collapse into one run (gaps-and-islands).
+    const runs = await pool.query<{ first: number; n: number; price: number }>(
+      `select min(seat_index)::int as first, count(*)::int as n, price_cents as price
+       from (select seat_index, price_cents,
+                    seat_index - row_number() over (partition by price_cents order by seat_index) as island
+             from tickets where event_id = $1) t
+       group by price_cents, island order by first`,
+      [eventId],
+    );
+    return {
+      eventId,
+      ticketCount: event.ticket_count,
+      perUserLimit: event.per_user_limit,
+      currency: event.currency,
+      priceRuns: runs.rows.map((r) => [r.first, r.n, r.price]),
+      onSaleAt: event.on_sale_at ? new Date(event.on_sale_at).getTime() : null,
+      startsAt: new Date(event.starts_at).getTime(),
+    };
+  } finally {
+    await pool.end();
+  }
+}
+
+export async function fetchSold(env: Env, eventId: string): Promise<SoldSeat[]> {
+  const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
+  try {
+    const rows = await pool.query<{ seat_index: number; booking_id: string; user_id: string }>(
+      `select bt.seat_index, bt.booking_id, b.user_id
+       from booked_tickets bt join bookings b on b.id = bt.booking_id
+       where bt.event_id = $1 and not bt.released`,
+      [eventId],
+    );
+    return rows.rows.map((r) => ({ seat: r.seat_index, bookingId: r.booking_id, userId: r.user_id }));
+  } finally {
+    await pool.end();
+  }
+}

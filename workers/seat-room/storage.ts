@@ -1,0 +1,171 @@
+/**
+ * The SeatRoom's SQLite: the durable truth of the room, from which memory is
+ * rebuilt after an eviction or restart.
+ *
+ * - `meta`: the event's catalog (ticket count, prices as runs, limits, times).
+ * - `holds`: every hold with its state and expiry; the active ones are the
+ *   table of due work that the one alarm is armed for.
+ * - `sold`: the mirror of Postgres bookings (rebuilt from Postgres when the
+ *   room's storage is empty).
+ * - `hold_events`: an append-only log of seat changes; its `seq` is the
+ *   room's monotonic sequence number.
+ *
+ * SQLite in a Durable Object binds at most 100 parameters per statement, so
+ * bulk inserts go in chunks.
+ */
+import type { HoldState } from "../../src/shared/booking";
+import { ACTIVE_STATES, type Catalog, type Hold } from "./rules";
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS holds (
+  id TEXT PRIMARY KEY, user_id TEXT NOT NULL, state TEXT NOT NULL, seats TEXT NOT NULL,
+  expires_at INTEGER NOT NULL, created_at INTEGER NOT NULL, total_cents INTEGER NOT NULL,
+  currency TEXT NOT NULL, payment_intent_id TEXT, booking_id TEXT, grace_used INTEGER NOT NULL,
+  idempotency_key TEXT
+);
+CREATE INDEX IF NOT EXISTS holds_active ON holds (state, expires_at);
+CREATE UNIQUE INDEX IF NOT EXISTS holds_idempotency ON holds (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
+CREATE TABLE IF NOT EXISTS sold (seat_index INTEGER PRIMARY KEY, booking_id TEXT NOT NULL, user_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS hold_events (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, hold_id TEXT, kind TEXT NOT NULL,
+  status TEXT NOT NULL, seats TEXT NOT NULL
+);`;
+
+const MAX_PARAMS = 100;
+
+export function migrate(sql: SqlStorage): void {
+  sql.exec(SCHEMA);
+}
+
+export function readCatalog(sql: SqlStorage): Catalog | undefined {
+  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'catalog'").toArray()[0];
+  return row ? (JSON.parse(row.value) as Catalog) : undefined;
+}
+
+export function writeCatalog(sql: SqlStorage, catalog: Catalog): void {
+  sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('catalog', ?)", JSON.stringify(catalog));
+}
+
+interface HoldRow extends Record<string, SqlStorageValue> {
+  id: string;
+  user_id: string;
+  state: string;
+  seats: string;
+  expires_at: number;
+  created_at: number;
+  total_cents: number;
+  currency: string;
+  payment_intent_id: string | null;
+  booking_id: string | null;
+  grace_used: number;
+  idempotency_key: string | null;
+}
+
+function toHold(row: HoldRow, eventId: string): Hold {
+  return {
+    id: row.id,
+    eventId,
+    userId: row.user_id,
+    state: row.state as HoldState,
+    seats: JSON.parse(row.seats) as number[],
+    expiresAt: row.expires_at,
+    createdAt: row.created_at,
+    totalCents: row.total_cents,
+    currency: row.currency,
+    paymentIntentId: row.payment_intent_id,
+    bookingId: row.booking_id,
+    graceUsed: row.grace_used === 1,
+    idempotencyKey: row.idempotency_key,
+  };
+}
+
+export function activeHolds(sql: SqlStorage, eventId: string): Hold[] {
+  const states = [...ACTIVE_STATES];
+  return sql
+    .exec<HoldRow>(`SELECT * FROM holds WHERE state IN (${states.map(() => "?").join(",")})`, ...states)
+    .toArray()
+    .map((row) => toHold(row, eventId));
+}
+
+export function findHold(sql: SqlStorage, eventId: string, id: string): Hold | undefined {
+  const row = sql.exec<HoldRow>("SELECT * FROM holds WHERE id = ?", id).toArray()[0];
+  return row ? toHold(row, eventId) : undefined;
+}
+
+export function findHoldByKey(sql: SqlStorage, eventId: string, userId: string, key: string): Hold | undefined {
+  const row = sql.exec<HoldRow>("SELECT * FROM holds WHERE user_id = ? AND idempotency_key = ?", userId, key).toArray()[0];
+  return row ? toHold(row, eventId) : undefined;
+}
+
+export function writeHold(sql: SqlStorage, hold: Hold): void {
+  sql.exec(
+    `INSERT OR REPLACE INTO holds (id, user_id, state, seats, expires_at, created_at, total_cents, currency,
+       payment_intent_id, booking_id, grace_used, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    hold.id,
+    hold.userId,
+    hold.state,
+    JSON.stringify(hold.seats),
+    hold.expiresAt,
+    hold.createdAt,
+    hold.totalCents,
+    hold.currency,
+    hold.paymentIntentId,
+    hold.bookingId,
+    hold.graceUsed ? 1 : 0,
+    hold.idempotencyKey,
+  );
+}
+
+export interface SoldSeat {
+  seat: number;
+  bookingId: string;
+  userId: string;
+}
+
+export function readSold(sql: SqlStorage): SoldSeat[] {
+  return sql
+    .exec<{ seat_index: number; booking_id: string; user_id: string }>("SELECT seat_index, booking_id, user_id FROM sold")
+    .toArray()
+    .map((r) => ({ seat: r.seat_index, bookingId: r.booking_id, userId: r.user_id }));
+}
+
+export function writeSold(sql: SqlStorage, seats: SoldSeat[]): void {
+  const perRow = 3;
+  const rowsPerStatement = Math.floor(MAX_PARAMS / perRow);
+  for (let i = 0; i < seats.length; i += rowsPerStatement) {
+    const chunk = seats.slice(i, i + rowsPerStatement);
+    sql.exec(
+      `INSERT OR REPLACE INTO sold (seat_index, booking_id, user_id) VALUES ${chunk.map(() => "(?, ?, ?)").join(",")}`,
+      ...chunk.flatMap((s) => [s.seat, s.bookingId, s.userId]),
+    );
+  }
+}
+
+export function deleteSold(sql: SqlStorage, bookingId: string): void {
+  sql.exec("DELETE FROM sold WHERE booking_id = ?", bookingId);
+}
+
+export type SeatStatus = "available" | "held" | "sold";
+
+/** Appends a seat change to the log and returns its sequence number. */
+export function appendEvent(
+  sql: SqlStorage,
+  event: { at: number; holdId: string | null; kind: string; status: SeatStatus; seats: number[] },
+): number {
+  const row = sql
+    .exec<{ seq: number }>(
+      "INSERT INTO hold_events (at, hold_id, kind, status, seats) VALUES (?, ?, ?, ?, ?) RETURNING seq",
+      event.at,
+      event.holdId,
+      event.kind,
+      event.status,
+      JSON.stringify(event.seats),
+    )
+    .one();
+  return row.seq;
+}
+
+export function lastSeq(sql: SqlStorage): number {
+  return sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM hold_events").one().seq ?? 0;
+}
