@@ -4,9 +4,8 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { Pool } from "@neondatabase/serverless";
 import { expect } from "vitest";
-import { configureNeon } from "../src/shared/neon";
+import { createPool } from "../src/shared/neon";
 import { signEvent } from "../workers/api/payments/webhook-events";
 import { call, json, makeEvent, organizerToken, tokenFor, word, type EventOptions } from "./helpers";
 
@@ -81,8 +80,7 @@ export async function travel(eventId: string, ms: number): Promise<void> {
 
 /** A query straight to the test database, for assertions. */
 export async function query<T extends Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
-  configureNeon({ localProxy: env.NEON_LOCAL_PROXY });
-  const pool = new Pool({ connectionString: env.DATABASE_URL });
+  const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
   try {
     return (await pool.query<T>(text, params)).rows;
   } finally {

@@ -88,6 +88,8 @@ export interface EventOptions {
   venueId?: string;
   performerId?: string;
   prices?: { section: string; priceCents: number }[];
+  onSaleAt?: string;
+  perUserLimit?: number;
   venue?: VenueOptions;
 }
 
@@ -107,6 +109,8 @@ export async function makeEvent(token: string, options: EventOptions = {}): Prom
         { section: "Stalls", priceCents: 5000 },
         { section: "Floor", priceCents: 3000 },
       ],
+      onSaleAt: options.onSaleAt,
+      perUserLimit: options.perUserLimit,
     },
   });
   return json<{ id: string; ticketCount: number }>(res, 201);

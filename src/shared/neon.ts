@@ -26,8 +26,14 @@ export function configureNeon(options: NeonOptions): void {
   configuredProxy = proxy;
 }
 
-/** A pool for one unit of work; the caller ends it. */
+/**
+ * A pool for one unit of work; the caller ends it. A connection that breaks
+ * surfaces as a failed query; the pool-level error (an idle client losing its
+ * socket, typically as the pool ends) is not an unhandled crash.
+ */
 export function createPool(connectionString: string, options: NeonOptions = {}): Pool {
   configureNeon(options);
-  return new Pool({ connectionString, max: 4 });
+  const pool = new Pool({ connectionString, max: 4 });
+  pool.on("error", () => {});
+  return pool;
 }

@@ -16,9 +16,6 @@ export const database = createMiddleware<AppEnv>(async (c, next) => {
   c.set("db", () => {
     if (!db) {
       pool = createPool(c.env.DATABASE_URL, { localProxy: c.env.NEON_LOCAL_PROXY });
-      // A broken connection surfaces as a query error; this keeps an idle
-      // client's late error from becoming an unhandled event.
-      pool.on("error", () => {});
       db = drizzle(pool, { schema });
     }
     return db;
