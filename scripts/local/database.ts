@@ -34,7 +34,7 @@ export async function openDatabase(options: {
   const embedded = options.url ? undefined : await startEmbeddedPostgres({ dataDir: options.dataDir });
   const url = options.url ?? embedded?.url ?? "";
   const local = LOOPBACK_HOSTS.has(new URL(url).hostname);
-  const proxy = local ? await startWsProxy(options.proxyPort ?? 0) : undefined;
+  const proxy = local ? await startWsProxy({ port: options.proxyPort ?? 0, serialize: embedded !== undefined }) : undefined;
   return {
     url,
     proxy: proxy?.address,

@@ -5,10 +5,18 @@
  * `@neondatabase/serverless` driver (which only speaks WebSocket) reach a
  * local Postgres, from Node scripts and from workerd alike.
  *
- * The driver ends a connection by sending Terminate and waiting for the
- * server to hang up. PGlite's socket server never hangs up, so the proxy
- * follows the client's message framing and closes both sides itself after
- * Terminate; otherwise every pool would leak a connection.
+ * It follows the client's message framing (`pg-frames.ts`) for two reasons:
+ *
+ * - The driver ends a connection by sending Terminate and waiting for the
+ *   server to hang up. PGlite's socket server never hangs up, so the proxy
+ *   closes both sides after Terminate; otherwise every pool leaked a
+ *   connection.
+ * - With `serialize` (the embedded database), requests of different
+ *   connections take turns: one connection's request (up to Sync or Query)
+ *   runs until the server is ready again, and a transaction keeps the turn
+ *   until it ends. PGlite is one session; pglite-socket multiplexes at the
+ *   message level, and interleaved extended-protocol messages of two
+ *   connections (Parse/Bind/Execute) corrupted each other's results.
  *
  * Only loopback targets are allowed: this is a development tool, not an
  * open relay.
@@ -16,7 +24,7 @@
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
-import { terminateWatcher } from "./pg-frames";
+import { endsRequest, frontendFrames, isEncryptionRequest, isTerminate, readyStatuses, type Frame } from "./pg-frames";
 
 export interface WsProxy {
   /** `host:port` of the proxy, the form `neonConfig.wsProxy` wants. */
@@ -25,9 +33,26 @@ export interface WsProxy {
 }
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
-export async function startWsProxy(port = 0): Promise<WsProxy> {
-  const wss = new WebSocketServer({ host: "127.0.0.1", port });
+
+/** A FIFO lock: one connection's turn at a time. */
+class Turns {
+  private tail: Promise<void> = Promise.resolve();
+
+  acquire(): Promise<() => void> {
+    let release: () => void = () => {};
+    const turn = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const ready = this.tail.then(() => release);
+    this.tail = this.tail.then(() => turn);
+    return ready;
+  }
+}
+
+export async function startWsProxy(options: { port?: number; serialize?: boolean } = {}): Promise<WsProxy> {
+  const wss = new WebSocketServer({ host: "127.0.0.1", port: options.port ?? 0 });
   await new Promise<void>((resolve) => wss.once("listening", resolve));
+  const turns = options.serialize ? new Turns() : undefined;
 
   wss.on("connection", (ws, request) => {
     const target = new URL(request.url ?? "/", "http://proxy").searchParams.get("address") ?? "";
@@ -39,24 +64,82 @@ export async function startWsProxy(port = 0): Promise<WsProxy> {
       return;
     }
     const socket = net.connect({ host, port: targetPort });
-    const terminated = terminateWatcher();
     socket.setNoDelay(true);
-    socket.on("data", (chunk) => ws.send(chunk));
-    socket.on("close", () => ws.close());
-    socket.on("error", () => ws.close());
+    const split = frontendFrames();
+    const ready = readyStatuses();
+    const pending: Frame[][] = [];
+    let current: Frame[] = [];
+    let release: (() => void) | undefined;
+    let waiting = false;
+    let closed = false;
+
+    const finish = () => {
+      if (closed) return;
+      closed = true;
+      release?.();
+      release = undefined;
+      socket.end();
+      ws.close();
+    };
+
+    // Sends queued requests while this connection holds (or gets) the turn.
+    const pump = async (): Promise<void> => {
+      while (!waiting && pending.length > 0 && !closed) {
+        const next = pending[0] ?? [];
+        if (turns && !release) {
+          waiting = true;
+          release = await turns.acquire();
+          waiting = false;
+          if (closed) {
+            release();
+            return;
+          }
+        }
+        pending.shift();
+        for (const frame of next) socket.write(frame.bytes);
+        if (next.some(isTerminate)) return finish();
+        if (turns) waiting = true; // until ReadyForQuery
+      }
+    };
+
+    socket.on("data", (chunk) => {
+      ws.send(chunk);
+      if (!turns) return;
+      for (const status of ready(chunk)) {
+        waiting = false;
+        // Idle again: the turn passes on; inside a transaction it is kept.
+        if (status === "I" && release) {
+          release();
+          release = undefined;
+        }
+      }
+      void pump();
+    });
+    socket.on("close", finish);
+    socket.on("error", finish);
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
       const chunks = Array.isArray(data) ? data : [Buffer.from(data as ArrayBuffer)];
       for (const chunk of chunks) {
-        socket.write(chunk);
-        if (terminated(chunk)) {
-          socket.end();
-          ws.close();
-          return;
+        for (const frame of split(chunk)) {
+          // Local traffic is not encrypted: answer "no" for the server, as it would.
+          if (isEncryptionRequest(frame)) {
+            ws.send(Buffer.from("N"));
+            continue;
+          }
+          current.push(frame);
+          if (endsRequest(frame) || isTerminate(frame)) {
+            pending.push(current);
+            current = [];
+          }
         }
       }
+      void pump();
     });
-    ws.on("close", () => socket.end());
-    ws.on("error", () => socket.destroy());
+    ws.on("close", finish);
+    ws.on("error", () => {
+      finish();
+      socket.destroy();
+    });
   });
 
   const { port: boundPort } = wss.address() as AddressInfo;

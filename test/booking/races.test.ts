@@ -1,0 +1,48 @@
+import { describe, expect, it } from "vitest";
+import { json } from "../helpers";
+import { checkout, fan, liveBookings, pay, reserve, smallEvent, type HoldBody } from "../booking-helpers";
+
+describe("no double booking", () => {
+  it("500 fans racing for one ticket: exactly one hold, the rest 409", async () => {
+    const event = await smallEvent();
+    const tokens = await Promise.all(Array.from({ length: 500 }, (_, i) => fan(`racer-${i}`)));
+    const responses = await Promise.all(tokens.map((token) => reserve(token, [event.tickets(0)])));
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.filter((s) => s === 409)).toHaveLength(499);
+  });
+
+  it("many fans racing over a small event never get one ticket twice, in holds or in bookings", async () => {
+    const event = await smallEvent();
+    const seats = event.ticketCount;
+    // A seeded walk, so a failure can be replayed.
+    let seed = 42;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const fans = await Promise.all(Array.from({ length: 60 }, (_, i) => fan(`crowd-${i}`)));
+    const requests = fans.map((token) => {
+      const wanted = new Set<number>();
+      const count = 1 + Math.floor(random() * 3);
+      while (wanted.size < count) wanted.add(Math.floor(random() * seats));
+      return { token, ticketIds: [...wanted].map((s) => event.tickets(s)) };
+    });
+    const responses = await Promise.all(requests.map((r) => reserve(r.token, r.ticketIds)));
+    const holds: { token: string; hold: HoldBody }[] = [];
+    for (const [i, res] of responses.entries()) {
+      expect([201, 409]).toContain(res.status);
+      const request = requests[i];
+      if (res.status === 201 && request) holds.push({ token: request.token, hold: await json<HoldBody>(res, 201) });
+      else await res.body?.cancel();
+    }
+    const held = holds.flatMap((h) => h.hold.ticketIds);
+    expect(new Set(held).size).toBe(held.length);
+    expect(holds.length).toBeGreaterThan(1);
+
+    // Everyone pays at once.
+    const intents = await Promise.all(holds.map((h) => checkout(h.token, h.hold.holdId)));
+    const outcomes = await Promise.all(intents.map((i) => pay(i.paymentIntentId)));
+    expect(outcomes.every((o) => o.webhook.outcome === "booked")).toBe(true);
+    const booked = (await liveBookings(event.id)).map((b) => b.seat_index);
+    expect(new Set(booked).size).toBe(booked.length);
+    expect(booked.length).toBe(held.length);
+  });
+});
