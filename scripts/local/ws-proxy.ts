@@ -72,6 +72,7 @@ export async function startWsProxy(options: { port?: number; serialize?: boolean
     let release: (() => void) | undefined;
     let waiting = false;
     let closed = false;
+    let heard = false;
 
     const finish = () => {
       if (closed) return;
@@ -79,7 +80,11 @@ export async function startWsProxy(options: { port?: number; serialize?: boolean
       release?.();
       release = undefined;
       socket.end();
-      ws.close();
+      // An unreachable database: close once the client has spoken, as a server
+      // that hangs up would. The driver throws if its socket closes before it
+      // sends its first message.
+      if (heard) ws.close();
+      else setTimeout(() => ws.close(), 250);
     };
 
     // Sends queued requests while this connection holds (or gets) the turn.
@@ -118,6 +123,8 @@ export async function startWsProxy(options: { port?: number; serialize?: boolean
     socket.on("close", finish);
     socket.on("error", finish);
     ws.on("message", (data: Buffer | ArrayBuffer | Buffer[]) => {
+      heard = true;
+      if (closed) return ws.close();
       const chunks = Array.isArray(data) ? data : [Buffer.from(data as ArrayBuffer)];
       for (const chunk of chunks) {
         for (const frame of split(chunk)) {

@@ -24,6 +24,7 @@ import { log } from "../../src/shared/log";
 import type { Env } from "../api/env";
 import { fetchCatalog, fetchSold } from "./catalog-source";
 import {
+  addHold,
   availability,
   dueHolds,
   earliestExpiry,
@@ -32,6 +33,7 @@ import {
   planBooking,
   planPayment,
   planReserve,
+  removeHold,
   type Availability,
   type BookingPlan,
   type Catalog,
@@ -365,18 +367,6 @@ export class SeatRoom extends DurableObject<Env> {
 function seconds(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-function addHold(state: RoomState, hold: Hold): void {
-  state.holds.set(hold.id, hold);
-  for (const seat of hold.seats) state.seatHold.set(seat, hold.id);
-  state.userHold.set(hold.userId, hold.id);
-}
-
-function removeHold(state: RoomState, hold: Hold): void {
-  state.holds.delete(hold.id);
-  for (const seat of hold.seats) if (state.seatHold.get(seat) === hold.id) state.seatHold.delete(seat);
-  if (state.userHold.get(hold.userId) === hold.id) state.userHold.delete(hold.userId);
 }
 
 /** The RPC view of a hold; with `now`, an active hold past its expiry reads as expired. */

@@ -54,6 +54,20 @@ export function isFree(state: RoomState, seat: number, now: number, ignoreHoldId
   return !hold || !isLive(hold, now);
 }
 
+/** Puts an active hold into the room's indexes (memory only). */
+export function addHold(state: RoomState, hold: Hold): void {
+  state.holds.set(hold.id, hold);
+  for (const seat of hold.seats) state.seatHold.set(seat, hold.id);
+  state.userHold.set(hold.userId, hold.id);
+}
+
+/** Takes a hold out of the room's indexes (memory only). */
+export function removeHold(state: RoomState, hold: Hold): void {
+  state.holds.delete(hold.id);
+  for (const seat of hold.seats) if (state.seatHold.get(seat) === hold.id) state.seatHold.delete(seat);
+  if (state.userHold.get(hold.userId) === hold.id) state.userHold.delete(hold.userId);
+}
+
 export function expandPrices(catalog: Catalog): Int32Array {
   const prices = new Int32Array(catalog.ticketCount);
   for (const [first, count, price] of catalog.priceRuns) prices.fill(price, first, first + count);
