@@ -17,6 +17,7 @@ import { eventReads } from "./routes/events";
 import { health } from "./routes/health";
 import { organizerRoutes } from "./routes/organizer";
 import { search } from "./routes/search";
+import { seatRoutes } from "./routes/seats";
 import { webhookRoutes } from "./routes/webhooks";
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -35,6 +36,7 @@ api.use("*", database);
 api.route("/", health);
 api.route("/", search);
 api.route("/", eventReads);
+api.route("/", seatRoutes);
 api.route("/", organizerRoutes);
 api.route("/", bookingRoutes);
 api.route("/", bookingReads);

@@ -41,10 +41,22 @@ import {
   type Rejection,
   type RoomState,
 } from "./rules";
+import { SeatFeed, STATUS_CODES } from "./seat-feed";
 import * as store from "./storage";
 
 const DEFAULT_TTL_SECONDS = 600;
 const DEFAULT_GRACE_SECONDS = 120;
+
+/** The seat map as watchers see it: one status byte per seat, kept current as changes are stored. */
+interface Live {
+  statuses: Uint8Array;
+  seq: number;
+  feed: SeatFeed;
+  snapshot?: { seq: number; text: string };
+}
+
+const LOG_KEPT = 20_000;
+const decoder = new TextDecoder();
 
 export type PaymentStart = { kind: "paying"; hold: HoldRecord } | Rejection;
 export type ReleaseOutcome = { kind: "released"; paymentIntentId: string | null } | { kind: "ended" } | Rejection;
@@ -55,6 +67,7 @@ export class SeatRoom extends DurableObject<Env> {
   private state: RoomState | undefined;
   private loading: Promise<RoomState | undefined> | undefined;
   private alarmAt: number | null | undefined;
+  private live: Live | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -83,7 +96,7 @@ export class SeatRoom extends DurableObject<Env> {
       if (plan.replaces) this.endHold(state, plan.replaces, "released", "replaced", now);
       this.clearStaleHolders(state, plan.hold.seats, now);
       store.writeHold(sql, plan.hold);
-      store.appendEvent(sql, { at: now, holdId: plan.hold.id, kind: "held", status: "held", seats: plan.hold.seats });
+      this.recordChange({ at: now, holdId: plan.hold.id, kind: "held", status: "held", seats: plan.hold.seats });
     });
     addHold(state, plan.hold);
     log("info", "hold_created", { eventId: request.eventId, holdId: plan.hold.id, userId: request.userId, seats: plan.hold.seats.length });
@@ -158,7 +171,7 @@ export class SeatRoom extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       if (plan.rehold) {
         this.clearStaleHolders(state, plan.hold.seats, now);
-        store.appendEvent(sql, { at: now, holdId, kind: "reheld", status: "held", seats: plan.hold.seats });
+        this.recordChange({ at: now, holdId, kind: "reheld", status: "held", seats: plan.hold.seats });
       }
       store.writeHold(sql, plan.hold);
     });
@@ -189,7 +202,7 @@ export class SeatRoom extends DurableObject<Env> {
       if (hold && hold.state !== "booked") {
         store.writeHold(sql, { ...hold, state: "booked", bookingId: booking.id });
       }
-      if (seats.length > 0) store.appendEvent(sql, { at: now, holdId, kind: "booked", status: "sold", seats });
+      if (seats.length > 0) this.recordChange({ at: now, holdId, kind: "booked", status: "sold", seats });
     });
     for (const seat of seats) state.sold.set(seat, { bookingId: booking.id, userId: booking.userId });
     if (seats.length > 0) state.soldByUser.set(booking.userId, (state.soldByUser.get(booking.userId) ?? 0) + seats.length);
@@ -217,7 +230,7 @@ export class SeatRoom extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => {
       store.deleteSold(sql, bookingId);
       sql.exec("UPDATE holds SET state = 'refunded' WHERE booking_id = ?", bookingId);
-      store.appendEvent(sql, { at: this.now(), holdId: null, kind: "refunded", status: "available", seats });
+      this.recordChange({ at: this.now(), holdId: null, kind: "refunded", status: "available", seats });
     });
     for (const seat of seats) state.sold.delete(seat);
     state.soldByUser.set(userId, Math.max(0, (state.soldByUser.get(userId) ?? 0) - seats.length));
@@ -266,6 +279,12 @@ export class SeatRoom extends DurableObject<Env> {
     });
     state.catalog = catalog;
     state.prices = expandPrices(catalog);
+    if (this.live && this.live.statuses.length !== catalog.ticketCount) {
+      const statuses = new Uint8Array(catalog.ticketCount).fill(STATUS_CODES.available);
+      statuses.set(this.live.statuses.subarray(0, catalog.ticketCount));
+      this.live.statuses = statuses;
+      this.live.snapshot = undefined;
+    }
   }
 
   /** Ends every hold past its expiry, then re-arms for the next one. Safe to run twice. */
@@ -283,8 +302,69 @@ export class SeatRoom extends DurableObject<Env> {
       });
       log("info", "holds_expired", { eventId: catalog.eventId, holds: due.length });
     }
+    store.pruneEvents(this.ctx.storage.sql, LOG_KEPT);
     const next = earliestExpiry(state);
     if (next !== undefined) await this.armAlarm(next);
+  }
+
+  /** The seat snapshot: one status digit per seat index (0 available, 1 held, 2 sold) and its seq. */
+  async seats(eventId: string): Promise<{ seq: number; statuses: string } | null> {
+    const state = await this.room(eventId);
+    if (!state || !this.live) return null;
+    this.sweepIfDue(state);
+    return this.snapshot(this.live);
+  }
+
+  /** `GET /seats/stream?eventId=…`: the live seat feed (streams are the one thing not done over RPC). */
+  override async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const eventId = url.searchParams.get("eventId") ?? "";
+    if (url.pathname !== "/seats/stream") return new Response("not found", { status: 404 });
+    const state = await this.room(eventId);
+    if (!state || !this.live) return new Response("no such event", { status: 404 });
+    this.sweepIfDue(state);
+    const last = Number(request.headers.get("last-event-id") ?? url.searchParams.get("lastEventId") ?? Number.NaN);
+    const body = this.live.feed.subscribe(Number.isInteger(last) && last >= 0 ? last : undefined);
+    return new Response(body, {
+      headers: {
+        "content-type": "text/event-stream; charset=utf-8",
+        "cache-control": "no-cache, no-transform",
+        "content-encoding": "identity",
+      },
+    });
+  }
+
+  /** How many watchers the seat feed has (for tests and the benchmark). */
+  async watchers(): Promise<number> {
+    return this.live?.feed.watching ?? 0;
+  }
+
+  /** Stores a seat change in the log, applies it to the live seat map and queues it for watchers. */
+  private recordChange(change: { at: number; holdId: string | null; kind: string; status: store.SeatStatus; seats: number[] }): void {
+    const seq = store.appendEvent(this.ctx.storage.sql, change);
+    const live = this.live;
+    if (!live) return;
+    const code = STATUS_CODES[change.status];
+    for (const seat of change.seats) live.statuses[seat] = code;
+    live.seq = seq;
+    live.feed.publish({ seq, status: change.status, seats: change.seats });
+  }
+
+  private snapshot(live: Live): { seq: number; statuses: string } {
+    // Encoded once per change, not once per request.
+    if (live.snapshot?.seq !== live.seq) live.snapshot = { seq: live.seq, text: decoder.decode(live.statuses) };
+    return { seq: live.seq, statuses: live.snapshot.text };
+  }
+
+  /** Ends due holds now when a read finds the alarm late, so watchers see expiry on time. */
+  private sweepIfDue(state: RoomState): void {
+    const now = this.now();
+    if (this.alarmAt === null || this.alarmAt === undefined || this.alarmAt > now) return;
+    const due = dueHolds(state, now);
+    if (due.length === 0) return;
+    this.ctx.storage.transactionSync(() => {
+      for (const hold of due) this.endHold(state, hold, "expired", "expired", now);
+    });
   }
 
   /** Ends a hold in storage and memory and logs the seats it frees. Call inside a transaction. */
@@ -292,7 +372,7 @@ export class SeatRoom extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     store.writeHold(sql, { ...hold, state: to });
     const freed = hold.seats.filter((s) => !state.sold.has(s) && state.seatHold.get(s) === hold.id);
-    if (freed.length > 0) store.appendEvent(sql, { at: now, holdId: hold.id, kind, status: "available", seats: freed });
+    if (freed.length > 0) this.recordChange({ at: now, holdId: hold.id, kind, status: "available", seats: freed });
     removeHold(state, hold);
   }
 
@@ -343,6 +423,24 @@ export class SeatRoom extends DurableObject<Env> {
       state.soldByUser.set(s.userId, (state.soldByUser.get(s.userId) ?? 0) + 1);
     }
     for (const hold of store.activeHolds(sql, catalog.eventId)) addHold(state, hold);
+    // The live map is the change log applied: sold seats, then every active hold's seats.
+    const statuses = new Uint8Array(catalog.ticketCount).fill(STATUS_CODES.available);
+    for (const seat of state.seatHold.keys()) if (seat < statuses.length) statuses[seat] = STATUS_CODES.held;
+    for (const seat of state.sold.keys()) if (seat < statuses.length) statuses[seat] = STATUS_CODES.sold;
+    const seq = store.lastSeq(sql);
+    const eventIdOfRoom = catalog.eventId;
+    this.live = {
+      statuses,
+      seq,
+      feed: new SeatFeed(
+        {
+          eventId: eventIdOfRoom,
+          snapshot: () => (this.live ? this.snapshot(this.live) : { seq, statuses: "" }),
+          changesSince: (after, limit) => store.changesSince(sql, after, limit),
+        },
+        seq,
+      ),
+    };
     this.alarmAt = await this.ctx.storage.getAlarm();
     this.state = state;
     return state;

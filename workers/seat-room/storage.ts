@@ -169,3 +169,19 @@ export function appendEvent(
 export function lastSeq(sql: SqlStorage): number {
   return sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM hold_events").one().seq ?? 0;
 }
+
+/** Changes after `seq` (at most `limit` + 1 rows), or undefined when the log was pruned past it. */
+export function changesSince(sql: SqlStorage, seq: number, limit: number): { seq: number; status: SeatStatus; seats: number[] }[] | undefined {
+  const oldest = sql.exec<{ seq: number | null }>("SELECT min(seq) AS seq FROM hold_events").one().seq;
+  const rows = sql
+    .exec<{ seq: number; status: string; seats: string }>("SELECT seq, status, seats FROM hold_events WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit + 1)
+    .toArray();
+  if (rows.length > limit) return undefined;
+  if (rows.length > 0 && oldest !== null && oldest > seq + 1) return undefined;
+  return rows.map((r) => ({ seq: r.seq, status: r.status as SeatStatus, seats: JSON.parse(r.seats) as number[] }));
+}
+
+/** Keeps the change log to its last `keep` entries. */
+export function pruneEvents(sql: SqlStorage, keep: number): void {
+  sql.exec("DELETE FROM hold_events WHERE seq <= (SELECT max(seq) FROM hold_events) - ?", keep);
+}

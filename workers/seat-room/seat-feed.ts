@@ -1,0 +1,153 @@
+/**
+ * The live seat feed of one event: Server-Sent Events to every watcher.
+ *
+ * A watcher first gets a `snapshot` (one status character per seat index),
+ * then `delta` events, each listing the tickets that changed by their new
+ * status, with the room's sequence number as the SSE `id` and the first
+ * sequence number it covers as `from`, so a client can see a gap. Changes are
+ * coalesced: the first change arms a short timer (FLUSH_MS) and everything
+ * that arrives before it fires goes out as one delta, encoded once and written
+ * to every watcher. Fan-out cost therefore follows the number of watchers and
+ * flushes, not the hold rate. A comment line every 25 s keeps proxies from
+ * closing idle streams.
+ *
+ * A watcher that reconnects with `Last-Event-ID` gets exactly the changes it
+ * missed, from the room's change log, or a fresh snapshot when it is too far
+ * behind (or ahead: the room was reset).
+ *
+ * Deltas name tickets by id and carry absolute statuses, so a relay room or
+ * an edge-cached snapshot keyed by `seq` can serve them unchanged later.
+ */
+import type { SeatStatus } from "./storage";
+
+export const FLUSH_MS = 100;
+export const KEEPALIVE_MS = 25_000;
+const RETRY_MS = 2_000;
+/** A watcher this many frames behind is dropped; it reconnects and resumes. */
+const MAX_QUEUED_FRAMES = 1_000;
+/** Beyond this many missed changes a reconnecting watcher gets a snapshot. */
+export const MAX_RESUME_CHANGES = 5_000;
+
+export const STATUS_CODES: Record<SeatStatus, number> = { available: 48, held: 49, sold: 50 }; // '0' '1' '2'
+
+export interface Change {
+  seq: number;
+  status: SeatStatus;
+  seats: number[];
+}
+
+export interface FeedSource {
+  eventId: string;
+  /** The current statuses, one ASCII digit per seat, and the seq they reflect. */
+  snapshot(): { seq: number; statuses: string };
+  /** Changes after `seq`, or undefined if the log no longer reaches back that far. */
+  changesSince(seq: number, limit: number): Change[] | undefined;
+}
+
+const encoder = new TextEncoder();
+
+export class SeatFeed {
+  private readonly watchers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+  private pending: Change[] = [];
+  private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private keepalive: ReturnType<typeof setInterval> | undefined;
+  /** The seq of the last change sent to watchers (or skipped with none). */
+  private flushed: number;
+
+  constructor(
+    private readonly source: FeedSource,
+    currentSeq: number,
+  ) {
+    this.flushed = currentSeq;
+  }
+
+  get watching(): number {
+    return this.watchers.size;
+  }
+
+  /** Records a stored change; it goes out with the next flush. */
+  publish(change: Change): void {
+    this.pending.push(change);
+    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+  }
+
+  /** Sends the pending changes as one delta to every watcher. */
+  flush(): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    if (this.pending.length === 0) return;
+    const changes = this.pending;
+    this.pending = [];
+    const from = this.flushed + 1;
+    const last = changes.at(-1)?.seq ?? this.flushed;
+    this.flushed = last;
+    if (this.watchers.size === 0) return;
+    const frame = encoder.encode(sse("delta", last, this.delta(from, last, changes)));
+    for (const writer of this.watchers) this.write(writer, frame);
+  }
+
+  /** A new watcher's stream: a snapshot, or the changes it missed, then live deltas. */
+  subscribe(lastEventId: number | undefined): ReadableStream<Uint8Array> {
+    // Send what is pending first, so what this watcher starts from and what
+    // the next delta continues from are the same seq.
+    this.flush();
+    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    const writer = writable.getWriter();
+    let first = `retry: ${RETRY_MS}\n\n`;
+    const missed =
+      lastEventId !== undefined && lastEventId <= this.flushed
+        ? this.source.changesSince(lastEventId, MAX_RESUME_CHANGES)
+        : undefined;
+    if (missed) {
+      if (missed.length > 0) first += sse("delta", this.flushed, this.delta(lastEventId !== undefined ? lastEventId + 1 : 0, this.flushed, missed));
+    } else {
+      const { statuses } = this.source.snapshot();
+      first += sse("snapshot", this.flushed, JSON.stringify({ eventId: this.source.eventId, seq: this.flushed, statuses }));
+    }
+    this.watchers.add(writer);
+    this.write(writer, encoder.encode(first));
+    this.keepalive ??= setInterval(() => this.ping(), KEEPALIVE_MS);
+    return readable;
+  }
+
+  /** Ends every stream with a hint to reconnect (the room is going away). */
+  closeAll(): void {
+    for (const writer of this.watchers) void writer.close().catch(() => {});
+    this.watchers.clear();
+    this.stopKeepalive();
+  }
+
+  private delta(from: number, seq: number, changes: Change[]): string {
+    // Later changes of a seat supersede earlier ones within one delta.
+    const latest = new Map<number, SeatStatus>();
+    for (const change of changes) for (const seat of change.seats) latest.set(seat, change.status);
+    const byStatus: Record<SeatStatus, string[]> = { available: [], held: [], sold: [] };
+    for (const [seat, status] of latest) byStatus[status].push(`${this.source.eventId}.${seat}`);
+    return JSON.stringify({ from, seq, ...byStatus });
+  }
+
+  private ping(): void {
+    if (this.watchers.size === 0) return this.stopKeepalive();
+    const frame = encoder.encode(": keepalive\n\n");
+    for (const writer of this.watchers) this.write(writer, frame);
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepalive) clearInterval(this.keepalive);
+    this.keepalive = undefined;
+  }
+
+  private write(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Uint8Array): void {
+    const drop = () => {
+      this.watchers.delete(writer);
+      void writer.abort().catch(() => {});
+    };
+    if (writer.desiredSize !== null && writer.desiredSize < -MAX_QUEUED_FRAMES) return drop();
+    // A watcher that went away is dropped on its first failed write.
+    writer.write(frame).catch(drop);
+  }
+}
+
+function sse(event: string, id: number, data: string): string {
+  return `id: ${id}\nevent: ${event}\ndata: ${data}\n\n`;
+}
