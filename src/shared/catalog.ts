@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ID_PATTERN } from "./ids";
+import { QueueSettings } from "./queue";
 import { SectionInput } from "./seat-map";
 
 export const EVENT_TYPES = ["concert", "sports", "theater", "comedy", "family", "festival", "conference"] as const;
@@ -26,9 +27,6 @@ export function isTimeZone(tz: string): boolean {
   }
 }
 
-/** Queue (waiting room) settings of an event; the waiting room reads them. */
-export const QueueSettings = z.object({ enabled: z.boolean() }).strict().openapi("QueueSettings");
-export type QueueSettings = z.infer<typeof QueueSettings>;
 
 export const VenueCreate = z
   .object({

@@ -25,7 +25,7 @@ import {
   timestamp,
   uniqueIndex,
 } from "drizzle-orm/pg-core";
-import type { QueueSettings } from "./catalog";
+import type { QueueSettings } from "./queue";
 import type { SeatMap } from "./seat-map";
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });

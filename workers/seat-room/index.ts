@@ -75,7 +75,7 @@ export class SeatRoom extends DurableObject<Env> {
   }
 
   /** Holds the seats for the fan, all or none. */
-  async reserve(request: { eventId: string; userId: string; seats: number[]; idempotencyKey: string | null }): Promise<ReserveOutcome> {
+  async reserve(request: { eventId: string; userId: string; seats: number[]; idempotencyKey: string | null; admitted: boolean }): Promise<ReserveOutcome> {
     const state = await this.room(request.eventId);
     if (!state) return { kind: "rejected", status: 400, detail: `unknown tickets: no event ${request.eventId}` };
     const sql = this.ctx.storage.sql;
@@ -85,7 +85,13 @@ export class SeatRoom extends DurableObject<Env> {
       : undefined;
     const plan = planReserve(
       state,
-      { holdId: newHoldId(request.eventId), userId: request.userId, seats: request.seats, idempotencyKey: request.idempotencyKey },
+      {
+        holdId: newHoldId(request.eventId),
+        userId: request.userId,
+        seats: request.seats,
+        idempotencyKey: request.idempotencyKey,
+        admitted: request.admitted,
+      },
       now,
       this.ttlMs(),
       previous,
@@ -123,6 +129,7 @@ export class SeatRoom extends DurableObject<Env> {
     if (hold.state === "booking") return { kind: "rejected", status: 409, detail: "this payment is already being completed" };
     this.ctx.storage.transactionSync(() => this.endHold(state, hold, "released", "released", now));
     log("info", "hold_released", { eventId, holdId, userId });
+    await this.freeQueueSlot(state, userId);
     return { kind: "released", paymentIntentId: hold.paymentIntentId };
   }
 
@@ -208,6 +215,18 @@ export class SeatRoom extends DurableObject<Env> {
     if (seats.length > 0) state.soldByUser.set(booking.userId, (state.soldByUser.get(booking.userId) ?? 0) + seats.length);
     if (hold) removeHold(state, hold);
     log("info", "hold_booked", { eventId, holdId, bookingId: booking.id, seats: seats.length });
+    await this.freeQueueSlot(state, booking.userId);
+  }
+
+  /** A fan who booked or gave up their seats no longer takes a shopping slot in the waiting room. */
+  private async freeQueueSlot(state: RoomState, userId: string): Promise<void> {
+    if (!state.catalog.queueEnabled) return;
+    try {
+      await this.env.QUEUE_ROOM.getByName(state.catalog.eventId).leave(state.catalog.eventId, userId);
+    } catch (error) {
+      // The slot frees itself when the session lapses.
+      log("warn", "queue_leave_failed", { eventId: state.catalog.eventId, userId, message: String(error) });
+    }
   }
 
   /** The booking could not be written: the seats go back. */

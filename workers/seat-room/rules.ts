@@ -20,6 +20,8 @@ export interface Catalog {
   priceRuns: [number, number, number][];
   onSaleAt: number | null;
   startsAt: number;
+  /** A waiting room guards this event: only admitted fans may hold seats. */
+  queueEnabled?: boolean;
 }
 
 export interface Hold extends HoldRecord {
@@ -88,6 +90,8 @@ export interface ReserveRequest {
   userId: string;
   seats: number[];
   idempotencyKey: string | null;
+  /** The API verified an admission token of this fan for this event. */
+  admitted: boolean;
 }
 
 /**
@@ -111,6 +115,9 @@ export function planReserve(
     return reject(409, `tickets go on sale at ${new Date(catalog.onSaleAt).toISOString()}`);
   }
   if (now >= catalog.startsAt) return reject(409, "the event has started; tickets are no longer sold");
+  if (catalog.queueEnabled && !request.admitted) {
+    return reject(403, `this event has a waiting room: join it (POST /api/events/${catalog.eventId}/queue) and reserve with the X-Admission-Token it gives you`);
+  }
   const unknown = request.seats.filter((s) => !Number.isInteger(s) || s < 0 || s >= catalog.ticketCount);
   if (unknown.length > 0) return reject(400, `unknown tickets: ${unknown.map((s) => `${catalog.eventId}.${s}`).join(", ")}`);
   if (new Set(request.seats).size !== request.seats.length) return reject(400, "a ticket is listed twice");

@@ -76,7 +76,8 @@ export async function createEvent(db: Database, input: EventCreate): Promise<{ i
   return { id, ticketCount: venue.capacity };
 }
 
-export async function patchEvent(db: Database, eventId: string, patch: EventPatch): Promise<void> {
+/** Applies the change and returns the event as it now is. */
+export async function patchEvent(db: Database, eventId: string, patch: EventPatch): Promise<typeof events.$inferSelect> {
   const [current] = await db.select().from(events).where(eq(events.id, eventId));
   if (!current) throw notFound(`no event with id ${eventId}`);
   const venueChanged = patch.venueId !== undefined && patch.venueId !== current.venueId;
@@ -134,6 +135,9 @@ export async function patchEvent(db: Database, eventId: string, patch: EventPatc
       })
       .where(eq(events.id, eventId));
   });
+  const [updated] = await db.select().from(events).where(eq(events.id, eventId));
+  if (!updated) throw notFound(`no event with id ${eventId}`);
+  return updated;
 }
 
 /** One ticket per place, expanded from the venue's seat map inside Postgres. */

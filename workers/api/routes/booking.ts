@@ -8,6 +8,7 @@ import type { Context } from "hono";
 import { ConfirmRequest, ConfirmResponse, HoldCreated, HoldParams, HoldView, ReserveRequest, type HoldRecord } from "../../../src/shared/booking";
 import { eventOfHold, parseTicketId, ticketId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
+import { verifyAdmission } from "../../../src/shared/queue";
 import { requireUser } from "../auth";
 import { seatRoom } from "../rooms";
 import type { AppEnv } from "../env";
@@ -16,8 +17,9 @@ import { paymentProvider } from "../payments/provider";
 import { badRequest, Problem, problemResponses } from "../problem";
 
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
-const IdempotencyHeaders = z.object({
+const ReserveHeaders = z.object({
   "idempotency-key": z.string().trim().min(1).max(200).optional().openapi({ description: "retrying with the same key returns the same hold" }),
+  "x-admission-token": z.string().max(2_000).optional().openapi({ description: "required for events with a waiting room: the token the queue gave you" }),
 });
 
 function holdView(hold: HoldRecord) {
@@ -92,7 +94,7 @@ export const bookingRoutes = createApp()
       summary: "Hold tickets of one event for a few minutes, all or none",
       security: bearer,
       middleware: [requireUser],
-      request: { body: json(ReserveRequest), headers: IdempotencyHeaders },
+      request: { body: json(ReserveRequest), headers: ReserveHeaders },
       responses: {
         201: { description: "the hold", content: { "application/json": { schema: HoldCreated } } },
         ...problemResponses(400, 401, 403, 409),
@@ -108,11 +110,19 @@ export const bookingRoutes = createApp()
       const eventId = parsed[0]?.eventId ?? "";
       const seats = parsed.map((p) => p?.seatIndex ?? -1);
       const userId = c.var.user.id;
+      const headers = c.req.valid("header");
+      const admissionToken = headers["x-admission-token"];
+      // Checked here, without calling the waiting room; the room knows whether the event needs it.
+      const admitted = admissionToken ? await verifyAdmission(c.env, admissionToken, userId, eventId) : false;
+      if (admissionToken && !admitted) {
+        throw new Problem(403, "the admission token is not valid for you and this event, or it has expired; rejoin the waiting room");
+      }
       const outcome = await seatRoom(c.env, eventId).reserve({
         eventId,
         userId,
         seats,
-        idempotencyKey: c.req.valid("header")["idempotency-key"] ?? null,
+        idempotencyKey: headers["idempotency-key"] ?? null,
+        admitted,
       });
       if (outcome.kind === "unavailable") {
         const unavailable = outcome.seats.map((s) => ticketId(eventId, s));

@@ -88,9 +88,13 @@ export const organizerRoutes = createApp()
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
-      await patchEvent(c.var.db(), eventId, c.req.valid("json"));
+      const patch = c.req.valid("json");
+      const event = await patchEvent(c.var.db(), eventId, patch);
       await invalidateCatalog();
       await seatRoom(c.env, eventId).catalogChanged(eventId);
+      if (patch.queue || (patch.onSaleAt !== undefined && event.queue.enabled)) {
+        await c.env.QUEUE_ROOM.getByName(eventId).configure(eventId, event.queue, event.onSaleAt?.getTime() ?? null);
+      }
       log("info", "event_changed", { requestId: c.var.requestId, eventId, userId: c.var.user.id });
       return c.json({ id: eventId }, 200);
     },

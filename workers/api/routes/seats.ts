@@ -8,6 +8,7 @@ import { log } from "../../../src/shared/log";
 import { createApp } from "../openapi-app";
 import { notFound, problemResponses } from "../problem";
 import { seatRoom } from "../rooms";
+import { endsCleanly, retryLater, sseResponse } from "../sse";
 
 const SeatSnapshot = z
   .object({
@@ -24,9 +25,6 @@ const SeatSnapshot = z
 const StreamQuery = z.object({
   lastEventId: z.string().regex(/^\d{1,15}$/).optional().openapi({ description: "for clients that cannot send the Last-Event-ID header" }),
 });
-
-const encoder = new TextEncoder();
-const RETRY_LATER = encoder.encode("retry: 2000\n\n");
 
 export const seatRoutes = createApp()
   .openapi(
@@ -74,35 +72,9 @@ export const seatRoutes = createApp()
         // The room is restarting: a 200 that ends at once with a retry hint,
         // because EventSource gives up for good on a non-2xx answer.
         log("warn", "seat_stream_unavailable", { requestId: c.var.requestId, eventId, message: String(error) });
-        return sseResponse(new Response(RETRY_LATER).body);
+        return retryLater();
       }
       if (upstream.status === 404) throw notFound(`no event with id ${eventId}`);
       return sseResponse(endsCleanly(upstream.body));
     },
   );
-
-function sseResponse(body: ReadableStream<Uint8Array> | null): Response {
-  return new Response(body, {
-    headers: {
-      "content-type": "text/event-stream; charset=utf-8",
-      "cache-control": "no-cache, no-transform",
-      "content-encoding": "identity",
-      "x-accel-buffering": "no",
-    },
-  });
-}
-
-/** Passes the room's stream through; if the room goes away mid-stream, ends it with a retry hint instead of an error. */
-function endsCleanly(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> {
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  void (async () => {
-    const writer = writable.getWriter();
-    try {
-      if (body) for await (const chunk of body) await writer.write(chunk);
-    } catch {
-      await writer.write(RETRY_LATER).catch(() => {});
-    }
-    await writer.close().catch(() => {});
-  })();
-  return readable;
-}

@@ -1,0 +1,39 @@
+/**
+ * Server-Sent Events from a room to the client. `Content-Encoding: identity`
+ * keeps local dev from buffering; if the room goes away the stream ends with
+ * a `retry:` hint and a 200, never a 5xx (EventSource gives up for good on a
+ * non-2xx answer).
+ */
+const encoder = new TextEncoder();
+export const RETRY_LATER = encoder.encode("retry: 2000\n\n");
+
+export function sseResponse(body: ReadableStream<Uint8Array> | null): Response {
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "content-encoding": "identity",
+      "x-accel-buffering": "no",
+    },
+  });
+}
+
+/** A stream that only says "come back later". */
+export function retryLater(): Response {
+  return sseResponse(new Response(RETRY_LATER).body);
+}
+
+/** Passes a room's stream through; if the room goes away mid-stream, ends it with a retry hint instead of an error. */
+export function endsCleanly(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> {
+  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  void (async () => {
+    const writer = writable.getWriter();
+    try {
+      if (body) for await (const chunk of body) await writer.write(chunk);
+    } catch {
+      await writer.write(RETRY_LATER).catch(() => {});
+    }
+    await writer.close().catch(() => {});
+  })();
+  return readable;
+}

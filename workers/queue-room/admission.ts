@@ -1,0 +1,110 @@
+/**
+ * The waiting room's rules as plain functions over plain data.
+ *
+ * Order: everyone who joined before the on-sale time, in lottery order
+ * (rank = HMAC(seed, user)), then everyone after, first come first served
+ * (join sequence). Admission moves two watermarks: early fans with a rank
+ * below `earlyWatermark`, then late fans with a sequence below
+ * `lateWatermark`, are admitted. Each tick moves them by the tick's quota,
+ * which never exceeds the batch size, the free shopping slots (maxActive
+ * minus active sessions), or the seats left. Tokens handed out in a tick
+ * are also capped by that quota, so admission never outruns the rate even
+ * when the lottery's ranks bunch up.
+ *
+ * State is counters and watermarks: it does not grow with the queue. Only
+ * admitted fans who are shopping have a row (bounded by maxActive).
+ */
+import type { Place, ResolvedQueueSettings } from "../../src/shared/queue";
+
+export interface QueueState {
+  eventId: string;
+  settings: ResolvedQueueSettings;
+  /** When the sale opens (epoch ms); fans before it join the lottery. */
+  onSaleAt: number;
+  seed: string;
+  seedHash: string;
+  opened: boolean;
+  earlyCount: number;
+  lateCount: number;
+  earlyWatermark: number;
+  lateWatermark: number;
+  tickAt: number;
+  tickQuota: number;
+  tickIssued: number;
+  admittedTotal: number;
+}
+
+export type QueueView =
+  | { state: "before-sale"; ahead: number | null; etaSeconds: number; opensAt: number }
+  | { state: "waiting"; ahead: number; etaSeconds: number }
+  | { state: "admissible" }
+  | { state: "sold-out" };
+
+export function isOpen(state: QueueState, now: number): boolean {
+  return state.opened || now >= state.onSaleAt;
+}
+
+/** Where a place stands: people ahead and the wait, or admissible now. */
+export function view(state: QueueState, place: Place, now: number, seatsLeft: number | undefined): QueueView {
+  if (!isOpen(state, now)) {
+    const opensIn = Math.max(0, Math.ceil((state.onSaleAt - now) / 1000));
+    return { state: "before-sale", ahead: null, etaSeconds: opensIn, opensAt: state.onSaleAt };
+  }
+  if (admitted(state, place)) return { state: "admissible" };
+  if (seatsLeft === 0) return { state: "sold-out" };
+  const ahead = peopleAhead(state, place);
+  const perTick = Math.max(1, state.settings.batchSize);
+  return { state: "waiting", ahead, etaSeconds: Math.ceil(ahead / perTick) * state.settings.tickSeconds + state.settings.tickSeconds };
+}
+
+export function admitted(state: QueueState, place: Place): boolean {
+  return place.kind === "early" ? place.rank < state.earlyWatermark : place.seq < state.lateWatermark;
+}
+
+export function peopleAhead(state: QueueState, place: Place): number {
+  const earlyLeft = Math.ceil(state.earlyCount * (1 - state.earlyWatermark));
+  if (place.kind === "early") return Math.max(0, Math.floor((place.rank - state.earlyWatermark) * state.earlyCount));
+  return earlyLeft + Math.max(0, place.seq - state.lateWatermark);
+}
+
+/**
+ * One admission tick: opens the sale if due and moves the watermarks by the
+ * tick's quota. Returns the new state and whether fans are still waiting.
+ */
+export function tick(state: QueueState, now: number, activeSessions: number, seatsLeft: number): { state: QueueState; waiting: boolean } {
+  const next = { ...state };
+  if (!isOpen(next, now)) return { state: next, waiting: true };
+  next.opened = true;
+  const { batchSize, maxActive } = next.settings;
+  let quota = Math.max(0, Math.min(batchSize, maxActive - activeSessions, seatsLeft - activeSessions));
+  next.tickAt = now;
+  next.tickQuota = quota;
+  next.tickIssued = 0;
+  if (next.earlyWatermark < 1 && next.earlyCount > 0 && quota > 0) {
+    const earlyLeft = Math.ceil(next.earlyCount * (1 - next.earlyWatermark));
+    const take = Math.min(quota, earlyLeft);
+    next.earlyWatermark = take >= earlyLeft ? 1 : Math.min(1, next.earlyWatermark + take / next.earlyCount);
+    quota -= take;
+  }
+  if (next.earlyCount === 0) next.earlyWatermark = 1;
+  if (next.earlyWatermark >= 1) next.lateWatermark = Math.min(next.lateCount, next.lateWatermark + quota);
+  const waiting = next.earlyWatermark < 1 || next.lateWatermark < next.lateCount;
+  return { state: next, waiting };
+}
+
+/** Whether this tick may still hand out an admission token. */
+export function canIssue(state: QueueState, activeSessions: number): boolean {
+  return state.tickIssued < state.tickQuota && activeSessions < state.settings.maxActive;
+}
+
+/** A view as the API shows it: position 1 is next. */
+export function positionBody(v: QueueView | { state: "sold-out" }) {
+  const ahead = "ahead" in v ? v.ahead : v.state === "admissible" ? 0 : null;
+  return {
+    state: v.state,
+    position: ahead === null ? null : ahead + 1,
+    ahead,
+    etaSeconds: "etaSeconds" in v ? v.etaSeconds : 0,
+    ...("opensAt" in v ? { opensAt: new Date(v.opensAt).toISOString() } : {}),
+  };
+}
