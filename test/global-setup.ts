@@ -15,7 +15,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("databaseUrl", database.url);
   project.provide("neonProxy", database.proxy ?? "");
   project.provide("databaseKind", database.embedded ? "embedded" : "server");
-  return () => database.stop();
+  return async () => {
+    // Let pools that requests end in waitUntil() finish before the proxy goes.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    await database.stop();
+  };
 }
 
 declare module "vitest" {

@@ -1,0 +1,213 @@
+import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { lotteryRank, sha256Hex, signAdmission, signTicket, verifyTicket } from "../../src/shared/queue";
+import { call, json, organizerToken, problem } from "../helpers";
+import { fan, reserve, smallEvent, travel } from "../booking-helpers";
+import { SseReader } from "../sse";
+
+interface Position {
+  state: string;
+  position: number | null;
+  ahead: number | null;
+  etaSeconds: number;
+  queueTicket?: string;
+  admissionToken?: string;
+}
+
+const queueRoom = (eventId: string) => env.QUEUE_ROOM.getByName(eventId);
+
+async function queuedEvent(queue: Record<string, unknown>, onSaleAt?: string) {
+  const event = await smallEvent(onSaleAt ? { onSaleAt } : {});
+  const res = await call("PATCH", `/api/events/${event.id}`, { token: await organizerToken(), body: { queue: { enabled: true, ...queue } } });
+  await json(res, 200);
+  return event;
+}
+
+async function join(eventId: string, token: string, ticket?: string): Promise<Position> {
+  return json<Position>(await call("POST", `/api/events/${eventId}/queue`, { token, headers: ticket ? { "x-queue-ticket": ticket } : {} }), 201);
+}
+
+async function status(eventId: string, ticket: string): Promise<Position> {
+  return json<Position>(await call("GET", `/api/events/${eventId}/queue/status?ticket=${encodeURIComponent(ticket)}`), 200);
+}
+
+async function queueTravel(eventId: string, ms: number): Promise<void> {
+  await runInDurableObject(queueRoom(eventId), (room) => {
+    const before = room.now;
+    room.now = () => before() + ms;
+  });
+}
+
+describe("waiting room", () => {
+  it("admits a fan in a short queue on the next tick, and reserve needs the admission token", async () => {
+    const event = await queuedEvent({});
+    const token = await fan();
+    const joined = await join(event.id, token);
+    expect(joined.state).toBe("waiting");
+    expect(joined.position).toBe(1);
+    await problem(await reserve(token, [event.tickets(0)]), 403);
+
+    expect(await runDurableObjectAlarm(queueRoom(event.id))).toBe(true);
+    const admitted = await status(event.id, joined.queueTicket ?? "");
+    expect(admitted.state).toBe("admitted");
+    const res = await reserve(token, [event.tickets(0)], { "x-admission-token": admitted.admissionToken ?? "" });
+    expect(res.status).toBe(201);
+  });
+
+  it("answers 409 for an event without a waiting room", async () => {
+    const event = await smallEvent();
+    await problem(await call("POST", `/api/events/${event.id}/queue`, { token: await fan() }), 409);
+  });
+
+  it("keeps a fan's place when they join again with their ticket", async () => {
+    const event = await queuedEvent({ batchSize: 1 });
+    const [a, b] = [await fan(), await fan()];
+    const first = await join(event.id, a);
+    await join(event.id, b);
+    const again = await join(event.id, a, first.queueTicket);
+    expect(again.queueTicket).toBe(first.queueTicket);
+    expect(again.position).toBe(1);
+  });
+
+  it("admits late fans first come, first served, never more per tick than the batch", async () => {
+    const event = await queuedEvent({ batchSize: 3, maxActive: 100 });
+    const tokens = await Promise.all(Array.from({ length: 10 }, () => fan()));
+    const tickets: string[] = [];
+    for (const token of tokens) tickets.push((await join(event.id, token)).queueTicket ?? "");
+    const admittedAt: number[] = [];
+    for (let round = 1; round <= 6 && admittedAt.length < 10; round++) {
+      await queueTravel(event.id, 2_000);
+      await runDurableObjectAlarm(queueRoom(event.id));
+      let thisTick = 0;
+      for (const [i, ticket] of tickets.entries()) {
+        if (admittedAt[i] !== undefined) continue;
+        if ((await status(event.id, ticket)).state === "admitted") {
+          admittedAt[i] = round;
+          thisTick++;
+        }
+      }
+      expect(thisTick).toBeLessThanOrEqual(3);
+    }
+    expect(admittedAt).toEqual([1, 1, 1, 2, 2, 2, 3, 3, 3, 4]);
+  });
+
+  it("never lets more fans shop at once than maxActive; a fan who releases frees the slot", async () => {
+    const event = await queuedEvent({ batchSize: 10, maxActive: 2 });
+    const tokens = await Promise.all(Array.from({ length: 3 }, () => fan()));
+    const tickets = [];
+    for (const t of tokens) tickets.push((await join(event.id, t)).queueTicket ?? "");
+    await runDurableObjectAlarm(queueRoom(event.id));
+    const states = [];
+    for (const t of tickets) states.push(await status(event.id, t));
+    expect(states.map((s) => s.state)).toEqual(["admitted", "admitted", "waiting"]);
+
+    const holdRes = await reserve(tokens[0] ?? "", [event.tickets(0)], { "x-admission-token": states[0]?.admissionToken ?? "" });
+    const heldBody = await json<{ holdId: string }>(holdRes, 201);
+    await call("DELETE", `/api/booking/holds/${heldBody.holdId}`, { token: tokens[0] });
+    await queueTravel(event.id, 2_000);
+    await runDurableObjectAlarm(queueRoom(event.id));
+    expect((await status(event.id, tickets[2] ?? "")).state).toBe("admitted");
+  });
+
+  it("orders early fans by a lottery that is a permutation of them and can be recomputed from the published seed", async () => {
+    const opensAt = Date.now() + 3_600_000;
+    const event = await queuedEvent({ batchSize: 100 }, new Date(opensAt).toISOString());
+    const users = Array.from({ length: 12 }, (_, i) => `lottery-${event.id}-${i}`);
+    const joined: Position[] = [];
+    for (const user of users) joined.push(await join(event.id, await fan(user)));
+    expect(joined.every((j) => j.state === "before-sale")).toBe(true);
+
+    const before = await json<{ seed: string | null; seedHash: string }>(await call("GET", `/api/events/${event.id}/queue/draw`), 200);
+    expect(before.seed).toBeNull();
+
+    await queueTravel(event.id, 3_600_000 + 1);
+    await travel(event.id, 3_600_000 + 1);
+    const draw = await json<{ seed: string; seedHash: string; earlyCount: number }>(await call("GET", `/api/events/${event.id}/queue/draw`), 200);
+    expect(draw.seedHash).toBe(before.seedHash);
+    expect(await sha256Hex(draw.seed)).toBe(draw.seedHash);
+    expect(draw.earlyCount).toBe(12);
+
+    const ranks: number[] = [];
+    for (const [i, user] of users.entries()) {
+      const ticket = await verifyTicket(env, joined[i]?.queueTicket ?? "", user, event.id);
+      expect(ticket?.place.kind).toBe("early");
+      const rank = ticket?.place.kind === "early" ? ticket.place.rank : -1;
+      expect(rank).toBe(await lotteryRank(draw.seed, user));
+      ranks.push(rank);
+    }
+    const order = users.map((u, i) => ({ u, r: ranks[i] ?? 0 })).sort((a, b) => a.r - b.r).map((x) => x.u);
+    expect(new Set(order)).toEqual(new Set(users));
+
+    // Once open, people ahead follow the lottery order.
+    const aheads: number[] = [];
+    for (const j of joined) aheads.push((await status(event.id, j.queueTicket ?? "")).ahead ?? -1);
+    const byRank = users.map((_, i) => i).sort((a, b) => (ranks[a] ?? 0) - (ranks[b] ?? 0));
+    const aheadInRankOrder = byRank.map((i) => aheads[i] ?? -1);
+    expect(aheadInRankOrder).toEqual([...aheadInRankOrder].sort((a, b) => a - b));
+
+    // A fan who comes after the opening queues behind every early fan.
+    const late = await join(event.id, await fan());
+    expect(late.ahead).toBeGreaterThanOrEqual(12);
+  });
+
+  it("streams position and then the admission", async () => {
+    const event = await queuedEvent({});
+    const joined = await join(event.id, await fan());
+    const res = await call("GET", `/api/events/${event.id}/queue/stream?ticket=${encodeURIComponent(joined.queueTicket ?? "")}`);
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const stream = new SseReader(res);
+    const [first] = await stream.readUntil((e) => e.length >= 1);
+    expect(first?.event).toBe("position");
+    expect(JSON.parse(first?.data ?? "{}")).toMatchObject({ state: "waiting", position: 1 });
+    await runDurableObjectAlarm(queueRoom(event.id));
+    const events = await stream.readUntil((e) => e.some((x) => x.event === "admitted"));
+    const admitted = JSON.parse(events.find((e) => e.event === "admitted")?.data ?? "{}") as { admissionToken: string };
+    expect(admitted.admissionToken.split(".")).toHaveLength(3);
+    await stream.close();
+  });
+});
+
+describe("tokens", () => {
+  it("rejects forged, expired and other-event admission tokens", async () => {
+    const event = await queuedEvent({});
+    const other = await queuedEvent({});
+    const userId = "token-holder";
+    const token = await fan(userId);
+    const forged = await signAdmission({ JWT_SECRET: "someone-elses-secret-0123456789" }, { userId, eventId: event.id, sessionId: "s", expiresAt: Date.now() + 60_000 });
+    const expired = await signAdmission(env, { userId, eventId: event.id, sessionId: "s", expiresAt: Date.now() - 1_000 });
+    const elsewhere = await signAdmission(env, { userId, eventId: other.id, sessionId: "s", expiresAt: Date.now() + 60_000 });
+    const someoneElses = await signAdmission(env, { userId: "another-fan", eventId: event.id, sessionId: "s", expiresAt: Date.now() + 60_000 });
+    for (const bad of [forged, expired, elsewhere, someoneElses, "not.a.token"]) {
+      await problem(await reserve(token, [event.tickets(0)], { "x-admission-token": bad }), 403);
+    }
+    const good = await signAdmission(env, { userId, eventId: event.id, sessionId: "s", expiresAt: Date.now() + 60_000 });
+    expect((await reserve(token, [event.tickets(0)], { "x-admission-token": good })).status).toBe(201);
+  });
+
+  it("rejects forged and other-event queue tickets", async () => {
+    const event = await queuedEvent({});
+    const other = await queuedEvent({});
+    const forged = await signTicket({ JWT_SECRET: "someone-elses-secret-0123456789" }, { userId: "x", eventId: event.id, place: { kind: "late", seq: 0 } });
+    const elsewhere = await signTicket(env, { userId: "x", eventId: other.id, place: { kind: "late", seq: 0 } });
+    await problem(await call("GET", `/api/events/${event.id}/queue/status?ticket=${forged}`), 403);
+    await problem(await call("GET", `/api/events/${event.id}/queue/status?ticket=${elsewhere}`), 403);
+  });
+});
+
+describe("state", () => {
+  it("does not grow with the queue: 100,000 joins leave the room's storage the size it was", async () => {
+    const event = await queuedEvent({});
+    const sizes = await runInDurableObject(queueRoom(event.id), async (room, state) => {
+      await room.join(event.id, "first-fan", null);
+      const after1 = state.storage.sql.databaseSize;
+      for (let i = 0; i < 100_000; i++) await room.join(event.id, `fan-${i}`, null);
+      const rows = state.storage.sql.exec<{ n: number }>("SELECT (SELECT count(*) FROM meta) + (SELECT count(*) FROM sessions) AS n").one().n;
+      return { after1, after100k: state.storage.sql.databaseSize, rows };
+    });
+    expect(sizes.after100k).toBe(sizes.after1);
+    expect(sizes.rows).toBe(1);
+    const draw = await json<{ lateCount: number }>(await call("GET", `/api/events/${event.id}/queue/draw`), 200);
+    expect(draw.lateCount).toBe(100_001);
+  });
+});
