@@ -23,17 +23,21 @@ export function retryLater(): Response {
   return sseResponse(new Response(RETRY_LATER).body);
 }
 
-/** Passes a room's stream through; if the room goes away mid-stream, ends it with a retry hint instead of an error. */
+/**
+ * Passes a room's stream through (natively, with pipeTo); if the room goes
+ * away mid-stream, ends it with a retry hint instead of an error.
+ */
 export function endsCleanly(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> {
+  if (!body) return new Response(RETRY_LATER).body ?? new ReadableStream();
   const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  void (async () => {
-    const writer = writable.getWriter();
-    try {
-      if (body) for await (const chunk of body) await writer.write(chunk);
-    } catch {
+  body
+    .pipeTo(writable, { preventAbort: true, preventClose: true })
+    .catch(async () => {
+      const writer = writable.getWriter();
       await writer.write(RETRY_LATER).catch(() => {});
-    }
-    await writer.close().catch(() => {});
-  })();
+      writer.releaseLock();
+    })
+    .finally(() => writable.close().catch(() => {}))
+    .catch(() => {});
   return readable;
 }

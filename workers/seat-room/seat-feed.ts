@@ -53,6 +53,8 @@ export class SeatFeed {
   private keepalive: ReturnType<typeof setInterval> | undefined;
   /** The seq of the last change sent to watchers (or skipped with none). */
   private flushed: number;
+  /** The snapshot frame, encoded once per seq and shared by every watcher who starts there. */
+  private snapshotFrame: { seq: number; bytes: Uint8Array } | undefined;
 
   constructor(
     private readonly source: FeedSource,
@@ -93,19 +95,17 @@ export class SeatFeed {
     this.flush();
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
-    let first = `retry: ${RETRY_MS}\n\n`;
+    this.write(writer, encoder.encode(`retry: ${RETRY_MS}\n\n`));
     const missed =
       lastEventId !== undefined && lastEventId <= this.flushed
         ? this.source.changesSince(lastEventId, MAX_RESUME_CHANGES)
         : undefined;
     if (missed) {
-      if (missed.length > 0) first += sse("delta", this.flushed, this.delta(lastEventId !== undefined ? lastEventId + 1 : 0, this.flushed, missed));
+      if (missed.length > 0) this.write(writer, encoder.encode(sse("delta", this.flushed, this.delta((lastEventId ?? -1) + 1, this.flushed, missed))));
     } else {
-      const { statuses } = this.source.snapshot();
-      first += sse("snapshot", this.flushed, JSON.stringify({ eventId: this.source.eventId, seq: this.flushed, statuses }));
+      this.write(writer, this.snapshotBytes());
     }
     this.watchers.add(writer);
-    this.write(writer, encoder.encode(first));
     this.keepalive ??= setInterval(() => this.ping(), KEEPALIVE_MS);
     return readable;
   }
@@ -115,6 +115,15 @@ export class SeatFeed {
     for (const writer of this.watchers) void writer.close().catch(() => {});
     this.watchers.clear();
     this.stopKeepalive();
+  }
+
+  private snapshotBytes(): Uint8Array {
+    if (this.snapshotFrame?.seq !== this.flushed) {
+      const { statuses } = this.source.snapshot();
+      const data = JSON.stringify({ eventId: this.source.eventId, seq: this.flushed, statuses });
+      this.snapshotFrame = { seq: this.flushed, bytes: encoder.encode(sse("snapshot", this.flushed, data)) };
+    }
+    return this.snapshotFrame.bytes;
   }
 
   private delta(from: number, seq: number, changes: Change[]): string {
