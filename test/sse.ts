@@ -35,6 +35,19 @@ export class SseReader {
     return this.events;
   }
 
+  /** Reads until the server ends the stream (or fails after `timeoutMs`). */
+  async readToEnd(timeoutMs = 5_000): Promise<SseEvent[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error("the stream did not end");
+      const chunk = await Promise.race([this.reader.read(), new Promise<"timeout">((resolve) => setTimeout(() => resolve("timeout"), left))]);
+      if (chunk === "timeout") continue;
+      if (chunk.done) return this.events;
+      this.feed(this.decoder.decode(chunk.value, { stream: true }));
+    }
+  }
+
   async close(): Promise<void> {
     await this.reader.cancel().catch(() => {});
   }

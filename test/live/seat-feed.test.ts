@@ -1,4 +1,5 @@
-import { runDurableObjectAlarm } from "cloudflare:test";
+import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
+import { endsCleanly } from "../../workers/api/sse";
 import { describe, expect, it } from "vitest";
 import { call, json, problem } from "../helpers";
 import { checkout, fan, hold, pay, room, smallEvent, travel } from "../booking-helpers";
@@ -117,6 +118,24 @@ describe("a stadium's snapshot", () => {
   });
 });
 
+describe("a stream whose room goes away", () => {
+  it("ends cleanly with a retry hint instead of an error", async () => {
+    let sent = false;
+    const failing = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!sent) {
+          sent = true;
+          controller.enqueue(new TextEncoder().encode("id: 1\nevent: snapshot\ndata: {}\n\n"));
+        } else controller.error(new Error("the room was reset"));
+      },
+    });
+    const reader = new SseReader(new Response(endsCleanly(failing)));
+    const events = await reader.readToEnd();
+    expect(events.map((e) => e.event)).toEqual(["snapshot"]);
+    expect(reader.retry).toBe(2000);
+  });
+});
+
 describe("seat stream", () => {
   it("starts with a snapshot, then sends each change as a delta with its seq as the id", async () => {
     const event = await smallEvent();
@@ -232,5 +251,19 @@ describe("seat stream", () => {
 
   it("answers 404 for an unknown event", async () => {
     await problem(await call("GET", "/api/events/ev_doesnotexist0000/seats/stream"), 404);
+  });
+
+  it("resumes after the room was reset, from its stored change log", async () => {
+    const event = await smallEvent();
+    const feed = await watch(event.id);
+    const [snap] = await feed.readUntil((e) => e.length >= 1);
+    await feed.close();
+    await abortAllDurableObjects();
+    await hold(await fan(), [event.tickets(2)]);
+    const again = await watch(event.id, Number(snap?.id));
+    const [missed] = await again.readUntil((e) => e.length >= 1);
+    expect(missed?.event).toBe("delta");
+    expect((JSON.parse(missed?.data ?? "{}") as Delta).held).toEqual([event.tickets(2)]);
+    await again.close();
   });
 });
