@@ -4,7 +4,7 @@ import {
   availability,
   dueHolds,
   earliestExpiry,
-  expandPrices,
+  emptyState,
   isFree,
   planBooking,
   planPayment,
@@ -32,15 +32,7 @@ function roomState(overrides: Partial<Catalog> = {}): RoomState {
     startsAt: NOW + 30 * 86_400_000,
     ...overrides,
   };
-  return {
-    catalog,
-    prices: expandPrices(catalog),
-    sold: new Map(),
-    soldByUser: new Map(),
-    holds: new Map(),
-    seatHold: new Map(),
-    userHold: new Map(),
-  };
+  return emptyState(catalog);
 }
 
 const put = addHold;

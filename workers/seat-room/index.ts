@@ -28,6 +28,7 @@ import {
   availability,
   dueHolds,
   earliestExpiry,
+  emptyState,
   expandPrices,
   isLive,
   planBooking,
@@ -428,15 +429,7 @@ export class SeatRoom extends DurableObject<Env> {
       });
       log("info", "room_loaded_from_postgres", { eventId, tickets: loaded.ticketCount, sold: sold.length });
     }
-    const state: RoomState = {
-      catalog,
-      prices: expandPrices(catalog),
-      sold: new Map(),
-      soldByUser: new Map(),
-      holds: new Map(),
-      seatHold: new Map(),
-      userHold: new Map(),
-    };
+    const state: RoomState = emptyState(catalog);
     for (const s of store.readSold(sql)) {
       state.sold.set(s.seat, { bookingId: s.bookingId, userId: s.userId });
       state.soldByUser.set(s.userId, (state.soldByUser.get(s.userId) ?? 0) + 1);

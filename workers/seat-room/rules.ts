@@ -56,6 +56,19 @@ export function isFree(state: RoomState, seat: number, now: number, ignoreHoldId
   return !hold || !isLive(hold, now);
 }
 
+/** A room with its catalog and nothing held or sold yet. */
+export function emptyState(catalog: Catalog): RoomState {
+  return {
+    catalog,
+    prices: expandPrices(catalog),
+    sold: new Map(),
+    soldByUser: new Map(),
+    holds: new Map(),
+    seatHold: new Map(),
+    userHold: new Map(),
+  };
+}
+
 /** Puts an active hold into the room's indexes (memory only). */
 export function addHold(state: RoomState, hold: Hold): void {
   state.holds.set(hold.id, hold);
