@@ -70,7 +70,14 @@ export const BookingView = z
     createdAt: z.string(),
     event: z.object({ name: z.string(), startsAt: z.string(), venueName: z.string(), city: z.string() }),
     tickets: z.array(
-      z.object({ id: z.string(), section: z.string(), row: z.string().nullable(), seat: z.string().nullable(), priceCents: z.number().int() }),
+      z.object({
+        id: z.string(),
+        section: z.string(),
+        row: z.string().nullable(),
+        seat: z.string().nullable(),
+        priceCents: z.number().int(),
+        token: z.string().nullable().openapi({ description: "signed token for the door (the QR code); null unless the booking is confirmed" }),
+      }),
     ),
   })
   .openapi("Booking");

@@ -16,6 +16,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { jwtVerify, SignJWT } from "jose";
+import { hmac, tokenKey, type TokenKeys } from "./token-keys";
 
 export const QueueSettings = z
   .object({
@@ -63,19 +64,9 @@ export interface Admission {
   expiresAt: number;
 }
 
-export interface TokenKeys {
-  QUEUE_SECRET?: string;
-  JWT_SECRET?: string;
-}
-
 const TICKET_TTL_SECONDS = 3 * 24 * 3600;
 
-async function signingKey(keys: TokenKeys): Promise<Uint8Array> {
-  if (keys.QUEUE_SECRET) return new TextEncoder().encode(keys.QUEUE_SECRET);
-  if (!keys.JWT_SECRET) throw new Error("QUEUE_SECRET or JWT_SECRET must be set for the waiting room");
-  // A key of its own, so a queue token can never pass as a login token.
-  return new Uint8Array(await hmac(new TextEncoder().encode(keys.JWT_SECRET), "edge-tickets/queue-tokens/v1"));
-}
+const signingKey = (keys: TokenKeys) => tokenKey(keys, "queue");
 
 export async function signTicket(keys: TokenKeys, ticket: QueueTicket): Promise<string> {
   return new SignJWT({ typ: "queue", evt: ticket.eventId, place: ticket.place })
@@ -120,11 +111,6 @@ export async function verifyAdmission(keys: TokenKeys, token: string, userId: st
   } catch {
     return false;
   }
-}
-
-async function hmac(key: Uint8Array, message: string): Promise<ArrayBuffer> {
-  const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  return crypto.subtle.sign("HMAC", cryptoKey, new TextEncoder().encode(message));
 }
 
 /** The lottery rank: HMAC-SHA256(seed, userId), first 52 bits, as a fraction of 2^52. */

@@ -19,6 +19,7 @@ import { organizerRoutes } from "./routes/organizer";
 import { queueRoutes } from "./routes/queue";
 import { search } from "./routes/search";
 import { seatRoutes } from "./routes/seats";
+import { ticketRoutes } from "./routes/tickets";
 import { webhookRoutes } from "./routes/webhooks";
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -43,6 +44,7 @@ api.route("/", organizerRoutes);
 api.route("/", bookingRoutes);
 api.route("/", bookingReads);
 api.route("/", webhookRoutes);
+api.route("/", ticketRoutes);
 api.route("/", devRoutes);
 api.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 api.doc31("/openapi.json", {

@@ -32,6 +32,8 @@ export interface Env {
   STRIPE_WEBHOOK_SECRET?: string;
   /** Publishable key, for the checkout page. */
   STRIPE_PUBLISHABLE_KEY?: string;
+  /** Key of ticket QR tokens (default: derived from JWT_SECRET). */
+  TICKET_SECRET?: string;
   /** Key of queue tickets and admission tokens (default: derived from JWT_SECRET). */
   QUEUE_SECRET?: string;
   SEAT_ROOM: DurableObjectNamespace<SeatRoom>;

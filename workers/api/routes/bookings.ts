@@ -4,14 +4,15 @@ import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
 import { BookingParams, BookingView } from "../../../src/shared/booking";
 import { bookedTickets, bookings, events, tickets } from "../../../src/shared/db-schema";
 import { ticketId } from "../../../src/shared/ids";
+import { signTicketToken } from "../../../src/shared/ticket-tokens";
 import { requireUser } from "../auth";
-import type { Database } from "../env";
+import type { Database, Env } from "../env";
 import { bearer, createApp } from "../openapi-app";
 import { Problem, problemResponses } from "../problem";
 
 const MAX_LISTED = 100;
 
-async function bookingViews(db: Database, where: SQL | undefined) {
+async function bookingViews(env: Env, db: Database, where: SQL | undefined) {
   const rows = await db
     .select({ booking: bookings, event: events })
     .from(bookings)
@@ -26,7 +27,7 @@ async function bookingViews(db: Database, where: SQL | undefined) {
     .innerJoin(tickets, and(eq(tickets.eventId, bookedTickets.eventId), eq(tickets.seatIndex, bookedTickets.seatIndex)))
     .where(inArray(bookedTickets.bookingId, rows.map((r) => r.booking.id)))
     .orderBy(bookedTickets.seatIndex);
-  return rows.map(({ booking, event }) => ({
+  const views = rows.map(({ booking, event }) => ({
     id: booking.id,
     eventId: booking.eventId,
     holdId: booking.holdId,
@@ -43,8 +44,18 @@ async function bookingViews(db: Database, where: SQL | undefined) {
         row: ticket.row,
         seat: ticket.seat,
         priceCents,
+        token: null as string | null,
       })),
   }));
+  // Only a confirmed booking gets tickets that open the door.
+  for (const [i, view] of views.entries()) {
+    const row = rows[i];
+    if (!row || view.status !== "confirmed") continue;
+    for (const ticket of view.tickets) {
+      ticket.token = await signTicketToken(env, { ticketId: ticket.id, bookingId: view.id, eventId: view.eventId, userId: row.booking.userId }, row.event.startsAt);
+    }
+  }
+  return views;
 }
 
 export const bookingReads = createApp()
@@ -60,7 +71,7 @@ export const bookingReads = createApp()
     }),
     async (c) => {
       const { bookingId } = c.req.valid("param");
-      const [booking] = await bookingViews(c.var.db(), and(eq(bookings.id, bookingId), eq(bookings.userId, c.var.user.id)));
+      const [booking] = await bookingViews(c.env, c.var.db(), and(eq(bookings.id, bookingId), eq(bookings.userId, c.var.user.id)));
       if (!booking) throw new Problem(404, "no such booking");
       return c.json(booking, 200);
     },
@@ -77,5 +88,5 @@ export const bookingReads = createApp()
         ...problemResponses(401),
       },
     }),
-    async (c) => c.json({ bookings: await bookingViews(c.var.db(), eq(bookings.userId, c.var.user.id)) }, 200),
+    async (c) => c.json({ bookings: await bookingViews(c.env, c.var.db(), eq(bookings.userId, c.var.user.id)) }, 200),
   );

@@ -6,7 +6,11 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { EventParams } from "../../../src/shared/catalog";
 import { log } from "../../../src/shared/log";
 import { createApp } from "../openapi-app";
-import { notFound, problemResponses } from "../problem";
+import { bestAvailable } from "../../../src/shared/best-available";
+import { ticketId } from "../../../src/shared/ids";
+import { loadEventDetail, type EventStatic } from "../catalog/event-detail";
+import { cachedText } from "../edge-cache";
+import { notFound, Problem, problemResponses } from "../problem";
 import { seatRoom } from "../rooms";
 import { endsCleanly, retryLater, sseResponse } from "../sse";
 
@@ -21,6 +25,15 @@ const SeatSnapshot = z
     }),
   })
   .openapi("SeatSnapshot");
+
+const BestQuery = z
+  .object({
+    count: z.coerce.number().int().min(1).max(20),
+    section: z.string().trim().min(1).max(100).optional(),
+    maxPriceCents: z.coerce.number().int().min(0).optional(),
+  })
+  .strict();
+const BestSeats = z.object({ ticketIds: z.array(z.string()), totalCents: z.number().int() }).openapi("BestAvailable");
 
 const StreamQuery = z.object({
   lastEventId: z.string().regex(/^\d{1,15}$/).optional().openapi({ description: "for clients that cannot send the Last-Event-ID header" }),
@@ -44,6 +57,35 @@ export const seatRoutes = createApp()
       if (!snapshot) throw notFound(`no event with id ${eventId}`);
       c.header("cache-control", "no-store");
       return c.json({ eventId, ...snapshot }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/events/{eventId}/best-available",
+      summary: "Suggest N adjacent free seats (one row), in a section or under a price, leaving no single seat stranded when it can",
+      request: { params: EventParams, query: BestQuery },
+      responses: {
+        200: { description: "the suggestion (not a hold)", content: { "application/json": { schema: BestSeats } } },
+        ...problemResponses(400, 404, 409),
+      },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid("param");
+      const query = c.req.valid("query");
+      const [{ body }, snapshot] = await Promise.all([
+        cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId)),
+        seatRoom(c.env, eventId).seats(eventId),
+      ]);
+      if (!snapshot) throw notFound(`no event with id ${eventId}`);
+      const detail = JSON.parse(body) as EventStatic;
+      const prices = new Map(detail.prices.map((p) => [p.section, p.minCents]));
+      const seats = bestAvailable(detail.venue.seatMap, snapshot.statuses, (s) => prices.get(s), query);
+      if (!seats) throw new Problem(409, `no ${query.count} seats together are free${query.section ? ` in ${query.section}` : ""}; try fewer seats or another section`);
+      return c.json(
+        { ticketIds: seats.map((s) => ticketId(eventId, s)), totalCents: seats.reduce((sum, s) => sum + (priceOfSeat(detail, s) ?? 0), 0) },
+        200,
+      );
     },
   )
   .openapi(
@@ -78,3 +120,9 @@ export const seatRoutes = createApp()
       return sseResponse(endsCleanly(upstream.body));
     },
   );
+
+/** The price of a seat: its section's price (prices are set per section). */
+function priceOfSeat(detail: EventStatic, seat: number): number | undefined {
+  const section = detail.venue.seatMap.sections.find((s) => seat >= s.firstIndex && seat < s.firstIndex + s.count);
+  return section ? detail.prices.find((p) => p.section === section.name)?.minCents : undefined;
+}

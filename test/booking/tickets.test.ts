@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { signTicketToken } from "../../src/shared/ticket-tokens";
+import { call, json, problem } from "../helpers";
+import { checkout, deliver, fan, hold, intentObject, pay, paymentEvent, query, smallEvent } from "../booking-helpers";
+
+interface Booking {
+  id: string;
+  eventId: string;
+  status: string;
+  tickets: { id: string; token: string | null }[];
+}
+
+async function bookedTicket() {
+  const event = await smallEvent();
+  const token = await fan();
+  const h = await hold(token, [event.tickets(1)]);
+  const { paymentIntentId } = await checkout(token, h.holdId);
+  await pay(paymentIntentId);
+  const { bookings } = await json<{ bookings: Booking[] }>(await call("GET", "/api/me/bookings", { token }), 200);
+  const booking = bookings.find((b) => b.eventId === event.id);
+  return { event, token, booking, paymentIntentId };
+}
+
+describe("tickets at the door", () => {
+  it("a confirmed booking's ticket carries a token that verifies, and draws as a QR code", async () => {
+    const { event, booking } = await bookedTicket();
+    const ticketToken = booking?.tickets[0]?.token ?? "";
+    expect(ticketToken.split(".")).toHaveLength(3);
+    const verified = await json<{ valid: boolean; ticket: { id: string; row: string; seat: string }; event: { id: string } }>(
+      await call("GET", `/api/tickets/verify?token=${ticketToken}`),
+      200,
+    );
+    expect(verified).toMatchObject({ valid: true, ticket: { id: event.tickets(1), row: "A", seat: "2" }, event: { id: event.id } });
+    const qr = await call("GET", `/api/tickets/qr.svg?token=${ticketToken}`);
+    expect(qr.headers.get("content-type")).toBe("image/svg+xml");
+    expect(await qr.text()).toContain("<svg");
+  });
+
+  it("rejects a forged token, and a token whose booking was cancelled", async () => {
+    const { event, booking, paymentIntentId } = await bookedTicket();
+    const forged = await signTicketToken({ JWT_SECRET: "not-the-real-secret-0123456789" }, { ticketId: event.tickets(1), bookingId: booking?.id ?? "", eventId: event.id, userId: "x" }, new Date());
+    await problem(await call("GET", `/api/tickets/verify?token=${forged}`), 400);
+    await problem(await call("GET", `/api/tickets/qr.svg?token=${forged}`), 400);
+
+    // The payment is cancelled after all (say, the authorization lapsed before capture).
+    await query("update bookings set status = 'authorized' where id = $1", [booking?.id]);
+    await query("update simulated_payment_intents set status = 'canceled' where id = $1", [paymentIntentId]);
+    await json(await deliver(paymentEvent("payment_intent.canceled", await intentObject(paymentIntentId))), 200);
+    await problem(await call("GET", `/api/tickets/verify?token=${booking?.tickets[0]?.token}`), 409);
+  });
+});
+
+describe("best available", () => {
+  it("suggests adjacent free seats without holding them", async () => {
+    const event = await smallEvent();
+    await hold(await fan(), [event.tickets(1)]);
+    const best = await json<{ ticketIds: string[]; totalCents: number }>(await call("GET", `/api/events/${event.id}/best-available?count=2&section=Stalls`), 200);
+    // Row A is seats 0-3 with seat 1 held: the free pair 2-3 is the front row's only block.
+    expect(best).toEqual({ ticketIds: [event.tickets(2), event.tickets(3)], totalCents: 10_000 });
+    const three = await json<{ ticketIds: string[] }>(await call("GET", `/api/events/${event.id}/best-available?count=3&section=Stalls`), 200);
+    // Row B is 4-7, all free: 4-6 or 5-7 both leave one seat; 4-6 is as central as 5-7, and the first found wins.
+    expect(three.ticketIds).toHaveLength(3);
+    await problem(await call("GET", `/api/events/${event.id}/best-available?count=9&section=Stalls`), 409);
+    await problem(await call("GET", `/api/events/${event.id}/best-available?count=0`), 400);
+  });
+});
