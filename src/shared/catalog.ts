@@ -6,6 +6,7 @@ import { z } from "@hono/zod-openapi";
 import { ID_PATTERN } from "./ids";
 import { QueueSettings } from "./queue";
 import { SectionInput } from "./seat-map";
+import { VENUE_KINDS } from "./venue-templates";
 
 export const EVENT_TYPES = ["concert", "sports", "theater", "comedy", "family", "festival", "conference"] as const;
 export const EventType = z.enum(EVENT_TYPES).openapi({ description: "the kind of event" });
@@ -36,9 +37,11 @@ export const VenueCreate = z
     lat: z.number().min(-90).max(90),
     lng: z.number().min(-180).max(180),
     timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Paris").optional(),
-    sections: z.array(SectionInput).min(1).max(500),
+    sections: z.array(SectionInput).min(1).max(500).optional(),
+    template: z.enum(VENUE_KINDS).optional().openapi({ description: "instead of sections: a typical club, theater, arena or stadium" }),
   })
   .strict()
+  .refine((v) => (v.sections === undefined) !== (v.template === undefined), "send either sections or a template")
   .openapi("VenueCreate");
 
 export const PerformerCreate = z
@@ -117,7 +120,7 @@ export const SearchQuery = z
   });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
-const VenueSummary = z.object({ id: z.string(), name: z.string(), city: z.string(), lat: z.number(), lng: z.number() });
+const VenueSummary = z.object({ id: z.string(), name: z.string(), city: z.string(), lat: z.number(), lng: z.number(), timezone: z.string() });
 const PerformerSummary = z.object({ id: z.string(), name: z.string() });
 
 export const SearchResult = z

@@ -7,6 +7,7 @@ import { bodyLimit } from "hono/body-limit";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { database } from "./db";
+import { pages } from "./pages";
 import type { AppEnv } from "./env";
 import { createApp } from "./openapi-app";
 import { handleError, Problem, problemResponse } from "./problem";
@@ -34,7 +35,6 @@ api.use(
     },
   }),
 );
-api.use("*", database);
 api.route("/", health);
 api.route("/", search);
 api.route("/", eventReads);
@@ -58,16 +58,21 @@ api.doc31("/openapi.json", {
 
 export const app = new Hono<AppEnv>();
 app.use("*", requestId());
-app.use("*", secureHeaders());
-app.route("/api", api);
-app.get("/", (c) =>
-  c.html(
-    `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>Edge Tickets</title></head>` +
-      `<body><main><h1>Edge Tickets</h1><p>The API is running.</p><ul>` +
-      `<li><a href="/api/search">Upcoming events</a> (<code>/api/search?term=…</code>)</li>` +
-      `<li><a href="/api/openapi.json">OpenAPI document</a></li>` +
-      `<li><a href="/api/health">Health</a></li></ul></main></body></html>`,
-  ),
+app.use(
+  "*",
+  secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", "https://js.stripe.com"],
+      frameSrc: ["https://js.stripe.com", "https://hooks.stripe.com"],
+      connectSrc: ["'self'", "https://api.stripe.com"],
+      imgSrc: ["'self'", "data:"],
+      styleSrc: ["'self'", "'unsafe-inline'"],
+    },
+  }),
 );
+app.use("*", database);
+app.route("/api", api);
+app.route("/", pages);
 app.notFound((c) => problemResponse(404, `no route ${c.req.method} ${c.req.path}`));
 app.onError(handleError);

@@ -37,6 +37,7 @@ interface Row extends Record<string, unknown> {
   city: string;
   lat: number;
   lng: number;
+  timezone: string;
   performer_id: string;
   performer_name: string;
   min_price_cents: number;
@@ -63,7 +64,7 @@ export async function searchEvents(db: Database, query: SearchQuery): Promise<Se
     : sql`null::float8`;
 
   const inner = sql`
-    select e.id, e.name, e.type, e.starts_at, e.venue_id, e.venue_name, v.city, v.lat, v.lng,
+    select e.id, e.name, e.type, e.starts_at, e.venue_id, e.venue_name, v.city, v.lat, v.lng, v.timezone,
            e.performer_id, e.performer_name, e.min_price_cents,
            (e.ticket_count - e.sold_count) as available, ${rank} as rank
     from events e join venues v on v.id = e.venue_id
@@ -83,7 +84,7 @@ export async function searchEvents(db: Database, query: SearchQuery): Promise<Se
       name: row.name,
       type: row.type as SearchResponse["results"][number]["type"],
       startsAt: new Date(row.starts_at).toISOString(),
-      venue: { id: row.venue_id, name: row.venue_name, city: row.city, lat: Number(row.lat), lng: Number(row.lng) },
+      venue: { id: row.venue_id, name: row.venue_name, city: row.city, lat: Number(row.lat), lng: Number(row.lng), timezone: row.timezone },
       performer: { id: row.performer_id, name: row.performer_name },
       minPriceCents: Number(row.min_price_cents),
       available: Number(row.available),

@@ -12,15 +12,16 @@ import type { EventCreate, EventPatch, PerformerCreate, VenueCreate } from "../.
 import { bookedTickets, events, performers, tickets, venues } from "../../../src/shared/db-schema";
 import { newId } from "../../../src/shared/ids";
 import { buildSeatMap, capacityOf, SeatMapError, type SeatMap } from "../../../src/shared/seat-map";
+import { venueTemplate } from "../../../src/shared/venue-templates";
 import type { Database } from "../env";
 import { badRequest, conflict, notFound } from "../problem";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-export async function createVenue(db: Database, input: z.infer<typeof VenueCreate>): Promise<{ id: string; capacity: number }> {
+export async function createVenue(db: Database, input: z.infer<typeof VenueCreate>): Promise<{ id: string; capacity: number; sections: string[] }> {
   let seatMap: SeatMap;
   try {
-    seatMap = buildSeatMap(input.sections);
+    seatMap = buildSeatMap(input.sections ?? venueTemplate(input.template ?? "theater"));
   } catch (error) {
     if (error instanceof SeatMapError) throw badRequest(`sections: ${error.message}`);
     throw error;
@@ -38,7 +39,7 @@ export async function createVenue(db: Database, input: z.infer<typeof VenueCreat
     capacity,
     seatMap,
   });
-  return { id, capacity };
+  return { id, capacity, sections: seatMap.sections.map((s) => s.name) };
 }
 
 export async function createPerformer(db: Database, input: z.infer<typeof PerformerCreate>): Promise<{ id: string }> {

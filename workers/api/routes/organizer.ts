@@ -1,4 +1,4 @@
-import { createRoute } from "@hono/zod-openapi";
+import { createRoute, z } from "@hono/zod-openapi";
 import {
   Created,
   EventCreate,
@@ -30,7 +30,10 @@ export const organizerRoutes = createApp()
       middleware: organizer,
       request: { body: json(VenueCreate) },
       responses: {
-        201: { description: "created", content: { "application/json": { schema: Created.extend({ capacity: EventCreated.shape.ticketCount }) } } },
+        201: {
+          description: "created",
+          content: { "application/json": { schema: Created.extend({ capacity: EventCreated.shape.ticketCount, sections: z.array(z.string()) }) } },
+        },
         ...writeProblems,
       },
     }),

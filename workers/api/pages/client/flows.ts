@@ -1,0 +1,214 @@
+/**
+ * The smaller page scripts: search ("near me"), checkout, the waiting room,
+ * the fan's tickets and the organizer's forms. Plain browser JavaScript.
+ */
+export const SEARCH_JS = String.raw`
+(() => {
+  const near = document.getElementById("near-me");
+  if (!near) return;
+  near.hidden = !("geolocation" in navigator);
+  near.addEventListener("click", () => {
+    near.disabled = true;
+    navigator.geolocation.getCurrentPosition((pos) => {
+      const q = new URLSearchParams(new FormData(document.getElementById("search")));
+      q.delete("location");
+      q.set("lat", pos.coords.latitude.toFixed(4));
+      q.set("lng", pos.coords.longitude.toFixed(4));
+      q.set("radiusKm", "50");
+      for (const [k, v] of [...q]) if (!v) q.delete(k);
+      location.href = "/?" + q;
+    }, () => { near.disabled = false; alert("Your location is not available."); });
+  });
+})();
+`;
+
+export const CHECKOUT_JS = String.raw`
+(() => {
+  const T = window.Tickets;
+  const page = T.pageData();
+  const message = document.getElementById("message");
+  const form = document.getElementById("pay");
+  const summary = document.getElementById("summary");
+  let stop = null;
+  function expired() {
+    form.hidden = true;
+    T.say(message, "Your hold expired, so the seats went back on sale. No payment was taken.", "error");
+    document.getElementById("back").hidden = false;
+  }
+  async function start() {
+    if (!T.claims()) { T.say(message, "Sign in (top right) to check out.", "error"); return; }
+    const hold = await T.api("/api/booking/holds/" + page.holdId);
+    if (!hold.ok) { T.say(message, hold.data.detail, "error"); return; }
+    document.getElementById("back").href = "/events/" + hold.data.eventId;
+    if (hold.data.state === "booked") { location.href = "/me/tickets"; return; }
+    if (hold.data.state === "expired" || hold.data.state === "released") { expired(); return; }
+    const confirm = await T.api("/api/booking/confirm", { method: "PUT", body: { holdId: page.holdId } });
+    if (!confirm.ok) { T.say(message, confirm.data.detail, "error"); document.getElementById("back").hidden = false; return; }
+    const c = confirm.data;
+    summary.textContent = hold.data.ticketIds.length + " tickets, " + T.money(c.amountCents, c.currency);
+    stop = T.countdown(document.getElementById("countdown"), c.expiresAt, expired);
+    form.hidden = false;
+    if (c.provider === "stripe") return stripe(c);
+    document.getElementById("simulated").hidden = false;
+    form.addEventListener("submit", async (e) => {
+      e.preventDefault();
+      const outcome = e.submitter && e.submitter.value === "decline" ? "fail" : "succeed";
+      T.say(message, "Authorizing the simulated card…", "notice");
+      const res = await T.api("/api/dev/payments/" + c.paymentIntentId + "/" + outcome, { method: "POST" });
+      if (!res.ok) { T.say(message, res.data.detail, "error"); return; }
+      if (outcome === "fail") { T.say(message, "The simulated card was declined. Try again before the hold runs out.", "error"); return; }
+      await finish();
+    });
+  }
+  async function finish() {
+    for (let i = 0; i < 30; i++) {
+      const h = await T.api("/api/booking/holds/" + page.holdId);
+      if (h.ok && h.data.state === "booked") { stop && stop(); location.href = "/me/tickets?booked=" + h.data.bookingId; return; }
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    T.say(message, "Your payment is being confirmed; your tickets will appear under My tickets.", "notice");
+  }
+  function stripe(c) {
+    const script = document.createElement("script");
+    script.src = "https://js.stripe.com/v3/";
+    script.onload = () => {
+      const stripe = window.Stripe(page.publishableKey);
+      const elements = stripe.elements({ clientSecret: c.clientSecret });
+      elements.create("payment").mount("#payment-element");
+      form.addEventListener("submit", async (e) => {
+        e.preventDefault();
+        const { error } = await stripe.confirmPayment({ elements, confirmParams: { return_url: location.origin + "/me/tickets" }, redirect: "if_required" });
+        if (error) T.say(message, error.message, "error"); else await finish();
+      });
+    };
+    document.head.append(script);
+  }
+  document.addEventListener("account-changed", start);
+  start();
+})();
+`;
+
+export const QUEUE_JS = String.raw`
+(() => {
+  const T = window.Tickets;
+  const page = T.pageData();
+  const message = document.getElementById("message");
+  const out = { state: document.getElementById("q-state"), position: document.getElementById("q-position"), ahead: document.getElementById("q-ahead"), eta: document.getElementById("q-eta") };
+  const key = "queue:" + page.eventId;
+  const words = { "before-sale": "Waiting for the sale to open; your place is drawn by lottery when it does.", waiting: "In the queue", admissible: "It's your turn", admitted: "It's your turn", "sold-out": "Sold out" };
+  function show(p) {
+    out.state.textContent = words[p.state] || p.state;
+    out.position.textContent = p.position == null ? "to be drawn" : String(p.position);
+    out.ahead.textContent = p.ahead == null ? "—" : String(p.ahead);
+    out.eta.textContent = p.etaSeconds > 90 ? Math.round(p.etaSeconds / 60) + " min" : p.etaSeconds + " s";
+  }
+  function admitted(token) {
+    sessionStorage.setItem("admission:" + page.eventId, token);
+    out.state.textContent = "It's your turn! Taking you to the seats…";
+    location.href = "/events/" + page.eventId;
+  }
+  async function join() {
+    if (!T.claims()) { T.say(message, "Sign in (top right) to join the queue.", "error"); return; }
+    const headers = {};
+    const saved = localStorage.getItem(key);
+    if (saved) headers["x-queue-ticket"] = saved;
+    const res = await T.api("/api/events/" + page.eventId + "/queue", { method: "POST", headers });
+    if (!res.ok) { T.say(message, res.data.detail, "error"); return; }
+    localStorage.setItem(key, res.data.queueTicket);
+    show(res.data);
+    const source = new EventSource("/api/events/" + page.eventId + "/queue/stream?ticket=" + encodeURIComponent(res.data.queueTicket));
+    source.addEventListener("position", (e) => show(JSON.parse(e.data)));
+    source.addEventListener("admitted", (e) => { source.close(); admitted(JSON.parse(e.data).admissionToken); });
+    source.addEventListener("closed", (e) => { source.close(); T.say(message, JSON.parse(e.data).detail, "error"); });
+  }
+  document.addEventListener("account-changed", join);
+  join();
+})();
+`;
+
+export const TICKETS_JS = String.raw`
+(() => {
+  const T = window.Tickets;
+  const list = document.getElementById("bookings");
+  const message = document.getElementById("message");
+  async function load() {
+    list.replaceChildren();
+    if (!T.claims()) { T.say(message, "Sign in (top right) to see your tickets.", "notice"); return; }
+    const res = await T.api("/api/me/bookings");
+    if (!res.ok) { T.say(message, res.data.detail, "error"); return; }
+    T.say(message, res.data.bookings.length ? "" : "You have no tickets yet.", "notice");
+    for (const b of res.data.bookings) {
+      const section = document.createElement("section");
+      section.setAttribute("aria-labelledby", "b-" + b.id);
+      const h = document.createElement("h2");
+      h.id = "b-" + b.id;
+      h.textContent = b.event.name;
+      const meta = document.createElement("p");
+      meta.className = "meta";
+      meta.textContent = new Date(b.event.startsAt).toLocaleString() + " · " + b.event.venueName + ", " + b.event.city + " · " + T.money(b.amountCents, b.currency) + " · " + b.status;
+      const grid = document.createElement("div");
+      grid.className = "tickets";
+      for (const t of b.tickets) {
+        const card = document.createElement("article");
+        card.className = "ticket";
+        const label = t.section + (t.row ? ", row " + t.row + ", seat " + t.seat : ", general admission");
+        const p = document.createElement("p");
+        p.textContent = label;
+        card.append(p);
+        if (t.token) {
+          const img = document.createElement("img");
+          img.src = "/api/tickets/qr.svg?token=" + encodeURIComponent(t.token);
+          img.alt = "QR code of your ticket: " + label;
+          card.append(img);
+        }
+        grid.append(card);
+      }
+      section.append(h, meta, grid);
+      list.append(section);
+    }
+  }
+  document.addEventListener("account-changed", load);
+  load();
+})();
+`;
+
+export const ORGANIZER_JS = String.raw`
+(() => {
+  const T = window.Tickets;
+  const message = document.getElementById("message");
+  const sections = new Map();
+  function form(id, build, done) {
+    document.getElementById(id).addEventListener("submit", async (e) => {
+      e.preventDefault();
+      if (!T.claims() || !(T.claims().roles || []).includes("organizer")) { T.say(message, "Sign in as an organizer first.", "error"); return; }
+      const fields = Object.fromEntries(new FormData(e.target));
+      const { path, method, body } = build(fields);
+      const res = await T.api(path, { method, body });
+      if (!res.ok) { T.say(message, res.data.detail, "error"); return; }
+      T.say(message, done(res.data, fields), "notice");
+    });
+  }
+  form("performer-form", (f) => ({ path: "/api/performers", method: "POST", body: { name: f.name, genre: f.genre || undefined } }), (d) => {
+    document.getElementById("event-performer").value = d.id;
+    return "Performer created: " + d.id;
+  });
+  form("venue-form", (f) => ({ path: "/api/venues", method: "POST", body: { name: f.name, city: f.city, country: f.country, lat: Number(f.lat), lng: Number(f.lng), timezone: f.timezone || undefined, template: f.template } }), (d) => {
+    sections.set(d.id, d.sections);
+    document.getElementById("event-venue").value = d.id;
+    return "Venue created: " + d.id + " with " + d.capacity + " places in " + d.sections.length + " sections.";
+  });
+  form("event-form", (f) => ({
+    path: "/api/events", method: "POST",
+    body: {
+      name: f.name, type: f.type, startsAt: new Date(f.startsAt).toISOString(), venueId: f.venueId, performerId: f.performerId,
+      onSaleAt: f.onSaleAt ? new Date(f.onSaleAt).toISOString() : undefined,
+      prices: (sections.get(f.venueId) || []).map((section) => ({ section, priceCents: Math.round(Number(f.price) * 100) })),
+    },
+  }), (d) => {
+    document.getElementById("queue-event").value = d.id;
+    return "Event created: " + d.id + " with " + d.ticketCount + " tickets. It is at /events/" + d.id;
+  });
+  form("queue-form", (f) => ({ path: "/api/events/" + f.eventId, method: "PATCH", body: { queue: { enabled: f.enabled === "on", batchSize: Number(f.batchSize) } } }), (d, f) =>
+    "Waiting room " + (f.enabled === "on" ? "on" : "off") + " for " + d.id + ".");
+})();
+`;

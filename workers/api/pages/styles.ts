@@ -1,0 +1,47 @@
+/** The site's one stylesheet: readable, high-contrast, phone-first, visible focus. */
+export const STYLES = `
+:root { --ink:#111; --muted:#555; --line:#ccc; --brand:#0b57d0; --bg:#fff; --soft:#f4f6fa;
+  --available:#1a7f37; --held:#b35900; --sold:#8a8a8a; --mine:#0b57d0; font-family: system-ui, sans-serif; color: var(--ink); }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); line-height: 1.45; }
+a { color: var(--brand); }
+:focus-visible { outline: 3px solid #ff9900; outline-offset: 2px; }
+header.site { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: center; padding: .6rem 1rem; border-bottom: 1px solid var(--line); }
+header.site .brand { font-weight: 700; font-size: 1.15rem; text-decoration: none; color: var(--ink); }
+header.site nav { display: flex; gap: 1rem; flex-wrap: wrap; }
+#account { margin-left: auto; display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
+h1 { font-size: 1.6rem; margin: .4rem 0 1rem; }
+button, .button { font: inherit; padding: .5rem .9rem; border-radius: .4rem; border: 1px solid var(--brand); background: var(--brand); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
+button.secondary, .button.secondary { background: #fff; color: var(--brand); }
+button:disabled { opacity: .5; cursor: not-allowed; }
+input, select { font: inherit; padding: .45rem; border: 1px solid #888; border-radius: .35rem; max-width: 100%; }
+label { display: flex; flex-direction: column; gap: .2rem; font-size: .9rem; }
+form.search { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .6rem; align-items: end; background: var(--soft); padding: .8rem; border-radius: .5rem; }
+ol.results { list-style: none; padding: 0; display: grid; gap: .6rem; }
+ol.results li { border: 1px solid var(--line); border-radius: .5rem; padding: .7rem .9rem; display: grid; gap: .2rem; }
+.meta { color: var(--muted); font-size: .92rem; }
+.badge { display: inline-block; font-size: .75rem; font-weight: 600; padding: .1rem .45rem; border-radius: 1rem; margin-left: .4rem; }
+.badge.soldout { background: #eee; color: #333; }
+.badge.few { background: #fff2d6; color: #7a4100; }
+.notice { background: #fff8e1; border: 1px solid #e6c200; padding: .6rem .8rem; border-radius: .4rem; }
+.error { background: #fdecea; border: 1px solid #d93025; padding: .6rem .8rem; border-radius: .4rem; }
+.simulated { border: 2px dashed #b35900; background: #fff8f0; padding: .8rem; border-radius: .5rem; }
+.layout-event { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
+@media (min-width: 60rem) { .layout-event { grid-template-columns: minmax(0, 1fr) 20rem; } }
+.panel { border: 1px solid var(--line); border-radius: .5rem; padding: .8rem; display: grid; gap: .6rem; align-content: start; }
+.seatmap { width: 100%; height: auto; max-height: 75vh; border: 1px solid var(--line); border-radius: .5rem; background: #fafafa; touch-action: manipulation; }
+.seat { cursor: pointer; stroke: #fff; stroke-width: .08; }
+.seat.s0 { fill: var(--available); } .seat.s1 { fill: var(--held); } .seat.s2 { fill: var(--sold); cursor: not-allowed; }
+.seat.mine { fill: var(--mine); stroke: #000; stroke-width: .15; }
+.area { fill: #dfe9f7; stroke: var(--brand); stroke-width: .3; cursor: pointer; }
+.area-label { font-size: 2.5px; fill: var(--ink); pointer-events: none; }
+.legend { display: flex; flex-wrap: wrap; gap: .8rem; font-size: .9rem; list-style: none; padding: 0; margin: 0; }
+.dot { display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; vertical-align: middle; margin-right: .3rem; }
+.countdown { font-size: 1.3rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.tickets { display: grid; gap: 1rem; grid-template-columns: repeat(auto-fill, minmax(15rem, 1fr)); }
+.ticket { border: 1px solid var(--line); border-radius: .5rem; padding: .8rem; text-align: center; }
+.ticket img { width: 12rem; height: 12rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+fieldset { border: 1px solid var(--line); border-radius: .5rem; display: grid; gap: .5rem; }
+`;
