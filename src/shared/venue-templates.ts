@@ -56,12 +56,12 @@ export function stadiumBowl(sections: number, rowsPerSection: number, seatsPerRo
       const offset = 40 + r * 3.5;
       const w = pitch.width + 2 * offset;
       const h = pitch.height + 2 * offset;
-      const span = (2 * (w + h)) / sections;
       return {
         name: String(r + 1),
         seats: Array.from({ length: seatsPerRow }, (_, i) => {
-          const along = s * span + ((i + 0.5) / seatsPerRow) * span * 0.92;
-          const { x, y } = onRectangle(along, w, h);
+          // The same fraction of the way round for every row, so a block's rows line up.
+          const fraction = (s + ((i + 0.5) / seatsPerRow) * 0.92) / sections;
+          const { x, y } = onRectangle(fraction * 2 * (w + h), w, h);
           return { number: i + 1, x: Math.max(0, centre.x + x), y: Math.max(0, centre.y + y) };
         }),
       };

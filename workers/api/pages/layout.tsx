@@ -16,6 +16,7 @@ export function Layout(props: { title: string; devAuth: boolean; children: Child
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
         <title>{`${props.title} · Edge Tickets`}</title>
+        <link rel="icon" href="data:," />
         <style dangerouslySetInnerHTML={{ __html: STYLES }} />
       </head>
       <body data-dev-auth={props.devAuth ? "1" : "0"}>

@@ -3,6 +3,7 @@ export const STYLES = `
 :root { --ink:#111; --muted:#555; --line:#ccc; --brand:#0b57d0; --bg:#fff; --soft:#f4f6fa;
   --available:#1a7f37; --held:#b35900; --sold:#8a8a8a; --mine:#0b57d0; font-family: system-ui, sans-serif; color: var(--ink); }
 * { box-sizing: border-box; }
+[hidden] { display: none !important; }
 body { margin: 0; background: var(--bg); line-height: 1.45; }
 a { color: var(--brand); }
 :focus-visible { outline: 3px solid #ff9900; outline-offset: 2px; }
@@ -34,8 +35,8 @@ ol.results li { border: 1px solid var(--line); border-radius: .5rem; padding: .7
 .seat { cursor: pointer; stroke: #fff; stroke-width: .08; }
 .seat.s0 { fill: var(--available); } .seat.s1 { fill: var(--held); } .seat.s2 { fill: var(--sold); cursor: not-allowed; }
 .seat.mine { fill: var(--mine); stroke: #000; stroke-width: .15; }
-.area { fill: #dfe9f7; stroke: var(--brand); stroke-width: .3; cursor: pointer; }
-.area-label { font-size: 2.5px; fill: var(--ink); pointer-events: none; }
+.area { fill: #dfe9f7; stroke: var(--brand); stroke-width: .15; cursor: pointer; }
+.area-label { fill: var(--ink); pointer-events: none; }
 .legend { display: flex; flex-wrap: wrap; gap: .8rem; font-size: .9rem; list-style: none; padding: 0; margin: 0; }
 .dot { display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; vertical-align: middle; margin-right: .3rem; }
 .countdown { font-size: 1.3rem; font-weight: 700; font-variant-numeric: tabular-nums; }

@@ -68,7 +68,8 @@ export const EVENT_JS = String.raw`
         const area = el("rect", { x: b.x, y: b.y, width: b.width, height: b.height, class: "area", tabindex: "0", role: "button" });
         const free = countFree(section);
         area.setAttribute("aria-label", section.name + ", " + T.money(priceOf.get(section.name) || 0, data.currency) + ", " + free + " available" + (section.kind === "ga" ? ", general admission: use best available" : ", show seats"));
-        const label = el("text", { x: b.x + b.width / 2, y: b.y + b.height / 2, "text-anchor": "middle", class: "area-label" });
+        const size = Math.min(b.height / 3, (b.width / Math.max(4, section.name.length)) * 1.5);
+        const label = el("text", { x: b.x + b.width / 2, y: b.y + b.height / 2 + size / 3, "text-anchor": "middle", class: "area-label", "font-size": size });
         label.textContent = section.name;
         const open = () => {
           if (section.kind === "ga") { document.getElementById("best-section").value = section.name; document.getElementById("best-count").focus(); }
