@@ -169,7 +169,9 @@ pages.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
           <button type="button" id="overview" class="secondary" hidden>
             Back to all sections
           </button>
-          <svg id="seatmap" class="seatmap" role="group" aria-label={`Seats at ${detail.venue.name}`} viewBox={`0 0 ${detail.venue.seatMap.width} ${detail.venue.seatMap.height}`} />
+          <div class="map-scroll">
+            <svg id="seatmap" class="seatmap" role="group" aria-label={`Seats at ${detail.venue.name}`} viewBox={`0 0 ${detail.venue.seatMap.width} ${detail.venue.seatMap.height}`} />
+          </div>
           <h3>Prices</h3>
           <ul>
             {detail.prices.map((p) => (

@@ -31,7 +31,8 @@ ol.results li { border: 1px solid var(--line); border-radius: .5rem; padding: .7
 .layout-event { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
 @media (min-width: 60rem) { .layout-event { grid-template-columns: minmax(0, 1fr) 20rem; } }
 .panel { border: 1px solid var(--line); border-radius: .5rem; padding: .8rem; display: grid; gap: .6rem; align-content: start; }
-.seatmap { width: 100%; height: auto; max-height: 75vh; border: 1px solid var(--line); border-radius: .5rem; background: #fafafa; touch-action: manipulation; }
+.map-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
+.seatmap { width: 100%; height: auto; border: 1px solid var(--line); border-radius: .5rem; background: #fafafa; touch-action: manipulation; }
 .seat { cursor: pointer; stroke: #fff; stroke-width: .08; }
 .seat.s0 { fill: var(--available); } .seat.s1 { fill: var(--held); } .seat.s2 { fill: var(--sold); cursor: not-allowed; }
 .seat.mine { fill: var(--mine); stroke: #000; stroke-width: .15; }

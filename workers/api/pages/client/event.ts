@@ -62,6 +62,8 @@ export const EVENT_JS = String.raw`
     let box = { x: 0, y: 0, width: map.width, height: map.height };
     if (shown !== null) box = bounds(sections[0]);
     svg.setAttribute("viewBox", [box.x - 1, box.y - 1, box.width + 2, box.height + 2].join(" "));
+    // Seats stay big enough to tap: the map scrolls sideways on a small screen.
+    svg.style.minWidth = overview ? "" : Math.round((box.width + 2) * 14) + "px";
     for (const section of sections) {
       if (section.kind === "ga" || overview) {
         const b = bounds(section);

@@ -1,0 +1,57 @@
+/**
+ * The whole stack for browser tests: embedded Postgres, the WebSocket proxy,
+ * `wrangler dev` with short holds (HOLD_TTL_SECONDS=8, so expiry can be seen
+ * in a browser), and a few events made through the catalog code.
+ */
+import { mkdtemp } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { drizzle } from "drizzle-orm/neon-serverless";
+import type { TestProject } from "vitest/node";
+import * as schema from "../../src/shared/db-schema";
+import { createPool } from "../../src/shared/neon";
+import { applyMigrations, openDatabase } from "../../scripts/local/database";
+import { startWorker, waitUntilReady } from "../../scripts/local/worker";
+import { createEvent, createPerformer, createVenue, patchEvent } from "../../workers/api/catalog/writes";
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const stateDir = await mkdtemp(path.join(os.tmpdir(), "edge-tickets-e2e-"));
+  const database = await openDatabase({ url: process.env.TEST_DATABASE_URL, dataDir: undefined });
+  await applyMigrations(database);
+  const pool = createPool(database.url, database.neon);
+  const db = drizzle(pool, { schema });
+  const marker = `e2e${Date.now().toString(36)}`;
+  const performer = await createPerformer(db, { name: `The Playwrights ${marker}` });
+  const club = await createVenue(db, { name: "Browser Hall", city: "Leeds", country: "GB", lat: 53.8, lng: -1.55, timezone: "Europe/London", template: "theater" });
+  const startsAt = new Date(Date.now() + 20 * 86_400_000).toISOString();
+  const prices = club.sections.map((section) => ({ section, priceCents: 4200 }));
+  const make = async (name: string) =>
+    (await createEvent(db, { name: `${name} ${marker}`, type: "concert", startsAt, venueId: club.id, performerId: performer.id, prices })).id;
+  const events = {
+    journey: await make("Journey Night"),
+    together: await make("Together Night"),
+    expiry: await make("Expiry Night"),
+    queued: await make("Queue Night"),
+  };
+  await patchEvent(db, events.queued, { queue: { enabled: true, batchSize: 10, tickSeconds: 1 } });
+  await pool.end();
+
+  const port = 8800 + Math.floor(Math.random() * 100);
+  const worker = await startWorker({ database, port, stateDir, vars: { HOLD_TTL_SECONDS: "8", HOLD_GRACE_SECONDS: "5" }, quiet: true });
+  await waitUntilReady(worker.url);
+  project.provide("baseUrl", worker.url);
+  project.provide("events", events);
+  project.provide("marker", marker);
+  return async () => {
+    await worker.stop();
+    await database.stop();
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    baseUrl: string;
+    events: { journey: string; together: string; expiry: string; queued: string };
+    marker: string;
+  }
+}
