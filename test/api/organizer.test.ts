@@ -92,7 +92,18 @@ describe("venues", () => {
     ]);
   });
 
+  it("builds a venue from a template", async () => {
+    const res = await call("POST", "/api/venues", {
+      token,
+      body: { name: "Template Hall", city: "Paris", country: "FR", lat: 48.85, lng: 2.35, timezone: "Europe/Paris", template: "theater" },
+    });
+    const venue = await json<{ capacity: number; sections: string[] }>(res, 201);
+    expect(venue.sections).toEqual(["Orchestra", "Mezzanine", "Balcony"]);
+    expect(venue.capacity).toBe(12 * 20 + 6 * 18 + 6 * 16);
+  });
+
   it.each([
+    ["both sections and a template", { template: "club" }],
     ["two sections with one name", { sections: [{ name: "A", capacity: 1 }, { name: "A", capacity: 2 }] }],
     ["no sections", { sections: [] }],
     ["a latitude out of range", { lat: 123 }],

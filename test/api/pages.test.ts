@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { call, makeEvent, organizerToken } from "../helpers";
+
+describe("pages", () => {
+  it("serves the search page with a search box, and lists events", async () => {
+    const event = await makeEvent(await organizerToken(), { name: "Page Gala" });
+    const res = await call("GET", "/?term=Page%20Gala");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toContain("text/html");
+    const html = await res.text();
+    expect(html).toContain('type="search"');
+    expect(html).toContain(`/events/${event.id}`);
+  });
+
+  it("answers a malformed search with a 400 page that says what is wrong", async () => {
+    const res = await call("GET", "/?lat=999&lng=0");
+    expect(res.status).toBe(400);
+    expect(await res.text()).toContain("lat");
+  });
+
+  it("serves an event page with the seat map's data, and 404 for an unknown event", async () => {
+    const event = await makeEvent(await organizerToken(), { name: "Map Night" });
+    const html = await (await call("GET", `/events/${event.id}`)).text();
+    expect(html).toContain('id="seatmap"');
+    expect(html).toContain('"seatMap"');
+    expect((await call("GET", "/events/ev_doesnotexist0000")).status).toBe(404);
+  });
+
+  it("serves the page scripts with a long cache, and 404 for others", async () => {
+    const res = await call("GET", "/assets/event.js");
+    expect(res.headers.get("content-type")).toContain("javascript");
+    expect(res.headers.get("cache-control")).toContain("immutable");
+    expect(await res.text()).toContain("EventSource");
+    expect((await call("GET", "/assets/nope.js")).status).toBe(404);
+  });
+
+  it("sends a Content-Security-Policy", async () => {
+    const res = await call("GET", "/me/tickets");
+    expect(res.headers.get("content-security-policy")).toContain("script-src 'self' https://js.stripe.com");
+  });
+});
