@@ -45,6 +45,15 @@ interface Row extends Record<string, unknown> {
   rank: number | null;
 }
 
+/** The edge-cache key of a search: the validated query in a fixed order, so equal searches share an entry. */
+export function searchCacheKey(query: SearchQuery): string {
+  const params = Object.entries(query)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v]) => [k, String(v)] as [string, string])
+    .sort(([a], [b]) => a.localeCompare(b));
+  return `search?${new URLSearchParams(params)}`;
+}
+
 export async function searchEvents(db: Database, query: SearchQuery): Promise<SearchResponse> {
   const limit = query.limit ?? DEFAULT_LIMIT;
   const term = query.term?.trim() ? query.term.trim() : undefined;

@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { SearchQuery, EVENT_TYPES, type SearchResponse } from "../../../src/shared/catalog";
 import { loadEventDetail, type EventStatic } from "../catalog/event-detail";
-import { searchEvents } from "../catalog/search";
+import { searchCacheKey, searchEvents } from "../catalog/search";
 import { cachedText } from "../edge-cache";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
@@ -28,8 +28,7 @@ pages.get("/", async (c) => {
   const q = parsed.success ? parsed.data : {};
   let found: SearchResponse | undefined;
   if (parsed.success) {
-    const key = `search?${new URLSearchParams(Object.entries(q).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string]).sort(([a], [b]) => a.localeCompare(b)))}`;
-    found = JSON.parse((await cachedText(c, key, () => searchEvents(c.var.db(), q))).body) as SearchResponse;
+    found = JSON.parse((await cachedText(c, searchCacheKey(q), () => searchEvents(c.var.db(), q))).body) as SearchResponse;
   }
   const more = found?.nextCursor ? `/?${new URLSearchParams({ ...params, cursor: found.nextCursor })}` : undefined;
   c.status(parsed.success ? 200 : 400);

@@ -1,6 +1,6 @@
 import { createRoute } from "@hono/zod-openapi";
 import { SearchQuery, SearchResponse } from "../../../src/shared/catalog";
-import { searchEvents } from "../catalog/search";
+import { searchCacheKey, searchEvents } from "../catalog/search";
 import { cachedJson } from "../edge-cache";
 import { createApp } from "../openapi-app";
 import { problemResponses } from "../problem";
@@ -20,13 +20,6 @@ export const search = createApp().openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    // The key is the validated query in a fixed order, so equal searches share an entry.
-    const key = `search?${new URLSearchParams(
-      Object.entries(query)
-        .filter(([, v]) => v !== undefined)
-        .map(([k, v]) => [k, String(v)] as [string, string])
-        .sort(([a], [b]) => a.localeCompare(b)),
-    ).toString()}`;
-    return cachedJson(c, key, () => searchEvents(c.var.db(), query));
+    return cachedJson(c, searchCacheKey(query), () => searchEvents(c.var.db(), query));
   },
 );
