@@ -180,3 +180,18 @@ describe("expiry and counts", () => {
     expect(availability(state, NOW + TTL)).toEqual({ total: 10, held: 0, sold: 1, available: 9 });
   });
 });
+
+describe("a late payment and the per-fan limit", () => {
+  it("does not book an expired hold again when the fan has since held other seats up to the limit", () => {
+    const state = roomState();
+    const old = held(state, "ann", [0, 1, 2, 3], NOW);
+    const now = NOW + TTL + 1;
+    const fresh = reserve(state, "ann", [5, 6, 7, 8], now, "hd_fresh");
+    if (fresh.kind !== "hold") throw new Error("expected a hold");
+    addHold(state, fresh.hold);
+    expect(planBooking(state, { ...old, state: "paying", paymentIntentId: "pi_1" }, "pi_1", now + 1)).toMatchObject({ kind: "cancel" });
+    // And re-holding an old hold never hides the fan's current one.
+    addHold(state, { ...old, state: "booking" });
+    expect(state.userHold.get("ann")).toBe("hd_fresh");
+  });
+});

@@ -73,7 +73,8 @@ export function emptyState(catalog: Catalog): RoomState {
 export function addHold(state: RoomState, hold: Hold): void {
   state.holds.set(hold.id, hold);
   for (const seat of hold.seats) state.seatHold.set(seat, hold.id);
-  state.userHold.set(hold.userId, hold.id);
+  // A late payment re-holding an old hold must not hide the fan's current one.
+  if (hold.state !== "booking" || !state.userHold.has(hold.userId)) state.userHold.set(hold.userId, hold.id);
 }
 
 /** Takes a hold out of the room's indexes (memory only). */
@@ -220,8 +221,12 @@ export function planBooking(state: RoomState, hold: Hold | undefined, paymentInt
       break;
   }
   if (!hold.seats.every((s) => isFree(state, s, now, hold.id))) return { kind: "cancel", reason: "the hold expired and its seats were taken" };
+  // The fan may have held other seats since: those count against the limit too.
   const booked = state.soldByUser.get(hold.userId) ?? 0;
-  if (booked + hold.seats.length > state.catalog.perUserLimit) return { kind: "cancel", reason: "the fan's ticket limit is reached" };
+  const currentId = state.userHold.get(hold.userId);
+  const current = currentId && currentId !== hold.id ? state.holds.get(currentId) : undefined;
+  const holding = current && isLive(current, now) ? current.seats.length : 0;
+  if (booked + holding + hold.seats.length > state.catalog.perUserLimit) return { kind: "cancel", reason: "the fan's ticket limit is reached" };
   return { kind: "book", hold: { ...hold, state: "booking", paymentIntentId, expiresAt: now + BOOKING_WINDOW_MS }, rehold: true };
 }
 

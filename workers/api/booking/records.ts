@@ -43,12 +43,13 @@ export async function bookingByIntent(db: Database, paymentIntentId: string): Pr
  * Writes the booking of a hold with the event that caused it. Returns the
  * booking, or undefined when the event was already recorded (a duplicate
  * delivery). Throws SeatsTaken when any ticket already has a live booking.
+ * A booking is per hold (unique), so two paths booking one hold write one.
  */
 export async function writeBooking(
   db: Database,
   input: {
-    stripeEventId: string;
-    eventType: string;
+    /** The Stripe event that caused the booking, recorded with it; none when a reconciliation books. */
+    stripeEvent: { id: string; type: string } | undefined;
     eventId: string;
     holdId: string;
     userId: string;
@@ -60,12 +61,14 @@ export async function writeBooking(
 ): Promise<BookingRow | undefined> {
   try {
     return await db.transaction(async (tx) => {
-      const recorded = await tx
-        .insert(paymentEvents)
-        .values({ id: input.stripeEventId, type: input.eventType })
-        .onConflictDoNothing()
-        .returning({ id: paymentEvents.id });
-      if (recorded.length === 0) return undefined;
+      if (input.stripeEvent) {
+        const recorded = await tx
+          .insert(paymentEvents)
+          .values({ id: input.stripeEvent.id, type: input.stripeEvent.type })
+          .onConflictDoNothing()
+          .returning({ id: paymentEvents.id });
+        if (recorded.length === 0) return undefined;
+      }
       const id = newId("bk");
       const inserted = await tx
         .insert(bookings)

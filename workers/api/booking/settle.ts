@@ -40,39 +40,41 @@ interface IntentRef {
   holdId: string;
 }
 
+const HANDLED = new Set(["payment_intent.amount_capturable_updated", "payment_intent.succeeded", "payment_intent.canceled"]);
+
 export async function settle(ctx: SettleContext, event: Stripe.Event): Promise<Outcome> {
   const intent = intentOf(event);
-  if (!intent) {
+  if (!intent || !HANDLED.has(event.type)) {
     await recordEvent(ctx.db(), event.id, event.type);
     return "ignored";
   }
   if (await isProcessed(ctx.db(), event.id)) return reconcile(ctx, intent);
-  let outcome: Outcome;
-  switch (event.type) {
-    case "payment_intent.amount_capturable_updated":
-      outcome = await onAuthorized(ctx, event, intent);
-      break;
-    case "payment_intent.succeeded":
-      outcome = await reconcile(ctx, intent);
-      break;
-    case "payment_intent.canceled":
-      outcome = await onCanceled(ctx, intent);
-      break;
-    default:
-      outcome = "ignored";
-  }
+  const outcome =
+    event.type === "payment_intent.amount_capturable_updated"
+      ? await onAuthorized(ctx, intent, event)
+      : event.type === "payment_intent.canceled"
+        ? await onCanceled(ctx, intent)
+        : await reconcile(ctx, intent);
   await recordEvent(ctx.db(), event.id, event.type);
   log("info", "payment_event_settled", { requestId: ctx.requestId, stripeEventId: event.id, type: event.type, paymentIntentId: intent.id, holdId: intent.holdId, outcome });
   return outcome;
 }
 
-async function onAuthorized(ctx: SettleContext, event: Stripe.Event, intent: IntentRef): Promise<Outcome> {
+/**
+ * The card is authorized: the room decides whether the hold becomes a
+ * booking. `event` is recorded with the booking when it is the cause; a
+ * reconciliation books without one.
+ */
+async function onAuthorized(ctx: SettleContext, intent: IntentRef, event?: Stripe.Event): Promise<Outcome> {
+  // A booking already written for this payment (a retry, or another event
+  // for it) is finished, never decided again.
+  if (await bookingByIntent(ctx.db(), intent.id)) return reconcile(ctx, intent);
   const current = await ctx.provider.retrieve(intent.id);
   // An out-of-order or late event: act on what the payment is now.
   if (current.status !== "requires_capture") return reconcile(ctx, intent);
   const room = seatRoom(ctx.env, intent.eventId);
   const plan = await room.beginBooking(intent.eventId, intent.holdId, intent.id);
-  if (plan.kind === "done") return reconcile(ctx, intent);
+  if (plan.kind === "done") return (await bookingByIntent(ctx.db(), intent.id)) ? reconcile(ctx, intent) : "reconciled";
   if (plan.kind === "cancel") {
     await ctx.provider.cancel(intent.id);
     log("info", "authorization_cancelled", { requestId: ctx.requestId, paymentIntentId: intent.id, holdId: intent.holdId, reason: plan.reason });
@@ -87,8 +89,7 @@ async function onAuthorized(ctx: SettleContext, event: Stripe.Event, intent: Int
   let booking: BookingRow | undefined;
   try {
     booking = await writeBooking(ctx.db(), {
-      stripeEventId: event.id,
-      eventType: event.type,
+      stripeEvent: event ? { id: event.id, type: event.type } : undefined,
       eventId: intent.eventId,
       holdId: intent.holdId,
       userId: hold.userId,
@@ -113,9 +114,9 @@ async function onAuthorized(ctx: SettleContext, event: Stripe.Event, intent: Int
 
 async function onCanceled(ctx: SettleContext, intent: IntentRef): Promise<Outcome> {
   const booking = await bookingByIntent(ctx.db(), intent.id);
-  if (booking && booking.status === "authorized") {
-    await voidBooking(ctx.db(), booking, "canceled");
-    await seatRoom(ctx.env, intent.eventId).refundBooking(intent.eventId, booking.id);
+  if (booking && booking.status === "authorized") await voidBooking(ctx.db(), booking, "canceled");
+  if (booking) {
+    await giveBack(ctx, intent, booking);
     return "cancelled";
   }
   await seatRoom(ctx.env, intent.eventId).paymentCanceled(intent.eventId, intent.holdId, intent.id);
@@ -124,25 +125,31 @@ async function onCanceled(ctx: SettleContext, intent: IntentRef): Promise<Outcom
 
 /** Brings a payment and its booking to their final state from wherever they are. */
 async function reconcile(ctx: SettleContext, intent: IntentRef): Promise<Outcome> {
-  const booking = await bookingByIntent(ctx.db(), intent.id);
+  // The payment first, then the booking: a booking is always written before
+  // its payment is captured, so a captured payment with no booking here
+  // really has none.
   const current = await ctx.provider.retrieve(intent.id);
+  const booking = await bookingByIntent(ctx.db(), intent.id);
   if (booking) {
-    if (booking.status === "canceled" || booking.status === "refunded") return "reconciled";
-    if (current.status === "canceled") {
+    if (booking.status !== "canceled" && booking.status !== "refunded" && current.status === "canceled") {
       await voidBooking(ctx.db(), booking, "canceled");
-      await seatRoom(ctx.env, intent.eventId).refundBooking(intent.eventId, booking.id);
+      booking.status = "canceled";
+    }
+    if (booking.status === "canceled" || booking.status === "refunded") {
+      await giveBack(ctx, intent, booking);
       return "cancelled";
     }
     await finish(ctx, booking, intent, current.status);
     return "confirmed";
   }
-  // A captured payment that is no booking is given back; an authorization is released.
+  // A captured payment that is no booking is given back.
   if (current.status === "succeeded") {
     await ctx.provider.refund(intent.id);
     log("warn", "payment_refunded", { requestId: ctx.requestId, paymentIntentId: intent.id, holdId: intent.holdId });
     return "refunded";
   }
-  if (current.status === "requires_capture") await ctx.provider.cancel(intent.id);
+  // An authorization with no booking yet: the room decides, as for a first delivery.
+  if (current.status === "requires_capture") return onAuthorized(ctx, intent);
   return "reconciled";
 }
 
@@ -153,10 +160,20 @@ async function finish(ctx: SettleContext, booking: BookingRow, intent: IntentRef
     userId: booking.userId,
     seats: booking.seats,
   });
-  if (booking.status === "authorized") {
-    if (status !== "succeeded") await ctx.provider.capture(intent.id);
-    await setBookingStatus(ctx.db(), booking.id, "confirmed");
+  if (booking.status !== "authorized") return;
+  // The booking may have been voided meanwhile (a cancellation raced us): then the seats go back.
+  const now = await bookingByIntent(ctx.db(), intent.id);
+  if (now && (now.status === "canceled" || now.status === "refunded")) {
+    await giveBack(ctx, intent, now);
+    return;
   }
+  if (status !== "succeeded") await ctx.provider.capture(intent.id);
+  await setBookingStatus(ctx.db(), booking.id, "confirmed");
+}
+
+/** A booking that will not stand: the room frees its seats (idempotent, so safe on every retry). */
+async function giveBack(ctx: SettleContext, intent: IntentRef, booking: BookingRow): Promise<void> {
+  await seatRoom(ctx.env, intent.eventId).refundBooking(intent.eventId, booking.id);
 }
 
 function intentOf(event: Stripe.Event): IntentRef | undefined {
