@@ -1,4 +1,4 @@
-import { abortAllDurableObjects, createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { abortAllDurableObjects, createExecutionContext, runDurableObjectAlarm, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/api/app";
@@ -156,6 +156,36 @@ describe("payment", () => {
     });
     await abortAllDurableObjects();
     await problem(await reserve(await fan(), [event.tickets(6)]), 409);
+  });
+});
+
+describe("a hold left in booking (the webhook died between steps)", () => {
+  it("stays out of reach, then the alarm books it if Postgres has the booking", async () => {
+    const event = await smallEvent();
+    const token = await fan();
+    const h = await hold(token, [event.tickets(9)]);
+    const { paymentIntentId } = await checkout(token, h.holdId);
+    const plan = await room(event.id).beginBooking(event.id, h.holdId, paymentIntentId);
+    expect(plan.kind).toBe("book");
+    await travel(event.id, 20 * 60_000);
+    await problem(await reserve(await fan(), [event.tickets(9)]), 409);
+    // Postgres got the booking before the webhook died.
+    const userId = plan.kind === "book" ? plan.hold.userId : "";
+    await query("insert into bookings (id, event_id, user_id, hold_id, payment_intent_id, status, amount_cents, currency) values ('bk_stuck000000000001', $1, $2, $3, $4, 'authorized', 3000, 'usd')", [event.id, userId, h.holdId, paymentIntentId]);
+    await query("insert into booked_tickets (booking_id, event_id, seat_index, price_cents) values ('bk_stuck000000000001', $1, 9, 3000)", [event.id]);
+    await runDurableObjectAlarm(room(event.id));
+    expect(await ticketStatus(event.id, 9)).toBe("sold");
+  });
+
+  it("is ended by the alarm when Postgres has no booking for it", async () => {
+    const event = await smallEvent();
+    const token = await fan();
+    const h = await hold(token, [event.tickets(10)]);
+    const { paymentIntentId } = await checkout(token, h.holdId);
+    await room(event.id).beginBooking(event.id, h.holdId, paymentIntentId);
+    await travel(event.id, 20 * 60_000);
+    await runDurableObjectAlarm(room(event.id));
+    expect(await ticketStatus(event.id, 10)).toBe("available");
   });
 });
 

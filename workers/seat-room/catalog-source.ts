@@ -57,3 +57,21 @@ export async function fetchSold(env: Env, eventId: string): Promise<SoldSeat[]> 
     await pool.end();
   }
 }
+
+/** The bookings Postgres has for these holds (an overdue "booking" hold may already be booked). */
+export async function fetchBookingsOfHolds(env: Env, holdIds: string[]): Promise<{ id: string; holdId: string; userId: string; seats: number[] }[]> {
+  if (holdIds.length === 0) return [];
+  const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
+  try {
+    const rows = await pool.query<{ id: string; hold_id: string; user_id: string; seats: number[] }>(
+      `select b.id, b.hold_id, b.user_id, array_agg(bt.seat_index order by bt.seat_index) as seats
+       from bookings b join booked_tickets bt on bt.booking_id = b.id and not bt.released
+       where b.hold_id = any($1) and b.status in ('authorized', 'confirmed')
+       group by b.id, b.hold_id, b.user_id`,
+      [holdIds],
+    );
+    return rows.rows.map((r) => ({ id: r.id, holdId: r.hold_id, userId: r.user_id, seats: r.seats }));
+  } finally {
+    await pool.end();
+  }
+}

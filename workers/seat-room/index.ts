@@ -22,7 +22,7 @@ import type { HoldRecord, ReserveOutcome } from "../../src/shared/booking";
 import { newHoldId } from "../../src/shared/ids";
 import { log } from "../../src/shared/log";
 import type { Env } from "../api/env";
-import { fetchCatalog, fetchSold } from "./catalog-source";
+import { fetchBookingsOfHolds, fetchCatalog, fetchSold } from "./catalog-source";
 import {
   addHold,
   availability,
@@ -314,13 +314,19 @@ export class SeatRoom extends DurableObject<Env> {
     if (!catalog) return;
     const state = await this.room(catalog.eventId);
     if (!state) return;
+    this.sweepIfDue(state, true);
+    // Holds overdue in "booking": their payment was authorized; Postgres says whether they were booked.
     const now = this.now();
-    const due = dueHolds(state, now);
-    if (due.length > 0) {
-      this.ctx.storage.transactionSync(() => {
-        for (const hold of due) this.endHold(state, hold, "expired", "expired", now);
-      });
-      log("info", "holds_expired", { eventId: catalog.eventId, holds: due.length });
+    const overdue = dueHolds(state, now).filter((h) => h.state === "booking");
+    if (overdue.length > 0) {
+      const booked = await fetchBookingsOfHolds(this.env, overdue.map((h) => h.id));
+      for (const booking of booked) await this.completeBooking(catalog.eventId, booking.holdId, booking);
+      const stillOverdue = dueHolds(state, this.now()).filter((h) => h.state === "booking" && !booked.some((b) => b.holdId === h.id));
+      if (stillOverdue.length > 0) {
+        this.ctx.storage.transactionSync(() => {
+          for (const hold of stillOverdue) this.endHold(state, hold, "expired", "expired", this.now());
+        });
+      }
     }
     store.pruneEvents(this.ctx.storage.sql, LOG_KEPT);
     const next = earliestExpiry(state);
@@ -376,15 +382,20 @@ export class SeatRoom extends DurableObject<Env> {
     return { seq: live.seq, statuses: live.snapshot.text };
   }
 
-  /** Ends due holds now when a read finds the alarm late, so watchers see expiry on time. */
-  private sweepIfDue(state: RoomState): void {
+  /**
+   * Ends due held and paying holds (a read that finds the alarm late does
+   * this too, so watchers see expiry on time). Holds being booked are left to
+   * the alarm, which asks Postgres first.
+   */
+  private sweepIfDue(state: RoomState, force = false): void {
     const now = this.now();
-    if (this.alarmAt === null || this.alarmAt === undefined || this.alarmAt > now) return;
-    const due = dueHolds(state, now);
+    if (!force && (this.alarmAt === null || this.alarmAt === undefined || this.alarmAt > now)) return;
+    const due = dueHolds(state, now).filter((h) => h.state !== "booking");
     if (due.length === 0) return;
     this.ctx.storage.transactionSync(() => {
       for (const hold of due) this.endHold(state, hold, "expired", "expired", now);
     });
+    log("info", "holds_expired", { eventId: state.catalog.eventId, holds: due.length });
   }
 
   /** Ends a hold in storage and memory and logs the seats it frees. Call inside a transaction. */

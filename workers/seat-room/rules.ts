@@ -5,9 +5,9 @@
  * memory in step. Tested without a runtime in test/unit/hold-rules.test.ts.
  *
  * Invariant: a ticket is in at most one live hold or one booking. A hold is
- * live while its state is held, paying or booking AND its expiry is in the
- * future; past its expiry it is free to others on every read and write,
- * whether or not the alarm has cleaned it up yet.
+ * live while its state is held or paying AND its expiry is in the future
+ * (past it, its seats are free to others on every read and write, whether or
+ * not the alarm has cleaned it up yet), or while it is being booked.
  */
 import type { HoldRecord, HoldState } from "../../src/shared/booking";
 
@@ -46,7 +46,13 @@ export const ACTIVE_STATES: ReadonlySet<HoldState> = new Set(["held", "paying", 
 /** How long a hold whose payment is authorized may take to be written as a booking. */
 export const BOOKING_WINDOW_MS = 5 * 60_000;
 
-export const isLive = (hold: Hold, now: number): boolean => ACTIVE_STATES.has(hold.state) && hold.expiresAt > now;
+/**
+ * A hold being booked stays live until its booking is written or abandoned:
+ * its payment is authorized and Postgres may already have the booking. The
+ * alarm checks Postgres before ending one that is overdue.
+ */
+export const isLive = (hold: Hold, now: number): boolean =>
+  hold.state === "booking" || (ACTIVE_STATES.has(hold.state) && hold.expiresAt > now);
 
 export function isFree(state: RoomState, seat: number, now: number, ignoreHoldId?: string): boolean {
   if (state.sold.has(seat)) return false;
