@@ -103,13 +103,14 @@ export async function verifyTicket(keys: TokenKeys, token: string, userId: strin
   }
 }
 
-/** Whether `token` admits `userId` to shop for `eventId` now. */
-export async function verifyAdmission(keys: TokenKeys, token: string, userId: string, eventId: string): Promise<boolean> {
+/** The shopping session `token` admits `userId` to for `eventId` now, or undefined. */
+export async function verifyAdmission(keys: TokenKeys, token: string, userId: string, eventId: string): Promise<string | undefined> {
   try {
     const { payload } = await jwtVerify(token, await signingKey(keys), { algorithms: ["HS256"] });
-    return payload.typ === "admission" && payload.evt === eventId && payload.sub === userId;
+    const valid = payload.typ === "admission" && payload.evt === eventId && payload.sub === userId && typeof payload.jti === "string";
+    return valid ? payload.jti : undefined;
   } catch {
-    return false;
+    return undefined;
   }
 }
 

@@ -178,6 +178,14 @@ describe("events", () => {
     expect(detail.priceRange.minCents).toBe(2500);
   });
 
+  it("refuses to move an event to another venue while fans hold seats", async () => {
+    const event = await makeEvent(token);
+    const fanToken = await tokenFor("holding-fan");
+    await json(await call("POST", "/api/booking/reserve", { token: fanToken, body: { ticketIds: [`${event.id}.0`] } }), 201);
+    const venueId = await makeVenue(token, { sections: [{ name: "Lawn", capacity: 40 }] });
+    await problem(await call("PATCH", `/api/events/${event.id}`, { token, body: { venueId, prices: [{ section: "Lawn", priceCents: 2500 }] } }), 409);
+  });
+
   it.each([
     ["an empty change", {}],
     ["an unknown field", { colour: "blue" }],

@@ -105,6 +105,9 @@ describe("waiting room", () => {
     const holdRes = await reserve(tokens[0] ?? "", [event.tickets(0)], { "x-admission-token": states[0]?.admissionToken ?? "" });
     const heldBody = await json<{ holdId: string }>(holdRes, 201);
     await call("DELETE", `/api/booking/holds/${heldBody.holdId}`, { token: tokens[0] });
+    // Giving the seats back ends that fan's shopping session: the token no longer holds seats.
+    const again = await problem(await reserve(tokens[0] ?? "", [event.tickets(0)], { "x-admission-token": states[0]?.admissionToken ?? "" }), 403);
+    expect(again.detail).toContain("session has ended");
     await queueTravel(event.id, 2_000);
     await runDurableObjectAlarm(queueRoom(event.id));
     expect((await status(event.id, tickets[2] ?? "")).state).toBe("admitted");

@@ -38,7 +38,7 @@ function roomState(overrides: Partial<Catalog> = {}): RoomState {
 const put = addHold;
 
 function reserve(state: RoomState, userId: string, seats: number[], now = NOW, id = `hd_${userId}_${seats.join("")}`) {
-  return planReserve(state, { holdId: id, userId, seats, idempotencyKey: null, admitted: false }, now, TTL, undefined);
+  return planReserve(state, { holdId: id, userId, seats, idempotencyKey: null, admission: null }, now, TTL, undefined);
 }
 
 function held(state: RoomState, userId: string, seats: number[], now = NOW): Hold {
@@ -98,7 +98,9 @@ describe("reserve rules", () => {
   it("lets only admitted fans hold seats of an event with a waiting room", () => {
     const state = roomState({ queueEnabled: true });
     expect(reserve(state, "ann", [1])).toMatchObject({ kind: "rejected", status: 403 });
-    expect(planReserve(state, { holdId: "hd_a", userId: "ann", seats: [1], idempotencyKey: null, admitted: true }, NOW, TTL, undefined).kind).toBe("hold");
+    expect(planReserve(state, { holdId: "hd_a", userId: "ann", seats: [1], idempotencyKey: null, admission: "s1" }, NOW, TTL, undefined).kind).toBe("hold");
+    state.endedSessions.add("s1");
+    expect(planReserve(state, { holdId: "hd_b", userId: "ann", seats: [2], idempotencyKey: null, admission: "s1" }, NOW, TTL, undefined)).toMatchObject({ status: 403 });
   });
 
   it("refuses unknown seats, duplicates, sales before the on-sale time and after the start", () => {
@@ -111,7 +113,7 @@ describe("reserve rules", () => {
   it("replays a live hold for a repeated idempotency key, and refuses the key once the hold ended", () => {
     const state = roomState();
     const first = held(state, "ann", [1]);
-    const request = { holdId: "hd_other", userId: "ann", seats: [1], idempotencyKey: "k", admitted: false };
+    const request = { holdId: "hd_other", userId: "ann", seats: [1], idempotencyKey: "k", admission: null };
     expect(planReserve(state, request, NOW + 1, TTL, first)).toEqual({ kind: "replay", hold: first });
     expect(planReserve(state, request, NOW + TTL, TTL, first)).toMatchObject({ kind: "rejected", status: 409 });
   });

@@ -57,6 +57,8 @@ interface Live {
 }
 
 const LOG_KEPT = 20_000;
+/** Admission tokens last at most 2 hours (sessionMinutes ≤ 120): ended sessions are kept that long. */
+const SESSIONS_KEPT_MS = 3 * 3600_000;
 const decoder = new TextDecoder();
 
 export type PaymentStart = { kind: "paying"; hold: HoldRecord } | Rejection;
@@ -76,7 +78,7 @@ export class SeatRoom extends DurableObject<Env> {
   }
 
   /** Holds the seats for the fan, all or none. */
-  async reserve(request: { eventId: string; userId: string; seats: number[]; idempotencyKey: string | null; admitted: boolean }): Promise<ReserveOutcome> {
+  async reserve(request: { eventId: string; userId: string; seats: number[]; idempotencyKey: string | null; admission: string | null }): Promise<ReserveOutcome> {
     const state = await this.room(request.eventId);
     if (!state) return { kind: "rejected", status: 400, detail: `unknown tickets: no event ${request.eventId}` };
     const sql = this.ctx.storage.sql;
@@ -91,7 +93,7 @@ export class SeatRoom extends DurableObject<Env> {
         userId: request.userId,
         seats: request.seats,
         idempotencyKey: request.idempotencyKey,
-        admitted: request.admitted,
+        admission: request.admission,
       },
       now,
       this.ttlMs(),
@@ -104,6 +106,7 @@ export class SeatRoom extends DurableObject<Env> {
       this.clearStaleHolders(state, plan.hold.seats, now);
       store.writeHold(sql, plan.hold);
       this.recordChange({ at: now, holdId: plan.hold.id, kind: "held", status: "held", seats: plan.hold.seats });
+      if (request.admission) store.noteSession(sql, request.userId, request.admission);
     });
     addHold(state, plan.hold);
     log("info", "hold_created", { eventId: request.eventId, holdId: plan.hold.id, userId: request.userId, seats: plan.hold.seats.length });
@@ -219,9 +222,15 @@ export class SeatRoom extends DurableObject<Env> {
     await this.freeQueueSlot(state, booking.userId);
   }
 
-  /** A fan who booked or gave up their seats no longer takes a shopping slot in the waiting room. */
+  /**
+   * A fan who booked or gave up their seats is done shopping: their
+   * admission no longer holds seats here, and their slot in the waiting room
+   * goes to the next fan.
+   */
   private async freeQueueSlot(state: RoomState, userId: string): Promise<void> {
     if (!state.catalog.queueEnabled) return;
+    const ended = store.endSession(this.ctx.storage.sql, userId, this.now());
+    if (ended) state.endedSessions.add(ended);
     try {
       await this.env.QUEUE_ROOM.getByName(state.catalog.eventId).leave(state.catalog.eventId, userId);
     } catch (error) {
@@ -446,6 +455,7 @@ export class SeatRoom extends DurableObject<Env> {
       state.soldByUser.set(s.userId, (state.soldByUser.get(s.userId) ?? 0) + 1);
     }
     for (const hold of store.activeHolds(sql, catalog.eventId)) addHold(state, hold);
+    for (const session of store.endedSessions(sql, Date.now() - SESSIONS_KEPT_MS)) state.endedSessions.add(session);
     // The live map is the change log applied: sold seats, then every active hold's seats.
     const statuses = new Uint8Array(catalog.ticketCount).fill(STATUS_CODES.available);
     for (const seat of state.seatHold.keys()) if (seat < statuses.length) statuses[seat] = STATUS_CODES.held;

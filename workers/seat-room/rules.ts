@@ -40,6 +40,8 @@ export interface RoomState {
   holds: Map<string, Hold>;
   seatHold: Map<number, string>;
   userHold: Map<string, string>;
+  /** Waiting-room sessions that ended here (booked or released): their tokens no longer hold seats. */
+  endedSessions: Set<string>;
 }
 
 export const ACTIVE_STATES: ReadonlySet<HoldState> = new Set(["held", "paying", "booking"]);
@@ -72,6 +74,7 @@ export function emptyState(catalog: Catalog): RoomState {
     holds: new Map(),
     seatHold: new Map(),
     userHold: new Map(),
+    endedSessions: new Set(),
   };
 }
 
@@ -110,8 +113,8 @@ export interface ReserveRequest {
   userId: string;
   seats: number[];
   idempotencyKey: string | null;
-  /** The API verified an admission token of this fan for this event. */
-  admitted: boolean;
+  /** The shopping session of an admission token the API verified for this fan and event. */
+  admission: string | null;
 }
 
 /**
@@ -135,8 +138,11 @@ export function planReserve(
     return reject(409, `tickets go on sale at ${new Date(catalog.onSaleAt).toISOString()}`);
   }
   if (now >= catalog.startsAt) return reject(409, "the event has started; tickets are no longer sold");
-  if (catalog.queueEnabled && !request.admitted) {
+  if (catalog.queueEnabled && !request.admission) {
     return reject(403, `this event has a waiting room: join it (POST /api/events/${catalog.eventId}/queue) and reserve with the X-Admission-Token it gives you`);
+  }
+  if (catalog.queueEnabled && request.admission && state.endedSessions.has(request.admission)) {
+    return reject(403, "your shopping session has ended (you booked or gave your seats back); rejoin the waiting room");
   }
   const unknown = request.seats.filter((s) => !Number.isInteger(s) || s < 0 || s >= catalog.ticketCount);
   if (unknown.length > 0) return reject(400, `unknown tickets: ${unknown.map((s) => `${catalog.eventId}.${s}`).join(", ")}`);

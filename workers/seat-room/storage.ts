@@ -27,6 +27,8 @@ CREATE TABLE IF NOT EXISTS holds (
 CREATE INDEX IF NOT EXISTS holds_active ON holds (state, expires_at);
 CREATE UNIQUE INDEX IF NOT EXISTS holds_idempotency ON holds (user_id, idempotency_key) WHERE idempotency_key IS NOT NULL;
 CREATE TABLE IF NOT EXISTS sold (seat_index INTEGER PRIMARY KEY, booking_id TEXT NOT NULL, user_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS shopping_sessions (user_id TEXT PRIMARY KEY, session_id TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS ended_sessions (session_id TEXT PRIMARY KEY, ended_at INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS hold_events (
   seq INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, hold_id TEXT, kind TEXT NOT NULL,
   status TEXT NOT NULL, seats TEXT NOT NULL
@@ -184,4 +186,24 @@ export function changesSince(sql: SqlStorage, seq: number, limit: number): { seq
 /** Keeps the change log to its last `keep` entries. */
 export function pruneEvents(sql: SqlStorage, keep: number): void {
   sql.exec("DELETE FROM hold_events WHERE seq <= (SELECT max(seq) FROM hold_events) - ?", keep);
+}
+
+/** Remembers which waiting-room session a fan is shopping with. */
+export function noteSession(sql: SqlStorage, userId: string, sessionId: string): void {
+  sql.exec("INSERT OR REPLACE INTO shopping_sessions (user_id, session_id) VALUES (?, ?)", userId, sessionId);
+}
+
+/** Ends the fan's shopping session; returns its id, if they had one. */
+export function endSession(sql: SqlStorage, userId: string, at: number): string | undefined {
+  const row = sql.exec<{ session_id: string }>("SELECT session_id FROM shopping_sessions WHERE user_id = ?", userId).toArray()[0];
+  if (!row) return undefined;
+  sql.exec("DELETE FROM shopping_sessions WHERE user_id = ?", userId);
+  sql.exec("INSERT OR REPLACE INTO ended_sessions (session_id, ended_at) VALUES (?, ?)", row.session_id, at);
+  return row.session_id;
+}
+
+/** Ended sessions younger than `since` (older tokens have expired anyway). */
+export function endedSessions(sql: SqlStorage, since: number): string[] {
+  sql.exec("DELETE FROM ended_sessions WHERE ended_at < ?", since);
+  return sql.exec<{ session_id: string }>("SELECT session_id FROM ended_sessions").toArray().map((r) => r.session_id);
 }

@@ -113,8 +113,8 @@ export const bookingRoutes = createApp()
       const headers = c.req.valid("header");
       const admissionToken = headers["x-admission-token"];
       // Checked here, without calling the waiting room; the room knows whether the event needs it.
-      const admitted = admissionToken ? await verifyAdmission(c.env, admissionToken, userId, eventId) : false;
-      if (admissionToken && !admitted) {
+      const admission = admissionToken ? await verifyAdmission(c.env, admissionToken, userId, eventId) : undefined;
+      if (admissionToken && !admission) {
         throw new Problem(403, "the admission token is not valid for you and this event, or it has expired; rejoin the waiting room");
       }
       const outcome = await seatRoom(c.env, eventId).reserve({
@@ -122,7 +122,7 @@ export const bookingRoutes = createApp()
         userId,
         seats,
         idempotencyKey: headers["idempotency-key"] ?? null,
-        admitted,
+        admission: admission ?? null,
       });
       if (outcome.kind === "unavailable") {
         const unavailable = outcome.seats.map((s) => ticketId(eventId, s));

@@ -14,7 +14,7 @@ import { createEvent, createPerformer, createVenue, patchEvent } from "../catalo
 import { seatRoom } from "../rooms";
 import { invalidateCatalog } from "../edge-cache";
 import { bearer, createApp } from "../openapi-app";
-import { problemResponses } from "../problem";
+import { Problem, problemResponses } from "../problem";
 
 const organizer = [requireUser, requireOrganizer];
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
@@ -92,6 +92,11 @@ export const organizerRoutes = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       const patch = c.req.valid("json");
+      if (patch.venueId !== undefined) {
+        // Seat indexes mean other seats in another venue: not while fans hold any.
+        const live = await seatRoom(c.env, eventId).availability(eventId);
+        if (live && live.held > 0) throw new Problem(409, "fans are holding seats of this event; the venue cannot change while they do");
+      }
       const event = await patchEvent(c.var.db(), eventId, patch);
       await invalidateCatalog();
       await seatRoom(c.env, eventId).catalogChanged(eventId);
