@@ -22,13 +22,13 @@ import type { HoldRecord, ReserveOutcome } from "../../src/shared/booking";
 import { newHoldId } from "../../src/shared/ids";
 import { log } from "../../src/shared/log";
 import type { Env } from "../api/env";
-import { fetchBookingsOfHolds, fetchCatalog, fetchSold } from "./catalog-source";
+import { fetchBookingsOfHolds, fetchCatalog } from "./catalog-source";
 import {
+  holdRecord as record,
   addHold,
   availability,
   dueHolds,
   earliestExpiry,
-  emptyState,
   expandPrices,
   isLive,
   planBooking,
@@ -37,29 +37,18 @@ import {
   removeHold,
   type Availability,
   type BookingPlan,
-  type Catalog,
   type Hold,
   type Rejection,
   type RoomState,
 } from "./rules";
-import { SeatFeed, STATUS_CODES } from "./seat-feed";
+import type { LiveSeatMap } from "./live-map";
+import { loadRoom } from "./load";
 import * as store from "./storage";
 
 const DEFAULT_TTL_SECONDS = 600;
 const DEFAULT_GRACE_SECONDS = 120;
 
-/** The seat map as watchers see it: one status byte per seat, kept current as changes are stored. */
-interface Live {
-  statuses: Uint8Array;
-  seq: number;
-  feed: SeatFeed;
-  snapshot?: { seq: number; text: string };
-}
-
 const LOG_KEPT = 20_000;
-/** Admission tokens last at most 2 hours (sessionMinutes ≤ 120): ended sessions are kept that long. */
-const SESSIONS_KEPT_MS = 3 * 3600_000;
-const decoder = new TextDecoder();
 
 export type PaymentStart = { kind: "paying"; hold: HoldRecord } | Rejection;
 export type ReleaseOutcome = { kind: "released"; paymentIntentId: string | null } | { kind: "ended" } | Rejection;
@@ -70,7 +59,7 @@ export class SeatRoom extends DurableObject<Env> {
   private state: RoomState | undefined;
   private loading: Promise<RoomState | undefined> | undefined;
   private alarmAt: number | null | undefined;
-  private live: Live | undefined;
+  private live: LiveSeatMap | undefined;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -308,12 +297,7 @@ export class SeatRoom extends DurableObject<Env> {
     });
     state.catalog = catalog;
     state.prices = expandPrices(catalog);
-    if (this.live && this.live.statuses.length !== catalog.ticketCount) {
-      const statuses = new Uint8Array(catalog.ticketCount).fill(STATUS_CODES.available);
-      statuses.set(this.live.statuses.subarray(0, catalog.ticketCount));
-      this.live.statuses = statuses;
-      this.live.snapshot = undefined;
-    }
+    this.live?.resize(catalog.ticketCount);
   }
 
   /** Ends every hold past its expiry, then re-arms for the next one. Safe to run twice. */
@@ -347,7 +331,7 @@ export class SeatRoom extends DurableObject<Env> {
     const state = await this.room(eventId);
     if (!state || !this.live) return null;
     this.sweepIfDue(state);
-    return this.snapshot(this.live);
+    return this.live.snapshot();
   }
 
   /** `GET /seats/stream?eventId=…`: the live seat feed (streams are the one thing not done over RPC). */
@@ -377,18 +361,7 @@ export class SeatRoom extends DurableObject<Env> {
   /** Stores a seat change in the log, applies it to the live seat map and queues it for watchers. */
   private recordChange(change: { at: number; holdId: string | null; kind: string; status: store.SeatStatus; seats: number[] }): void {
     const seq = store.appendEvent(this.ctx.storage.sql, change);
-    const live = this.live;
-    if (!live) return;
-    const code = STATUS_CODES[change.status];
-    for (const seat of change.seats) live.statuses[seat] = code;
-    live.seq = seq;
-    live.feed.publish({ seq, status: change.status, seats: change.seats });
-  }
-
-  private snapshot(live: Live): { seq: number; statuses: string } {
-    // Encoded once per change, not once per request.
-    if (live.snapshot?.seq !== live.seq) live.snapshot = { seq: live.seq, text: decoder.decode(live.statuses) };
-    return { seq: live.seq, statuses: live.snapshot.text };
+    this.live?.apply({ seq, status: change.status, seats: change.seats });
   }
 
   /**
@@ -435,48 +408,12 @@ export class SeatRoom extends DurableObject<Env> {
 
   /** Rebuilds memory from SQLite, or first fills SQLite from Postgres. */
   private async load(eventId: string): Promise<RoomState | undefined> {
-    const sql = this.ctx.storage.sql;
-    let catalog: Catalog | undefined = store.readCatalog(sql);
-    if (!catalog) {
-      const [fetched, sold] = await Promise.all([fetchCatalog(this.env, eventId), fetchSold(this.env, eventId)]);
-      if (!fetched) return undefined;
-      catalog = fetched;
-      // Only this load runs (callers share its promise); nothing wrote meanwhile.
-      const loaded = fetched;
-      this.ctx.storage.transactionSync(() => {
-        store.writeCatalog(sql, loaded);
-        store.writeSold(sql, sold);
-      });
-      log("info", "room_loaded_from_postgres", { eventId, tickets: loaded.ticketCount, sold: sold.length });
-    }
-    const state: RoomState = emptyState(catalog);
-    for (const s of store.readSold(sql)) {
-      state.sold.set(s.seat, { bookingId: s.bookingId, userId: s.userId });
-      state.soldByUser.set(s.userId, (state.soldByUser.get(s.userId) ?? 0) + 1);
-    }
-    for (const hold of store.activeHolds(sql, catalog.eventId)) addHold(state, hold);
-    for (const session of store.endedSessions(sql, Date.now() - SESSIONS_KEPT_MS)) state.endedSessions.add(session);
-    // The live map is the change log applied: sold seats, then every active hold's seats.
-    const statuses = new Uint8Array(catalog.ticketCount).fill(STATUS_CODES.available);
-    for (const seat of state.seatHold.keys()) if (seat < statuses.length) statuses[seat] = STATUS_CODES.held;
-    for (const seat of state.sold.keys()) if (seat < statuses.length) statuses[seat] = STATUS_CODES.sold;
-    const seq = store.lastSeq(sql);
-    const eventIdOfRoom = catalog.eventId;
-    this.live = {
-      statuses,
-      seq,
-      feed: new SeatFeed(
-        {
-          eventId: eventIdOfRoom,
-          snapshot: () => (this.live ? this.snapshot(this.live) : { seq, statuses: "" }),
-          changesSince: (after, limit) => store.changesSince(sql, after, limit),
-        },
-        seq,
-      ),
-    };
+    const loaded = await loadRoom(this.ctx.storage, this.env, eventId);
+    if (!loaded) return undefined;
+    this.live = loaded.live;
     this.alarmAt = await this.ctx.storage.getAlarm();
-    this.state = state;
-    return state;
+    this.state = loaded.state;
+    return loaded.state;
   }
 
   /** Keeps the one alarm at the earliest expiry. */
@@ -498,21 +435,4 @@ export class SeatRoom extends DurableObject<Env> {
 function seconds(value: string | undefined, fallback: number): number {
   const n = Number(value);
   return Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
-/** The RPC view of a hold; with `now`, an active hold past its expiry reads as expired. */
-function record(hold: Hold, now?: number): HoldRecord {
-  const expired = now !== undefined && (hold.state === "held" || hold.state === "paying") && hold.expiresAt <= now;
-  return {
-    id: hold.id,
-    eventId: hold.eventId,
-    userId: hold.userId,
-    state: expired ? "expired" : hold.state,
-    seats: hold.seats,
-    expiresAt: hold.expiresAt,
-    totalCents: hold.totalCents,
-    currency: hold.currency,
-    paymentIntentId: hold.paymentIntentId,
-    bookingId: hold.bookingId,
-  };
 }

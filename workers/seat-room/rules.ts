@@ -266,3 +266,20 @@ export function availability(state: RoomState, now: number): Availability {
   const total = state.catalog.ticketCount;
   return { total, held, sold: state.sold.size, available: total - held - state.sold.size };
 }
+
+/** The RPC view of a hold; with `now`, an active hold past its expiry reads as expired. */
+export function holdRecord(hold: Hold, now?: number): HoldRecord {
+  const expired = now !== undefined && (hold.state === "held" || hold.state === "paying") && hold.expiresAt <= now;
+  return {
+    id: hold.id,
+    eventId: hold.eventId,
+    userId: hold.userId,
+    state: expired ? "expired" : hold.state,
+    seats: hold.seats,
+    expiresAt: hold.expiresAt,
+    totalCents: hold.totalCents,
+    currency: hold.currency,
+    paymentIntentId: hold.paymentIntentId,
+    bookingId: hold.bookingId,
+  };
+}

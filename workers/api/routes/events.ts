@@ -21,8 +21,10 @@ export const eventReads = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       // The static part comes from the edge cache; availability is live, from the room.
-      const { body, hit } = await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId));
-      const live = await seatRoom(c.env, eventId).availability(eventId);
+      const [{ body, hit }, live] = await Promise.all([
+        cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId)),
+        seatRoom(c.env, eventId).availability(eventId),
+      ]);
       if (!live) throw notFound(`no event with id ${eventId}`);
       const { seq: _seq, ...availability } = live;
       return jsonFromCache<EventDetailBody>(withLiveFields(body, { availability }), hit);

@@ -1,0 +1,140 @@
+/** @jsxImportSource hono/jsx */
+/** `/events/:id`: the event with its live seat map (drawn by /assets/event.js). */
+import { Hono } from "hono";
+import { loadEventDetail, type EventStatic } from "../catalog/event-detail";
+import { cachedText } from "../edge-cache";
+import type { AppEnv } from "../env";
+import { Problem } from "../problem";
+import { Layout, money, when } from "./layout";
+
+export const eventPage = new Hono<AppEnv>();
+
+eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
+  const eventId = c.req.param("eventId");
+  let detail: EventStatic;
+  try {
+    detail = JSON.parse((await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId))).body) as EventStatic;
+  } catch (error) {
+    if (error instanceof Problem && error.status === 404) {
+      return c.html(
+        <Layout title="Not found" devAuth={c.env.DEV_AUTH === "1"}>
+          <h1>Event not found</h1>
+          <p>
+            <a href="/">Search for events</a>
+          </p>
+        </Layout>,
+        404,
+      );
+    }
+    throw error;
+  }
+  const tz = detail.venue.timezone;
+  const data = {
+    eventId,
+    seatMap: detail.venue.seatMap,
+    prices: detail.prices,
+    currency: detail.currency,
+    perUserLimit: detail.perUserLimit,
+    queueEnabled: detail.queue.enabled,
+  };
+  return c.html(
+    <Layout title={detail.name} devAuth={c.env.DEV_AUTH === "1"} scripts={["event"]} data={data}>
+      <h1>{detail.name}</h1>
+      <p class="meta">
+        <time datetime={detail.startsAt}>{when(detail.startsAt, tz)}</time> · {detail.venue.name}, {detail.venue.city} · {detail.performer.name} · {detail.type}
+      </p>
+      {detail.description && <p>{detail.description}</p>}
+      {detail.queue.enabled && (
+        <p class="notice">
+          This on-sale uses a waiting room. <a href={`/events/${eventId}/queue`}>Join the waiting room</a> to get your turn to choose seats.
+        </p>
+      )}
+      <div class="layout-event">
+        <section aria-labelledby="map-heading">
+          <h2 id="map-heading">Seat map</h2>
+          <p id="map-status" class="meta" aria-live="polite">
+            Loading the live seat map…
+          </p>
+          <ul class="legend" aria-label="Legend">
+            <li>
+              <span class="dot" style="background:var(--available)"></span>Available
+            </li>
+            <li>
+              <span class="dot" style="background:var(--held)"></span>Held
+            </li>
+            <li>
+              <span class="dot" style="background:var(--sold)"></span>Sold
+            </li>
+            <li>
+              <span class="dot" style="background:var(--mine)"></span>Yours
+            </li>
+          </ul>
+          <button type="button" id="overview" class="secondary" hidden>
+            Back to all sections
+          </button>
+          <div class="map-scroll">
+            <svg id="seatmap" class="seatmap" role="group" aria-label={`Seats at ${detail.venue.name}`} viewBox={`0 0 ${detail.venue.seatMap.width} ${detail.venue.seatMap.height}`} />
+          </div>
+          <h3>Prices</h3>
+          <ul>
+            {detail.prices.map((p) => (
+              <li>
+                {p.section}: {money(p.minCents, detail.currency)}
+              </li>
+            ))}
+          </ul>
+        </section>
+        <aside class="panel" aria-labelledby="choose-heading">
+          <h2 id="choose-heading">Your seats</h2>
+          <form id="best">
+            <fieldset>
+              <legend>Best available</legend>
+              <label>
+                How many
+                <select id="best-count" name="count">
+                  {Array.from({ length: Math.min(8, detail.perUserLimit) }, (_, i) => (
+                    <option value={String(i + 1)} selected={i === 1}>
+                      {i + 1}
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <label>
+                Section
+                <select id="best-section" name="section">
+                  <option value="">Any section</option>
+                  {detail.prices.map((p) => (
+                    <option value={p.section}>
+                      {p.section} ({money(p.minCents, detail.currency)})
+                    </option>
+                  ))}
+                </select>
+              </label>
+              <button type="submit" class="secondary">
+                Find seats together
+              </button>
+            </fieldset>
+          </form>
+          <p id="picked-total" aria-live="polite"></p>
+          <ul id="picked"></ul>
+          <button type="button" id="hold" disabled>
+            Hold these seats
+          </button>
+          <p id="message" hidden role="status"></p>
+          <div id="hold-panel" class="notice" hidden>
+            <p id="hold-seats"></p>
+            <p>
+              Held for <span id="hold-countdown" class="countdown" role="timer"></span>
+            </p>
+            <a id="checkout" class="button" href="#">
+              Go to checkout
+            </a>{" "}
+            <button type="button" id="release" class="secondary">
+              Release
+            </button>
+          </div>
+        </aside>
+      </div>
+    </Layout>,
+  );
+});

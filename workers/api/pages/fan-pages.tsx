@@ -1,0 +1,84 @@
+/** @jsxImportSource hono/jsx */
+/** The fan's own pages, filled in by their scripts with the fan's token: waiting room, checkout, tickets. */
+import { Hono } from "hono";
+import type { AppEnv } from "../env";
+import { Layout } from "./layout";
+
+export const fanPages = new Hono<AppEnv>();
+
+fanPages.get("/events/:eventId{ev_[0-9a-z]+}/queue", async (c) => {
+  const eventId = c.req.param("eventId");
+  return c.html(
+    <Layout title="Waiting room" devAuth={c.env.DEV_AUTH === "1"} scripts={["queue"]} data={{ eventId }}>
+      <h1>Waiting room</h1>
+      <p>Fans are let in a batch at a time, so everyone gets a fair chance at the seats. Keep this page open.</p>
+      <dl class="panel" aria-live="polite">
+        <dt>Status</dt>
+        <dd id="q-state">Joining…</dd>
+        <dt>Your position</dt>
+        <dd id="q-position">—</dd>
+        <dt>People ahead of you</dt>
+        <dd id="q-ahead">—</dd>
+        <dt>Estimated wait</dt>
+        <dd id="q-eta">—</dd>
+      </dl>
+      <p id="message" hidden role="status"></p>
+      <p>
+        <a href={`/events/${eventId}`}>Back to the event</a>
+      </p>
+    </Layout>,
+  );
+});
+
+fanPages.get("/checkout/:holdId{hd_[0-9a-z_]+}", (c) => {
+  const holdId = c.req.param("holdId");
+  const simulated = !c.env.STRIPE_SECRET_KEY;
+  return c.html(
+    <Layout title="Checkout" devAuth={c.env.DEV_AUTH === "1"} scripts={["checkout"]} data={{ holdId, publishableKey: c.env.STRIPE_PUBLISHABLE_KEY ?? null }}>
+      <h1>Checkout</h1>
+      <p id="summary"></p>
+      <p>
+        Your seats are held for <span id="countdown" class="countdown" role="timer"></span>
+      </p>
+      <p id="message" hidden role="status"></p>
+      <form id="pay" hidden>
+        {simulated ? (
+          <div id="simulated" class="simulated" hidden>
+            <h2>Simulated card — no real payment</h2>
+            <p>This server has no Stripe keys: payments are simulated. No card is charged.</p>
+            <label>
+              Card number (simulated)
+              <input name="card" inputmode="numeric" autocomplete="off" value="4242 4242 4242 4242" />
+            </label>
+            <button type="submit" name="outcome" value="succeed">
+              Pay (simulated)
+            </button>{" "}
+            <button type="submit" name="outcome" value="decline" class="secondary">
+              Simulate a declined card
+            </button>
+          </div>
+        ) : (
+          <>
+            <div id="payment-element"></div>
+            <button type="submit">Pay</button>
+          </>
+        )}
+      </form>
+      <p>
+        <a id="back" href="/" hidden>
+          Back to the seat map
+        </a>
+      </p>
+    </Layout>,
+  );
+});
+
+fanPages.get("/me/tickets", (c) =>
+  c.html(
+    <Layout title="My tickets" devAuth={c.env.DEV_AUTH === "1"} scripts={["tickets"]}>
+      <h1>My tickets</h1>
+      <p id="message" hidden role="status"></p>
+      <div id="bookings"></div>
+    </Layout>,
+  ),
+);

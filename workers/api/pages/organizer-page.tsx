@@ -1,0 +1,111 @@
+/** @jsxImportSource hono/jsx */
+/** `/organizer`: forms for a performer, a venue from a template, an event and its waiting room. */
+import { Hono } from "hono";
+import { EVENT_TYPES } from "../../../src/shared/catalog";
+import type { AppEnv } from "../env";
+import { Layout } from "./layout";
+
+export const organizerPage = new Hono<AppEnv>();
+
+organizerPage.get("/organizer", (c) =>
+  c.html(
+    <Layout title="Organizer" devAuth={c.env.DEV_AUTH === "1"} scripts={["organizer"]}>
+      <h1>Organizer</h1>
+      <p id="message" hidden role="status"></p>
+      <form id="performer-form">
+        <fieldset>
+          <legend>1. Performer</legend>
+          <label>
+            Name <input name="name" required />
+          </label>
+          <label>
+            Genre <input name="genre" />
+          </label>
+          <button type="submit">Create performer</button>
+        </fieldset>
+      </form>
+      <form id="venue-form">
+        <fieldset>
+          <legend>2. Venue from a template</legend>
+          <label>
+            Name <input name="name" required />
+          </label>
+          <label>
+            City <input name="city" required />
+          </label>
+          <label>
+            Country <input name="country" required value="GB" />
+          </label>
+          <label>
+            Latitude <input name="lat" required inputmode="decimal" value="51.5074" />
+          </label>
+          <label>
+            Longitude <input name="lng" required inputmode="decimal" value="-0.1278" />
+          </label>
+          <label>
+            Time zone <input name="timezone" value="Europe/London" />
+          </label>
+          <label>
+            Layout
+            <select name="template">
+              <option value="club">Club (standing + balcony)</option>
+              <option value="theater">Theater (orchestra, mezzanine, balcony)</option>
+              <option value="arena">Arena (floor + 8 sections)</option>
+              <option value="stadium">Stadium (90,000 seats)</option>
+            </select>
+          </label>
+          <button type="submit">Create venue</button>
+        </fieldset>
+      </form>
+      <form id="event-form">
+        <fieldset>
+          <legend>3. Event</legend>
+          <label>
+            Name <input name="name" required />
+          </label>
+          <label>
+            Type
+            <select name="type">
+              {EVENT_TYPES.map((t) => (
+                <option value={t}>{t}</option>
+              ))}
+            </select>
+          </label>
+          <label>
+            Starts <input type="datetime-local" name="startsAt" required />
+          </label>
+          <label>
+            On sale from <input type="datetime-local" name="onSaleAt" />
+          </label>
+          <label>
+            Venue id <input id="event-venue" name="venueId" required />
+          </label>
+          <label>
+            Performer id <input id="event-performer" name="performerId" required />
+          </label>
+          <label>
+            Price of every section <input name="price" required inputmode="decimal" value="45.00" />
+          </label>
+          <button type="submit">Create event</button>
+        </fieldset>
+      </form>
+      <form id="queue-form">
+        <fieldset>
+          <legend>4. Waiting room</legend>
+          <label>
+            Event id <input id="queue-event" name="eventId" required />
+          </label>
+          <label>
+            Fans admitted per tick <input name="batchSize" inputmode="numeric" value="100" />
+          </label>
+          <label>
+            <span>
+              <input type="checkbox" name="enabled" checked /> Waiting room on
+            </span>
+          </label>
+          <button type="submit">Save</button>
+        </fieldset>
+      </form>
+    </Layout>,
+  ),
+);

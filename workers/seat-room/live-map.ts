@@ -1,0 +1,55 @@
+/**
+ * The seat map as watchers see it: one status byte per seat index ('0'
+ * available, '1' held, '2' sold), kept current as each stored change is
+ * applied, with the encoded snapshot cached per sequence number (rebuilt at
+ * most once per change, never per request) and the feed that streams the
+ * changes to watchers.
+ */
+import { SeatFeed, STATUS_CODES } from "./seat-feed";
+import type { Change, FeedSource } from "./seat-feed";
+
+const decoder = new TextDecoder();
+
+export class LiveSeatMap {
+  readonly feed: SeatFeed;
+  private statuses: Uint8Array;
+  private seq: number;
+  private encoded: { seq: number; text: string } | undefined;
+
+  /** Starts from the change log applied: `held` seats, then `sold` seats over them. */
+  constructor(
+    eventId: string,
+    ticketCount: number,
+    seats: { held: Iterable<number>; sold: Iterable<number> },
+    seq: number,
+    changesSince: FeedSource["changesSince"],
+  ) {
+    this.statuses = new Uint8Array(ticketCount).fill(STATUS_CODES.available);
+    for (const seat of seats.held) if (seat < ticketCount) this.statuses[seat] = STATUS_CODES.held;
+    for (const seat of seats.sold) if (seat < ticketCount) this.statuses[seat] = STATUS_CODES.sold;
+    this.seq = seq;
+    this.feed = new SeatFeed({ eventId, snapshot: () => this.snapshot(), changesSince }, seq);
+  }
+
+  /** Applies a stored change and queues it for watchers. */
+  apply(change: Change): void {
+    const code = STATUS_CODES[change.status];
+    for (const seat of change.seats) this.statuses[seat] = code;
+    this.seq = change.seq;
+    this.feed.publish(change);
+  }
+
+  snapshot(): { seq: number; statuses: string } {
+    if (this.encoded?.seq !== this.seq) this.encoded = { seq: this.seq, text: decoder.decode(this.statuses) };
+    return { seq: this.seq, statuses: this.encoded.text };
+  }
+
+  /** The venue changed size: seats beyond the new count go, new ones start available. */
+  resize(ticketCount: number): void {
+    if (this.statuses.length === ticketCount) return;
+    const statuses = new Uint8Array(ticketCount).fill(STATUS_CODES.available);
+    statuses.set(this.statuses.subarray(0, ticketCount));
+    this.statuses = statuses;
+    this.encoded = undefined;
+  }
+}
