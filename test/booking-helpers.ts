@@ -48,9 +48,63 @@ export async function checkout(token: string, holdId: string): Promise<ConfirmBo
   return json<ConfirmBody>(await call("PUT", "/api/booking/confirm", { token, body: { holdId } }), 200);
 }
 
-/** The simulated card succeeds: the authorization event goes through the webhook. */
-export async function pay(paymentIntentId: string): Promise<{ stripeEventId: string; webhookStatus: number; webhook: { outcome: string } }> {
-  return json(await call("POST", `/api/dev/payments/${paymentIntentId}/succeed`), 200);
+export interface WebhookAnswer {
+  outcome: string;
+  ignored?: true;
+  steps?: string[];
+  state?: { payment: string; booking: string; hold: string };
+}
+
+export interface Delivery {
+  stripeEventId: string;
+  type: string;
+  webhookStatus: number;
+  webhook: WebhookAnswer;
+}
+
+export interface PaymentAction {
+  paymentIntentId: string;
+  status: string;
+  events: { stripeEventId: string; type: string }[];
+  delivered: Delivery[];
+}
+
+/** The simulated card network acts (authorize, fail, capture, cancel); its events are delivered now or kept for later. */
+export async function act(paymentIntentId: string, action: "authorize" | "fail" | "capture" | "cancel" | "refund", deliver: "now" | "later" = "now"): Promise<PaymentAction> {
+  return json(await call("POST", `/api/dev/payments/${paymentIntentId}/${action}?deliver=${deliver}`), 200);
+}
+
+/** The simulated card is authorized and the event goes through the webhook; returns that first delivery. */
+export async function pay(paymentIntentId: string): Promise<Delivery> {
+  const result = await act(paymentIntentId, "authorize");
+  const first = result.delivered[0];
+  expect(first, "the authorization was delivered").toBeDefined();
+  return first as Delivery;
+}
+
+/** Delivers an outbox event (again) to the webhook. */
+export async function redeliver(stripeEventId: string): Promise<Delivery> {
+  return json(await call("POST", `/api/dev/payments/events/${stripeEventId}/deliver`), 200);
+}
+
+/** The events the simulated provider would have sent for a payment, oldest first. */
+export async function outbox(paymentIntentId: string): Promise<{ stripeEventId: string; type: string; deliveries: number }[]> {
+  return (await json<{ events: { stripeEventId: string; type: string; deliveries: number }[] }>(await call("GET", `/api/dev/payments/${paymentIntentId}/events`), 200)).events;
+}
+
+/** The simulated provider fails every call for `seconds` (0 ends it). */
+export async function providerOutage(seconds: number): Promise<void> {
+  await json(await call("POST", "/api/dev/payments/outage", { body: { seconds } }), 200);
+}
+
+export interface InvariantReport {
+  checked: string[];
+  violations: { eventId: string; invariant: string; detail: string }[];
+}
+
+/** The invariant checker over one event (settled: nothing may be in flight). */
+export async function invariants(eventId: string, settled = true): Promise<InvariantReport> {
+  return json(await call("GET", `/api/dev/invariants?eventId=${eventId}&settled=${settled ? 1 : 0}`), 200);
 }
 
 /** Delivers a Stripe event, signed like Stripe signs it, to the webhook endpoint. */

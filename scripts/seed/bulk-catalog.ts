@@ -9,7 +9,7 @@
 import { sql } from "drizzle-orm";
 import { EVENT_TYPES } from "../../src/shared/catalog";
 import { createVenue } from "../../workers/api/catalog/writes";
-import type { Database } from "../../workers/api/env";
+import type { Database } from "../../src/shared/database";
 import { CITIES } from "./cities";
 import type { SeedProgress } from "./demo-catalog";
 

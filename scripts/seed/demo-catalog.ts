@@ -6,7 +6,7 @@
  */
 import type { EventCreate, EventType } from "../../src/shared/catalog";
 import { venueTemplate, type VenueKind } from "../../src/shared/venue-templates";
-import type { Database } from "../../workers/api/env";
+import type { Database } from "../../src/shared/database";
 import { createEvent, createPerformer, createVenue } from "../../workers/api/catalog/writes";
 import { CITIES, type City } from "./cities";
 

@@ -4,6 +4,8 @@
  */
 import { z } from "@hono/zod-openapi";
 import { HOLD_ID_PATTERN, TICKET_ID_PATTERN } from "./ids";
+import { BOOKING_STATUSES } from "./db-schema";
+import { HOLD_STATES } from "./room-protocol";
 
 export const MAX_TICKETS_PER_HOLD = 50;
 
@@ -19,8 +21,6 @@ export const ReserveRequest = z
 export const HoldIdSchema = z.string().regex(HOLD_ID_PATTERN, "must be a hold id");
 export const HoldParams = z.object({ holdId: HoldIdSchema.openapi({ param: { name: "holdId", in: "path" } }) });
 
-export const HOLD_STATES = ["held", "paying", "booking", "booked", "expired", "released", "refunded"] as const;
-export type HoldState = (typeof HOLD_STATES)[number];
 
 export const HoldCreated = z
   .object({
@@ -64,8 +64,9 @@ export const BookingView = z
     id: z.string(),
     eventId: z.string(),
     holdId: z.string(),
-    status: z.string().openapi({ description: "authorized (being captured), confirmed, or refunded" }),
+    status: z.enum(BOOKING_STATUSES).openapi({ description: "authorized (payment being captured), confirmed, cancelled (voided, never charged) or refunded" }),
     amountCents: z.number().int(),
+    refundedCents: z.number().int(),
     currency: z.string(),
     createdAt: z.string(),
     event: z.object({ name: z.string(), startsAt: z.string(), venueName: z.string(), city: z.string() }),
@@ -85,22 +86,3 @@ export const BookingView = z
 export const BookingParams = z.object({
   bookingId: z.string().regex(/^bk_[0-9a-z]{16}$/, "must be a booking id").openapi({ param: { name: "bookingId", in: "path" } }),
 });
-
-/** A hold as the SeatRoom reports it over RPC (times in epoch ms). */
-export interface HoldRecord {
-  id: string;
-  eventId: string;
-  userId: string;
-  state: HoldState;
-  seats: number[];
-  expiresAt: number;
-  totalCents: number;
-  currency: string;
-  paymentIntentId: string | null;
-  bookingId: string | null;
-}
-
-export type ReserveOutcome =
-  | { kind: "held"; hold: HoldRecord }
-  | { kind: "unavailable"; seats: number[] }
-  | { kind: "rejected"; status: 400 | 403 | 404 | 409; detail: string };

@@ -13,6 +13,7 @@
 import { sql } from "drizzle-orm";
 import {
   boolean,
+  check,
   customType,
   doublePrecision,
   foreignKey,
@@ -27,6 +28,15 @@ import {
 } from "drizzle-orm/pg-core";
 import type { QueueSettings } from "./queue";
 import type { SeatMap } from "./seat-map";
+
+/**
+ * A booking's life: authorized (written, its payment being captured) →
+ * confirmed, or cancelled (voided before any money moved) or refunded (paid,
+ * and all the money returned). A booking with some tickets refunded stays
+ * confirmed with its refunded amount. Enforced by a CHECK.
+ */
+export const BOOKING_STATUSES = ["authorized", "confirmed", "cancelled", "refunded"] as const;
+export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
@@ -133,13 +143,40 @@ export const bookings = pgTable(
     userId: text("user_id").notNull(),
     holdId: text("hold_id").notNull().unique(),
     paymentIntentId: text("payment_intent_id").unique(),
-    status: text("status").notNull(),
+    status: text("status").$type<BookingStatus>().notNull(),
     amountCents: integer("amount_cents").notNull(),
+    /** Money returned so far; a booking with some tickets refunded stays confirmed. */
+    refundedCents: integer("refunded_cents").notNull().default(0),
     currency: text("currency").notNull(),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index("bookings_user_idx").on(t.userId, t.createdAt)],
+  (t) => [
+    index("bookings_user_idx").on(t.userId, t.createdAt),
+    index("bookings_event_idx").on(t.eventId, t.status),
+    check("bookings_status_check", sql.raw(`status in (${BOOKING_STATUSES.map((s) => `'${s}'`).join(", ")})`)),
+    check("bookings_refunded_check", sql`${t.refundedCents} >= 0 and ${t.refundedCents} <= ${t.amountCents}`),
+  ],
+);
+
+/**
+ * The fence between a SeatRoom and the booking transaction: one row per
+ * hold, written once, by whichever decides first. The booking transaction
+ * writes `booked`; a room that gives up on a hold whose booking never
+ * arrived writes `ended`. The primary key makes it a compare-and-set in
+ * Postgres, so a stalled booking can never commit after the room has let
+ * its seats go, whatever either side's clock says.
+ */
+export const holdClaims = pgTable(
+  "hold_claims",
+  {
+    holdId: text("hold_id").primaryKey(),
+    eventId: text("event_id").notNull(),
+    outcome: text("outcome").$type<"booked" | "ended">().notNull(),
+    paymentIntentId: text("payment_intent_id"),
+    decidedAt: timestamp("decided_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [check("hold_claims_outcome_check", sql`${t.outcome} in ('booked', 'ended')`)],
 );
 
 export const bookedTickets = pgTable(
@@ -186,4 +223,28 @@ export const simulatedPaymentIntents = pgTable("simulated_payment_intents", {
   amountReceived: integer("amount_received").notNull().default(0),
   amountRefunded: integer("amount_refunded").notNull().default(0),
   createdAt: createdAt(),
+});
+
+/**
+ * The events the simulated provider would send to its webhook, in order:
+ * an outbox that the dev routes (and the chaos suite) deliver now, later,
+ * twice or out of order, through the real webhook endpoint.
+ */
+export const simulatedPaymentEvents = pgTable(
+  "simulated_payment_events",
+  {
+    id: text("id").primaryKey(),
+    paymentIntentId: text("payment_intent_id").notNull(),
+    type: text("type").notNull(),
+    payload: text("payload").notNull(),
+    deliveries: integer("deliveries").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index("simulated_payment_events_intent_idx").on(t.paymentIntentId, t.createdAt)],
+);
+
+/** Test control of the simulated provider: while `unavailable_until` is ahead, every call fails as Stripe's outage would. */
+export const simulatedProvider = pgTable("simulated_provider", {
+  id: integer("id").primaryKey().default(1),
+  unavailableUntil: timestamp("unavailable_until", { withTimezone: true }),
 });

@@ -104,11 +104,12 @@ export async function verifyTicket(keys: TokenKeys, token: string, userId: strin
 }
 
 /** The shopping session `token` admits `userId` to for `eventId` now, or undefined. */
-export async function verifyAdmission(keys: TokenKeys, token: string, userId: string, eventId: string): Promise<string | undefined> {
+/** The shopping session of a valid admission token for this fan and event, and when it lapses. */
+export async function verifyAdmission(keys: TokenKeys, token: string, userId: string, eventId: string): Promise<{ session: string; until: number } | undefined> {
   try {
     const { payload } = await jwtVerify(token, await signingKey(keys), { algorithms: ["HS256"] });
-    const valid = payload.typ === "admission" && payload.evt === eventId && payload.sub === userId && typeof payload.jti === "string";
-    return valid ? payload.jti : undefined;
+    const valid = payload.typ === "admission" && payload.evt === eventId && payload.sub === userId && typeof payload.jti === "string" && typeof payload.exp === "number";
+    return valid && payload.jti && payload.exp ? { session: payload.jti, until: payload.exp * 1000 } : undefined;
   } catch {
     return undefined;
   }

@@ -14,6 +14,8 @@ import { handleError, Problem, problemResponse } from "./problem";
 import { bookingRoutes } from "./routes/booking";
 import { bookingReads } from "./routes/bookings";
 import { devRoutes } from "./routes/dev";
+import { devInvariantRoutes } from "./routes/dev-invariants";
+import { devPaymentRoutes } from "./routes/dev-payments";
 import { eventReads } from "./routes/events";
 import { health } from "./routes/health";
 import { organizerRoutes } from "./routes/organizer";
@@ -46,6 +48,8 @@ api.route("/", bookingReads);
 api.route("/", webhookRoutes);
 api.route("/", ticketRoutes);
 api.route("/", devRoutes);
+api.route("/", devPaymentRoutes);
+api.route("/", devInvariantRoutes);
 api.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 api.doc31("/openapi.json", {
   openapi: "3.1.0",

@@ -6,7 +6,7 @@
  */
 import { createMiddleware } from "hono/factory";
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from "jose";
-import type { AppEnv, Env, User } from "./env";
+import type { AppEnv, User } from "./env";
 import { Problem } from "./problem";
 
 const jwksByUrl = new Map<string, JWTVerifyGetKey>();

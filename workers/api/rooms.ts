@@ -1,5 +1,4 @@
 /** The Durable Objects of an event, by the event's id. */
-import type { Env } from "./env";
 
 export function seatRoom(env: Env, eventId: string) {
   return env.SEAT_ROOM.getByName(eventId);

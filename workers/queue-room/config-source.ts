@@ -1,7 +1,6 @@
 /** What a QueueRoom reads from Postgres when it first wakes: its event's queue settings and on-sale time. */
 import { createPool } from "../../src/shared/neon";
 import type { QueueSettings } from "../../src/shared/queue";
-import type { Env } from "../api/env";
 
 export async function fetchQueueConfig(env: Env, eventId: string): Promise<{ queue: QueueSettings; onSaleAt: number | null } | undefined> {
   const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });

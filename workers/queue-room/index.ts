@@ -16,7 +16,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "../../src/shared/log";
 import { lotteryRank, resolveSettings, sha256Hex, signAdmission, type Place, type QueueSettings } from "../../src/shared/queue";
-import type { Env } from "../api/env";
 import { canIssue, isOpen, positionBody, tick, view, type QueueState, type QueueView } from "./admission";
 import { fetchQueueConfig } from "./config-source";
 

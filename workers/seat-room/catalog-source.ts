@@ -4,8 +4,9 @@
  * storage is empty, which seats are already sold. A pool is opened for the
  * read and closed after it.
  */
+import { withSession } from "../../src/shared/database";
 import { createPool } from "../../src/shared/neon";
-import type { Env } from "../api/env";
+import { soldTickets } from "../../src/lifecycle/records";
 import type { Catalog } from "./rules";
 import type { SoldSeat } from "./storage";
 
@@ -43,35 +44,8 @@ export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog |
   }
 }
 
+/** The tickets with a live booking, for a room whose storage is empty. */
 export async function fetchSold(env: Env, eventId: string): Promise<SoldSeat[]> {
-  const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
-  try {
-    const rows = await pool.query<{ seat_index: number; booking_id: string; user_id: string }>(
-      `select bt.seat_index, bt.booking_id, b.user_id
-       from booked_tickets bt join bookings b on b.id = bt.booking_id
-       where bt.event_id = $1 and not bt.released`,
-      [eventId],
-    );
-    return rows.rows.map((r) => ({ seat: r.seat_index, bookingId: r.booking_id, userId: r.user_id }));
-  } finally {
-    await pool.end();
-  }
-}
-
-/** The bookings Postgres has for these holds (an overdue "booking" hold may already be booked). */
-export async function fetchBookingsOfHolds(env: Env, holdIds: string[]): Promise<{ id: string; holdId: string; userId: string; seats: number[] }[]> {
-  if (holdIds.length === 0) return [];
-  const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
-  try {
-    const rows = await pool.query<{ id: string; hold_id: string; user_id: string; seats: number[] }>(
-      `select b.id, b.hold_id, b.user_id, array_agg(bt.seat_index order by bt.seat_index) as seats
-       from bookings b join booked_tickets bt on bt.booking_id = b.id and not bt.released
-       where b.hold_id = any($1) and b.status in ('authorized', 'confirmed')
-       group by b.id, b.hold_id, b.user_id`,
-      [holdIds],
-    );
-    return rows.rows.map((r) => ({ id: r.id, holdId: r.hold_id, userId: r.user_id, seats: r.seats }));
-  } finally {
-    await pool.end();
-  }
+  const sold = await withSession(env, (db) => soldTickets(db(), eventId));
+  return sold.map((t) => ({ seat: t.seat, bookingId: t.bookingId, userId: t.userId }));
 }

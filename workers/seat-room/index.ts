@@ -1,57 +1,81 @@
 /**
  * SeatRoom: one Durable Object per event (`SEAT_ROOM.getByName(eventId)`),
- * the only writer of hold state for its event. It serializes every reserve,
+ * the only writer of seat state for its event. It serializes every reserve,
  * checkout and booking step of the event; the API validates and shapes, the
- * room decides (with the plain rules in `rules.ts`).
+ * room decides (with the plain rules in `rules.ts`). What crosses its
+ * boundary is declared in `src/shared/room-protocol.ts`.
  *
  * Invariant: a ticket is in at most one live hold or one booking.
  *
  * Persist first, memory second: every change is written to the room's SQLite
  * in one synchronous step (atomic in a Durable Object), then applied to the
- * in-memory state, which is rebuilt from SQLite after an eviction. Expiry is
- * exact: a hold past `expiresAt` is free on every read and write; the one
- * alarm, armed for the earliest expiry, only cleans up and re-arms, and is
- * idempotent (alarms are at-least-once and may be early or late).
+ * in-memory state, which is rebuilt from SQLite after an eviction. Each step
+ * decides on the stored state with no await between its check and its
+ * write, so two callers can never both move one hold.
  *
- * The only awaits inside a step are the start-up read from Postgres (shared
- * by concurrent callers through one promise) and alarm scheduling after the
- * step is stored, so no check is ever separated from its write by I/O.
+ * Expiry is exact: a hold past `expiresAt` is free on every read and write.
+ * The one alarm is armed for the earliest due work (a hold's expiry, a
+ * payment to settle, the next reconciliation) and is idempotent:
+ * - it ends lapsed holds; a lapsed or released hold with a payment gets a
+ *   row in `payments_due`, and the alarm settles it through the booking
+ *   lifecycle (`src/lifecycle/settle.ts`), passing itself as the room: the
+ *   lifecycle re-enters through the same public steps as the webhook, so
+ *   every decision is re-checked after every await;
+ * - a claim whose booking never arrived in its window is settled, and if it
+ *   still cannot be, given up through the Postgres fence;
+ * - it reconciles the room's sold seats with Postgres (`reconcile.ts`).
  */
 import { DurableObject } from "cloudflare:workers";
-import type { HoldRecord, ReserveOutcome } from "../../src/shared/booking";
+import { openSession } from "../../src/shared/database";
 import { newHoldId } from "../../src/shared/ids";
 import { log } from "../../src/shared/log";
-import type { Env } from "../api/env";
-import { fetchBookingsOfHolds, fetchCatalog } from "./catalog-source";
+import type {
+  AttachOutcome,
+  CheckoutOutcome,
+  ClaimOutcome,
+  HoldRecord,
+  HoldState,
+  PaymentHold,
+  ReleaseOutcome,
+  ReserveCommand,
+  ReserveOutcome,
+  RoomInspection,
+  SeatStatus,
+  SoldBooking,
+} from "../../src/shared/room-protocol";
+import { releaseClaim, settlePayment, type LifecycleContext } from "../../src/lifecycle/settle";
+import { paymentProvider } from "../../src/payments/provider";
+import { fetchCatalog } from "./catalog-source";
+import type { LiveSeatMap } from "./live-map";
+import { loadRoom } from "./load";
+import { reconcile, RECONCILE_AFTER_LOAD_MS, RECONCILE_EVERY_MS } from "./reconcile";
 import {
-  holdRecord as record,
   addHold,
   availability,
   dueHolds,
   earliestExpiry,
   expandPrices,
+  holdRecord as record,
   isLive,
-  planBooking,
-  planPayment,
+  phaseOf,
+  planAttach,
+  planCheckout,
+  planClaim,
   planReserve,
   removeHold,
   type Availability,
-  type BookingPlan,
   type Hold,
-  type Rejection,
   type RoomState,
 } from "./rules";
-import type { LiveSeatMap } from "./live-map";
-import { loadRoom } from "./load";
 import * as store from "./storage";
 
 const DEFAULT_TTL_SECONDS = 600;
 const DEFAULT_GRACE_SECONDS = 120;
-
 const LOG_KEPT = 20_000;
-
-export type PaymentStart = { kind: "paying"; hold: HoldRecord } | Rejection;
-export type ReleaseOutcome = { kind: "released"; paymentIntentId: string | null } | { kind: "ended" } | Rejection;
+/** Payments settled per alarm run; the rest wait for the next run, at once. */
+const SETTLE_BATCH = 25;
+const RETRY_BASE_MS = 15_000;
+const RETRY_MAX_MS = 10 * 60_000;
 
 export class SeatRoom extends DurableObject<Env> {
   /** The room's clock. Tests move it forward to cross expiries without waiting. */
@@ -60,34 +84,32 @@ export class SeatRoom extends DurableObject<Env> {
   private loading: Promise<RoomState | undefined> | undefined;
   private alarmAt: number | null | undefined;
   private live: LiveSeatMap | undefined;
+  /** When the sold seats are next compared with Postgres (shortly after every load, then every few minutes while on sale). */
+  private reconcileAt: number | undefined;
+  /** The seq of the last change to each seat's sold status, so a reconciliation skips seats that moved while it read Postgres. */
+  private readonly soldChanged = new Map<number, number>();
+  /** A step ended a hold that has a payment: the alarm should run now to settle it. */
+  private paymentsScheduled = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
     void ctx.blockConcurrencyWhile(async () => store.migrate(ctx.storage.sql));
   }
 
+  // ---- The fan's steps (called by the API) ----
+
   /** Holds the seats for the fan, all or none. */
-  async reserve(request: { eventId: string; userId: string; seats: number[]; idempotencyKey: string | null; admission: string | null }): Promise<ReserveOutcome> {
-    const state = await this.room(request.eventId);
-    if (!state) return { kind: "rejected", status: 400, detail: `unknown tickets: no event ${request.eventId}` };
+  async reserve(command: ReserveCommand): Promise<ReserveOutcome> {
+    const state = await this.room(command.eventId);
+    if (!state) return { kind: "rejected", status: 400, detail: `unknown tickets: no event ${command.eventId}` };
     const sql = this.ctx.storage.sql;
     const now = this.now();
-    const previous = request.idempotencyKey
-      ? store.findHoldByKey(sql, request.eventId, request.userId, request.idempotencyKey)
-      : undefined;
-    const plan = planReserve(
-      state,
-      {
-        holdId: newHoldId(request.eventId),
-        userId: request.userId,
-        seats: request.seats,
-        idempotencyKey: request.idempotencyKey,
-        admission: request.admission,
-      },
-      now,
-      this.ttlMs(),
-      previous,
-    );
+    const history = {
+      previous: command.idempotencyKey ? store.findHoldByKey(sql, command.eventId, command.userId, command.idempotencyKey) : undefined,
+      latest: store.latestHoldOf(sql, command.eventId, command.userId),
+    };
+    const request = { ...command, holdId: newHoldId(command.eventId) };
+    const plan = planReserve(state, request, now, this.ttlMs(), history);
     if (plan.kind === "replay") return { kind: "held", hold: record(plan.hold) };
     if (plan.kind !== "hold") return plan;
     this.ctx.storage.transactionSync(() => {
@@ -95,43 +117,43 @@ export class SeatRoom extends DurableObject<Env> {
       this.clearStaleHolders(state, plan.hold.seats, now);
       store.writeHold(sql, plan.hold);
       this.recordChange({ at: now, holdId: plan.hold.id, kind: "held", status: "held", seats: plan.hold.seats });
-      if (request.admission) store.noteSession(sql, request.userId, request.admission);
+      if (command.admission) store.noteSession(sql, command.userId, command.admission.session);
     });
     addHold(state, plan.hold);
-    log("info", "hold_created", { eventId: request.eventId, holdId: plan.hold.id, userId: request.userId, seats: plan.hold.seats.length });
+    log("info", "hold_created", { eventId: command.eventId, holdId: plan.hold.id, userId: command.userId, seats: plan.hold.seats.length, expiresAt: plan.hold.expiresAt });
     await this.armAlarm(plan.hold.expiresAt);
+    await this.armForPayments();
     return { kind: "held", hold: record(plan.hold) };
   }
 
   /** The fan's own hold, with its effective state (expired once past its expiry). */
   async getHold(eventId: string, holdId: string, userId: string): Promise<HoldRecord | null> {
     const state = await this.room(eventId);
-    if (!state) return null;
-    const hold = state.holds.get(holdId) ?? store.findHold(this.ctx.storage.sql, eventId, holdId);
+    const hold = state ? this.findHold(state, holdId) : undefined;
     if (!hold || hold.userId !== userId) return null;
     return record(hold, this.now());
   }
 
-  /** The fan gives the seats back; they are free at once. */
+  /** The fan gives the seats back; they are free at once. A payment started for them is cancelled by the alarm. */
   async release(eventId: string, holdId: string, userId: string): Promise<ReleaseOutcome> {
     const state = await this.room(eventId);
-    const hold = state ? state.holds.get(holdId) ?? store.findHold(this.ctx.storage.sql, eventId, holdId) : undefined;
+    const hold = state ? this.findHold(state, holdId) : undefined;
     if (!state || !hold || hold.userId !== userId) return { kind: "rejected", status: 404, detail: "no such hold" };
     const now = this.now();
     if (!isLive(hold, now)) return { kind: "ended" };
-    if (hold.state === "booking") return { kind: "rejected", status: 409, detail: "this payment is already being completed" };
+    if (hold.state === "booking") return { kind: "rejected", status: 409, detail: "this payment is already being completed", state: hold.state };
     this.ctx.storage.transactionSync(() => this.endHold(state, hold, "released", "released", now));
     log("info", "hold_released", { eventId, holdId, userId });
+    await this.armForPayments();
     await this.freeQueueSlot(state, userId);
-    return { kind: "released", paymentIntentId: hold.paymentIntentId };
+    return { kind: "released" };
   }
 
-  /** Checkout starts: held → paying, extended once by the grace. */
-  async startPayment(eventId: string, holdId: string, userId: string): Promise<PaymentStart> {
+  /** Checkout starts: held → paying, extended once per window by the grace. The hold carries its payment once attached. */
+  async checkout(eventId: string, holdId: string, userId: string): Promise<CheckoutOutcome> {
     const state = await this.room(eventId);
     if (!state) return { kind: "rejected", status: 404, detail: "no such hold" };
-    const hold = state.holds.get(holdId) ?? store.findHold(this.ctx.storage.sql, eventId, holdId);
-    const plan = planPayment(hold, userId, this.now(), this.graceMs());
+    const plan = planCheckout(state, this.findHold(state, holdId), userId, this.now(), this.graceMs());
     if (plan.kind !== "paying") return plan;
     if (plan.changed) {
       store.writeHold(this.ctx.storage.sql, plan.hold);
@@ -141,126 +163,101 @@ export class SeatRoom extends DurableObject<Env> {
     return { kind: "paying", hold: record(plan.hold) };
   }
 
-  /** Records the payment intent of a paying hold; false if the hold is no longer paying. */
-  async attachPaymentIntent(eventId: string, holdId: string, paymentIntentId: string): Promise<boolean> {
+  /** Records the payment intent of a paying hold. Refused (never undone) when the hold moved on. */
+  async attachPayment(eventId: string, holdId: string, paymentIntentId: string): Promise<AttachOutcome> {
     const state = await this.room(eventId);
-    const hold = state?.holds.get(holdId);
-    if (!state || !hold || hold.state !== "paying" || !isLive(hold, this.now())) return false;
-    if (hold.paymentIntentId === paymentIntentId) return true;
-    if (hold.paymentIntentId !== null) return false;
-    const updated = { ...hold, paymentIntentId };
-    store.writeHold(this.ctx.storage.sql, updated);
-    addHold(state, updated);
-    return true;
+    if (!state) return { kind: "rejected", status: 404, detail: "no such hold" };
+    const plan = planAttach(this.findHold(state, holdId), paymentIntentId, this.now());
+    if (plan.kind !== "attached") return plan;
+    if (plan.changed) {
+      store.writeHold(this.ctx.storage.sql, plan.hold);
+      addHold(state, plan.hold);
+    }
+    return { kind: "attached", hold: record(plan.hold) };
   }
 
-  /**
-   * A payment for the hold was authorized: decide whether it becomes a
-   * booking. On "book" the hold is in state booking (seats held again if it
-   * had expired and they were free) until `completeBooking` or
-   * `abandonBooking`.
-   */
-  async beginBooking(eventId: string, holdId: string, paymentIntentId: string): Promise<BookingPlan> {
+  // ---- The booking lifecycle's steps (src/lifecycle/settle.ts) ----
+
+  /** How the hold stands for this payment. */
+  async paymentHold(eventId: string, holdId: string, paymentIntentId: string): Promise<PaymentHold> {
     const state = await this.room(eventId);
-    if (!state) return { kind: "cancel", reason: "unknown event" };
-    const sql = this.ctx.storage.sql;
+    const hold = state ? this.findHold(state, holdId) : undefined;
+    return { phase: phaseOf(hold, paymentIntentId, this.now()), hold: hold ? record(hold, this.now()) : null };
+  }
+
+  /** An authorized payment: its hold's seats are claimed for booking (held again if they are still free), or refused. */
+  async claim(eventId: string, holdId: string, paymentIntentId: string, authorized: { amountCents: number; currency: string }): Promise<ClaimOutcome> {
+    const state = await this.room(eventId);
+    if (!state) return { kind: "refused", reason: "unknown event" };
     const now = this.now();
-    const hold = state.holds.get(holdId) ?? store.findHold(sql, eventId, holdId);
-    const plan = planBooking(state, hold, paymentIntentId, now);
-    if (plan.kind !== "book") return plan;
+    const plan = planClaim(state, this.findHold(state, holdId), paymentIntentId, authorized, now);
+    if (plan.kind === "refused") return plan;
+    const sql = this.ctx.storage.sql;
     this.ctx.storage.transactionSync(() => {
       if (plan.rehold) {
         this.clearStaleHolders(state, plan.hold.seats, now);
         this.recordChange({ at: now, holdId, kind: "reheld", status: "held", seats: plan.hold.seats });
       }
       store.writeHold(sql, plan.hold);
+      // If the booking does not arrive in its window, the alarm settles it or lets it go.
+      store.schedulePayment(sql, paymentIntentId, holdId, plan.hold.expiresAt);
     });
     addHold(state, plan.hold);
     await this.armAlarm(plan.hold.expiresAt);
-    return { kind: "book", hold: plan.hold, rehold: plan.rehold };
+    await this.armForPayments();
+    return { kind: "claimed", hold: record(plan.hold) };
+  }
+
+  /** The Postgres fence says this claim is ended: its seats are free and it can never be booked. */
+  async abandonClaim(eventId: string, holdId: string, paymentIntentId: string, reason: string): Promise<PaymentHold> {
+    const state = await this.room(eventId);
+    const hold = state ? this.findHold(state, holdId) : undefined;
+    if (state && hold && !hold.fenced && hold.state !== "booked") {
+      this.ctx.storage.transactionSync(() => {
+        if (state.holds.has(hold.id)) this.endHold(state, { ...hold, fenced: true }, "expired", "abandoned", this.now());
+        else store.writeHold(this.ctx.storage.sql, { ...hold, fenced: true });
+      });
+      log("warn", "claim_abandoned", { eventId, holdId, paymentIntentId, reason });
+      await this.armForPayments();
+    }
+    return this.paymentHold(eventId, holdId, paymentIntentId);
   }
 
   /**
-   * Postgres has the booking: the seats are sold. Postgres is the system of
+   * Postgres has the booking: its seats are sold. Postgres is the system of
    * record, so this wins over anything the room holds for those seats.
    */
-  async completeBooking(eventId: string, holdId: string, booking: { id: string; userId: string; seats: number[] }): Promise<void> {
+  async markSold(eventId: string, holdId: string, paymentIntentId: string, booking: SoldBooking): Promise<PaymentHold> {
     const state = await this.room(eventId);
-    if (!state) return;
-    const sql = this.ctx.storage.sql;
-    const now = this.now();
-    const seats = booking.seats.filter((s) => state.sold.get(s)?.bookingId !== booking.id);
-    const hold = state.holds.get(holdId) ?? store.findHold(sql, eventId, holdId);
-    this.ctx.storage.transactionSync(() => {
-      // Any other hold on these seats loses them: the booking is the truth.
-      for (const seat of seats) {
-        const holder = state.seatHold.get(seat);
-        const other = holder && holder !== holdId ? state.holds.get(holder) : undefined;
-        if (other) this.endHold(state, other, "expired", "displaced", now);
-      }
-      store.writeSold(sql, seats.map((seat) => ({ seat, bookingId: booking.id, userId: booking.userId })));
-      if (hold && hold.state !== "booked") {
-        store.writeHold(sql, { ...hold, state: "booked", bookingId: booking.id });
-      }
-      if (seats.length > 0) this.recordChange({ at: now, holdId, kind: "booked", status: "sold", seats });
-    });
-    for (const seat of seats) state.sold.set(seat, { bookingId: booking.id, userId: booking.userId });
-    if (seats.length > 0) state.soldByUser.set(booking.userId, (state.soldByUser.get(booking.userId) ?? 0) + seats.length);
-    if (hold) removeHold(state, hold);
-    log("info", "hold_booked", { eventId, holdId, bookingId: booking.id, seats: seats.length });
-    await this.freeQueueSlot(state, booking.userId);
-  }
-
-  /**
-   * A fan who booked or gave up their seats is done shopping: their
-   * admission no longer holds seats here, and their slot in the waiting room
-   * goes to the next fan.
-   */
-  private async freeQueueSlot(state: RoomState, userId: string): Promise<void> {
-    if (!state.catalog.queueEnabled) return;
-    const ended = store.endSession(this.ctx.storage.sql, userId, this.now());
-    if (ended) state.endedSessions.add(ended);
-    try {
-      await this.env.QUEUE_ROOM.getByName(state.catalog.eventId).leave(state.catalog.eventId, userId);
-    } catch (error) {
-      // The slot frees itself when the session lapses.
-      log("warn", "queue_leave_failed", { eventId: state.catalog.eventId, userId, message: String(error) });
+    if (state) {
+      const changed = this.applySold(state, holdId, booking, "booked");
+      await this.armForPayments();
+      if (changed) await this.freeQueueSlot(state, booking.userId);
     }
+    return this.paymentHold(eventId, holdId, paymentIntentId);
   }
 
-  /** The booking could not be written: the seats go back. */
-  async abandonBooking(eventId: string, holdId: string, reason: string): Promise<void> {
+  /** A voided booking's seats are free again, and its hold ends with it. */
+  async returnSeats(eventId: string, holdId: string, paymentIntentId: string, bookingId: string, status: "cancelled" | "refunded"): Promise<PaymentHold> {
+    const state = await this.room(eventId);
+    if (state) {
+      this.applyReturn(state, holdId, bookingId, status);
+      await this.armForPayments();
+    }
+    return this.paymentHold(eventId, holdId, paymentIntentId);
+  }
+
+  /** The payment was cancelled: a hold still paying with it ends. */
+  async paymentCancelled(eventId: string, holdId: string, paymentIntentId: string): Promise<PaymentHold> {
     const state = await this.room(eventId);
     const hold = state?.holds.get(holdId);
-    if (!state || !hold || hold.state !== "booking") return;
-    this.ctx.storage.transactionSync(() => this.endHold(state, hold, "expired", "abandoned", this.now()));
-    log("warn", "booking_abandoned", { eventId, holdId, reason });
+    if (state && hold && phaseOf(hold, paymentIntentId, this.now()) === "open") {
+      this.ctx.storage.transactionSync(() => this.endHold(state, hold, "released", "payment_cancelled", this.now()));
+    }
+    return this.paymentHold(eventId, holdId, paymentIntentId);
   }
 
-  /** A refunded booking's seats are free again. */
-  async refundBooking(eventId: string, bookingId: string): Promise<void> {
-    const state = await this.room(eventId);
-    if (!state) return;
-    const seats = [...state.sold].filter(([, s]) => s.bookingId === bookingId).map(([seat]) => seat);
-    if (seats.length === 0) return;
-    const userId = state.sold.get(seats[0] ?? -1)?.userId ?? "";
-    const sql = this.ctx.storage.sql;
-    this.ctx.storage.transactionSync(() => {
-      store.deleteSold(sql, bookingId);
-      sql.exec("UPDATE holds SET state = 'refunded' WHERE booking_id = ?", bookingId);
-      this.recordChange({ at: this.now(), holdId: null, kind: "refunded", status: "available", seats });
-    });
-    for (const seat of seats) state.sold.delete(seat);
-    state.soldByUser.set(userId, Math.max(0, (state.soldByUser.get(userId) ?? 0) - seats.length));
-  }
-
-  /** The payment intent was cancelled: a hold still paying with it is released. */
-  async paymentCanceled(eventId: string, holdId: string, paymentIntentId: string): Promise<void> {
-    const state = await this.room(eventId);
-    const hold = state?.holds.get(holdId);
-    if (!state || !hold || hold.paymentIntentId !== paymentIntentId || hold.state !== "paying") return;
-    this.ctx.storage.transactionSync(() => this.endHold(state, hold, "released", "payment_canceled", this.now()));
-  }
+  // ---- Reads ----
 
   /** Live counts of the event's tickets and the sequence number they reflect. */
   async availability(eventId: string): Promise<(Availability & { seq: number }) | null> {
@@ -279,51 +276,6 @@ export class SeatRoom extends DurableObject<Env> {
       if (isLive(hold, now)) for (const seat of hold.seats) if (!state.sold.has(seat)) held.add(seat);
     }
     return [...held].sort((a, b) => a - b);
-  }
-
-  /** The organizer changed the event: reload prices, limits and times. */
-  async catalogChanged(eventId: string): Promise<void> {
-    if (!store.readCatalog(this.ctx.storage.sql)) return;
-    const state = await this.room(eventId);
-    const catalog = await fetchCatalog(this.env, eventId);
-    if (!state || !catalog) return;
-    // Re-read after the I/O: holds may have changed meanwhile.
-    const now = this.now();
-    this.ctx.storage.transactionSync(() => {
-      store.writeCatalog(this.ctx.storage.sql, catalog);
-      for (const hold of [...state.holds.values()]) {
-        if (hold.seats.some((s) => s >= catalog.ticketCount)) this.endHold(state, hold, "released", "venue_changed", now);
-      }
-    });
-    state.catalog = catalog;
-    state.prices = expandPrices(catalog);
-    this.live?.resize(catalog.ticketCount);
-  }
-
-  /** Ends every hold past its expiry, then re-arms for the next one. Safe to run twice. */
-  override async alarm(): Promise<void> {
-    const catalog = store.readCatalog(this.ctx.storage.sql);
-    this.alarmAt = null;
-    if (!catalog) return;
-    const state = await this.room(catalog.eventId);
-    if (!state) return;
-    this.sweepIfDue(state, true);
-    // Holds overdue in "booking": their payment was authorized; Postgres says whether they were booked.
-    const now = this.now();
-    const overdue = dueHolds(state, now).filter((h) => h.state === "booking");
-    if (overdue.length > 0) {
-      const booked = await fetchBookingsOfHolds(this.env, overdue.map((h) => h.id));
-      for (const booking of booked) await this.completeBooking(catalog.eventId, booking.holdId, booking);
-      const stillOverdue = dueHolds(state, this.now()).filter((h) => h.state === "booking" && !booked.some((b) => b.holdId === h.id));
-      if (stillOverdue.length > 0) {
-        this.ctx.storage.transactionSync(() => {
-          for (const hold of stillOverdue) this.endHold(state, hold, "expired", "expired", this.now());
-        });
-      }
-    }
-    store.pruneEvents(this.ctx.storage.sql, LOG_KEPT);
-    const next = earliestExpiry(state);
-    if (next !== undefined) await this.armAlarm(next);
   }
 
   /** The seat snapshot: one status digit per seat index (0 available, 1 held, 2 sold) and its seq. */
@@ -358,16 +310,234 @@ export class SeatRoom extends DurableObject<Env> {
     return this.live?.feed.watching ?? 0;
   }
 
-  /** Stores a seat change in the log, applies it to the live seat map and queues it for watchers. */
-  private recordChange(change: { at: number; holdId: string | null; kind: string; status: store.SeatStatus; seats: number[] }): void {
+  /** What the invariant checker needs; null for a room that never opened (nothing to check, nothing created). */
+  async inspect(eventId: string): Promise<RoomInspection | null> {
+    const sql = this.ctx.storage.sql;
+    if (!store.readCatalog(sql)) return null;
+    const state = await this.room(eventId);
+    if (!state) return null;
+    const now = this.now();
+    return {
+      eventId,
+      now,
+      perUserLimit: state.catalog.perUserLimit,
+      maxHoldMs: this.ttlMs() + this.graceMs(),
+      activeHolds: [...state.holds.values()].map((h) => ({
+        id: h.id,
+        userId: h.userId,
+        state: h.state,
+        seats: h.seats,
+        createdAt: h.createdAt,
+        expiresAt: h.expiresAt,
+        live: isLive(h, now),
+        paymentIntentId: h.paymentIntentId,
+      })),
+      payments: store.holdsWithPayments(sql, eventId).map((h) => ({ paymentIntentId: h.paymentIntentId ?? "", holdId: h.id, userId: h.userId, state: h.state })),
+      paymentsDue: store.allPaymentsDue(sql),
+      sold: [...state.sold].map(([seat, s]) => ({ seat, bookingId: s.bookingId, userId: s.userId })),
+    };
+  }
+
+  /** The organizer changed the event: reload prices, limits and times. */
+  async catalogChanged(eventId: string): Promise<void> {
+    if (!store.readCatalog(this.ctx.storage.sql)) return;
+    const state = await this.room(eventId);
+    const catalog = await fetchCatalog(this.env, eventId);
+    if (!state || !catalog) return;
+    // Re-read after the I/O: holds may have changed meanwhile. Claims being booked are left to the lifecycle.
+    const now = this.now();
+    this.ctx.storage.transactionSync(() => {
+      store.writeCatalog(this.ctx.storage.sql, catalog);
+      for (const hold of [...state.holds.values()]) {
+        if (hold.state !== "booking" && hold.seats.some((s) => s >= catalog.ticketCount)) this.endHold(state, hold, "released", "venue_changed", now);
+      }
+    });
+    state.catalog = catalog;
+    state.prices = expandPrices(catalog);
+    this.live?.resize(catalog.ticketCount);
+    await this.armForPayments();
+  }
+
+  // ---- Due work ----
+
+  /** Ends lapsed holds, settles due payments, reconciles with Postgres, then re-arms. Safe to run twice. */
+  override async alarm(): Promise<void> {
+    const catalog = store.readCatalog(this.ctx.storage.sql);
+    this.alarmAt = null;
+    this.paymentsScheduled = false;
+    if (!catalog) return;
+    const state = await this.room(catalog.eventId);
+    if (!state) return;
+    this.sweepIfDue(state, true);
+    await this.settleDue(state);
+    if (this.reconcileAt !== undefined && this.reconcileAt <= this.now()) await this.reconcileNow(state);
+    store.pruneEvents(this.ctx.storage.sql, LOG_KEPT);
+    await this.armNext(state);
+  }
+
+  /** Settles the payments whose time has come, through the booking lifecycle with this room as its room. */
+  private async settleDue(state: RoomState): Promise<void> {
+    const sql = this.ctx.storage.sql;
+    // Claims past their window whose booking has not arrived: settle them now.
+    const now = this.now();
+    for (const hold of dueHolds(state, now)) {
+      if (hold.state === "booking" && hold.paymentIntentId) store.schedulePayment(sql, hold.paymentIntentId, hold.id, now);
+    }
+    const due = store.duePayments(sql, now, SETTLE_BATCH);
+    if (due.length === 0) return;
+    const session = openSession(this.env);
+    const ctx: LifecycleContext = {
+      db: session.db,
+      provider: paymentProvider(this.env, session.db),
+      room: () => this,
+      requestId: `alarm:${state.catalog.eventId}`,
+    };
+    try {
+      for (const work of due) {
+        let settled = false;
+        try {
+          const result = await settlePayment(ctx, work.paymentIntentId);
+          settled = result.outcome !== "pending";
+        } catch (error) {
+          log("warn", "settle_failed", { eventId: state.catalog.eventId, holdId: work.holdId, paymentIntentId: work.paymentIntentId, attempts: work.attempts + 1, message: String(error) });
+        }
+        // Re-read after the awaits: a claim still waiting for its booking past its window is let go through the fence.
+        const hold = state.holds.get(work.holdId);
+        if (hold?.state === "booking" && hold.expiresAt <= this.now()) {
+          try {
+            const won = await releaseClaim(ctx, { paymentIntentId: work.paymentIntentId, eventId: state.catalog.eventId, holdId: work.holdId }, "the booking did not arrive in its window");
+            log("warn", "claim_fenced", { eventId: state.catalog.eventId, holdId: work.holdId, paymentIntentId: work.paymentIntentId, won });
+          } catch (error) {
+            log("warn", "fence_failed", { eventId: state.catalog.eventId, holdId: work.holdId, message: String(error) });
+          }
+          settled = false;
+        }
+        if (settled) store.settledPayment(sql, work.paymentIntentId);
+        else store.retryPayment(sql, work.paymentIntentId, this.now() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** work.attempts));
+      }
+    } finally {
+      await session.end();
+    }
+  }
+
+  private async reconcileNow(state: RoomState): Promise<void> {
+    const now = this.now();
+    const onSale = now < state.catalog.startsAt;
+    this.reconcileAt = onSale ? now + RECONCILE_EVERY_MS : undefined;
+    try {
+      await reconcile(this.env, state, {
+        seq: () => store.lastSeq(this.ctx.storage.sql),
+        changedSince: (seat, seq) => (this.soldChanged.get(seat) ?? 0) > seq,
+        sell: (holdId, booking) => this.applySold(state, holdId, booking, "reconcile_sold"),
+        free: (seats) => this.freeSold(state, seats, "reconcile_freed"),
+      });
+    } catch (error) {
+      log("warn", "reconcile_failed", { eventId: state.catalog.eventId, message: String(error) });
+      this.reconcileAt = now + RECONCILE_EVERY_MS;
+    }
+  }
+
+  /** Arms the alarm for the earliest due work. */
+  private async armNext(state: RoomState): Promise<void> {
+    const times = [earliestExpiry(state), store.nextPaymentDue(this.ctx.storage.sql), this.reconcileAt].filter((t): t is number => t !== undefined);
+    if (times.length > 0) await this.armAlarm(Math.min(...times));
+  }
+
+  // ---- Seat changes (call inside a transaction where noted) ----
+
+  /** Marks a booking's seats sold, ending any hold on them; true if anything changed. */
+  private applySold(state: RoomState, holdId: string, booking: SoldBooking, kind: string): boolean {
+    const sql = this.ctx.storage.sql;
+    const now = this.now();
+    const seats = booking.seats.filter((s) => s < state.catalog.ticketCount && state.sold.get(s)?.bookingId !== booking.id);
+    const hold = this.findHold(state, holdId);
+    const holdChanged = hold !== undefined && hold.state !== "booked" && hold.userId === booking.userId;
+    if (seats.length === 0 && !holdChanged) return false;
+    let seq = 0;
+    this.ctx.storage.transactionSync(() => {
+      // Any other hold on these seats loses them: the booking is the truth.
+      for (const seat of seats) {
+        const holder = state.seatHold.get(seat);
+        const other = holder && holder !== holdId ? state.holds.get(holder) : undefined;
+        if (other) this.endHold(state, other, "expired", "displaced", now);
+        const previous = state.sold.get(seat);
+        if (previous) this.uncount(state, previous.userId, 1);
+      }
+      store.writeSold(sql, seats.map((seat) => ({ seat, bookingId: booking.id, userId: booking.userId })));
+      if (hold && holdChanged) store.writeHold(sql, { ...hold, state: "booked", bookingId: booking.id });
+      if (seats.length > 0) seq = this.recordChange({ at: now, holdId, kind, status: "sold", seats });
+    });
+    for (const seat of seats) {
+      state.sold.set(seat, { bookingId: booking.id, userId: booking.userId });
+      this.soldChanged.set(seat, seq);
+    }
+    if (seats.length > 0) state.soldByUser.set(booking.userId, (state.soldByUser.get(booking.userId) ?? 0) + seats.length);
+    if (hold && state.holds.has(hold.id)) removeHold(state, hold);
+    log("info", kind === "booked" ? "seats_sold" : "reconcile_repair", { eventId: state.catalog.eventId, holdId, bookingId: booking.id, seats: seats.length, kind });
+    return true;
+  }
+
+  /** A voided booking's seats go back on sale, and its hold (booked, or still claimed for booking) ends with it. */
+  private applyReturn(state: RoomState, holdId: string, bookingId: string, holdState: "cancelled" | "refunded"): void {
+    const seats = [...state.sold].filter(([, s]) => s.bookingId === bookingId).map(([seat]) => seat);
+    const claimed = state.holds.get(holdId);
+    this.ctx.storage.transactionSync(() => {
+      store.endHoldOfBooking(this.ctx.storage.sql, bookingId, holdState);
+      if (claimed?.state === "booking") this.endHold(state, claimed, holdState, holdState, this.now());
+    });
+    if (seats.length > 0) this.freeSold(state, seats, holdState);
+  }
+
+  private freeSold(state: RoomState, seats: number[], kind: string): void {
+    const sql = this.ctx.storage.sql;
+    let seq = 0;
+    this.ctx.storage.transactionSync(() => {
+      store.deleteSold(sql, seats);
+      seq = this.recordChange({ at: this.now(), holdId: null, kind, status: "available", seats });
+    });
+    for (const seat of seats) {
+      const sold = state.sold.get(seat);
+      if (sold) this.uncount(state, sold.userId, 1);
+      state.sold.delete(seat);
+      this.soldChanged.set(seat, seq);
+    }
+    log(kind === "reconcile_freed" ? "warn" : "info", kind === "reconcile_freed" ? "reconcile_repair" : "seats_returned", { eventId: state.catalog.eventId, seats: seats.length, kind });
+  }
+
+  private uncount(state: RoomState, userId: string, n: number): void {
+    const left = (state.soldByUser.get(userId) ?? 0) - n;
+    if (left > 0) state.soldByUser.set(userId, left);
+    else state.soldByUser.delete(userId);
+  }
+
+  /**
+   * A fan who booked or gave up their seats is done shopping: their
+   * admission no longer holds seats here, and their slot in the waiting room
+   * goes to the next fan.
+   */
+  private async freeQueueSlot(state: RoomState, userId: string): Promise<void> {
+    if (!state.catalog.queueEnabled) return;
+    const ended = store.endSession(this.ctx.storage.sql, userId, this.now());
+    if (ended) state.endedSessions.add(ended);
+    try {
+      await this.env.QUEUE_ROOM.getByName(state.catalog.eventId).leave(state.catalog.eventId, userId);
+    } catch (error) {
+      // The slot frees itself when the session lapses.
+      log("warn", "queue_leave_failed", { eventId: state.catalog.eventId, userId, message: String(error) });
+    }
+  }
+
+  /** Stores a seat change in the log, applies it to the live seat map and queues it for watchers; returns its seq. */
+  private recordChange(change: { at: number; holdId: string | null; kind: string; status: SeatStatus; seats: number[] }): number {
     const seq = store.appendEvent(this.ctx.storage.sql, change);
     this.live?.apply({ seq, status: change.status, seats: change.seats });
+    return seq;
   }
 
   /**
    * Ends due held and paying holds (a read that finds the alarm late does
-   * this too, so watchers see expiry on time). Holds being booked are left to
-   * the alarm, which asks Postgres first.
+   * this too, so watchers see expiry on time). Claims being booked are left
+   * to the alarm, which settles them first.
    */
   private sweepIfDue(state: RoomState, force = false): void {
     const now = this.now();
@@ -380,10 +550,19 @@ export class SeatRoom extends DurableObject<Env> {
     log("info", "holds_expired", { eventId: state.catalog.eventId, holds: due.length });
   }
 
-  /** Ends a hold in storage and memory and logs the seats it frees. Call inside a transaction. */
-  private endHold(state: RoomState, hold: Hold, to: "expired" | "released", kind: string, now: number): void {
+  /**
+   * Ends a hold in storage and memory and logs the seats it frees. A hold
+   * with a payment that lapses or is released gets its payment settled by
+   * the alarm (cancelled, or booked if it was authorized in time). Call
+   * inside a transaction.
+   */
+  private endHold(state: RoomState, hold: Hold, to: Exclude<HoldState, "held" | "paying" | "booking" | "booked">, kind: string, now: number): void {
     const sql = this.ctx.storage.sql;
     store.writeHold(sql, { ...hold, state: to });
+    if (hold.paymentIntentId && kind !== "payment_cancelled") {
+      store.schedulePayment(sql, hold.paymentIntentId, hold.id, now);
+      this.paymentsScheduled = true;
+    }
     const freed = hold.seats.filter((s) => !state.sold.has(s) && state.seatHold.get(s) === hold.id);
     if (freed.length > 0) this.recordChange({ at: now, holdId: hold.id, kind, status: "available", seats: freed });
     removeHold(state, hold);
@@ -398,6 +577,10 @@ export class SeatRoom extends DurableObject<Env> {
     }
   }
 
+  private findHold(state: RoomState, holdId: string): Hold | undefined {
+    return state.holds.get(holdId) ?? store.findHold(this.ctx.storage.sql, state.catalog.eventId, holdId);
+  }
+
   private async room(eventId: string): Promise<RoomState | undefined> {
     if (this.state) return this.state;
     this.loading ??= this.load(eventId).finally(() => {
@@ -406,17 +589,26 @@ export class SeatRoom extends DurableObject<Env> {
     return this.loading;
   }
 
-  /** Rebuilds memory from SQLite, or first fills SQLite from Postgres. */
+  /** Rebuilds memory from SQLite, or first fills SQLite from Postgres; a reconciliation follows shortly. */
   private async load(eventId: string): Promise<RoomState | undefined> {
     const loaded = await loadRoom(this.ctx.storage, this.env, eventId);
     if (!loaded) return undefined;
     this.live = loaded.live;
     this.alarmAt = await this.ctx.storage.getAlarm();
     this.state = loaded.state;
+    this.reconcileAt = this.now() + RECONCILE_AFTER_LOAD_MS;
+    await this.armAlarm(this.reconcileAt);
     return loaded.state;
   }
 
-  /** Keeps the one alarm at the earliest expiry. */
+  /** A step scheduled a payment to settle: the alarm runs now. */
+  private async armForPayments(): Promise<void> {
+    if (!this.paymentsScheduled) return;
+    this.paymentsScheduled = false;
+    await this.armAlarm(this.now());
+  }
+
+  /** Keeps the one alarm at the earliest due work. */
   private async armAlarm(at: number): Promise<void> {
     if (this.alarmAt !== undefined && this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;

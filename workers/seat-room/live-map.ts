@@ -5,7 +5,8 @@
  * most once per change, never per request) and the feed that streams the
  * changes to watchers.
  */
-import { SeatFeed, STATUS_CODES } from "./seat-feed";
+import { STATUS_CODES } from "../../src/shared/room-protocol";
+import { SeatFeed } from "./seat-feed";
 import type { Change, FeedSource } from "./seat-feed";
 
 const decoder = new TextDecoder();

@@ -4,7 +4,6 @@
  * already sold), so a new, restarted or evicted room never offers a sold seat.
  */
 import { log } from "../../src/shared/log";
-import type { Env } from "../api/env";
 import { fetchCatalog, fetchSold } from "./catalog-source";
 import { LiveSeatMap } from "./live-map";
 import { addHold, emptyState, type Catalog, type RoomState } from "./rules";

@@ -1,15 +1,25 @@
 /**
  * The hold rules of one event, as plain functions over plain data: what a
- * reserve, a checkout or a payment may do given the room's state and the
- * time. They decide; `SeatRoom` persists their decisions and keeps the
- * memory in step. Tested without a runtime in test/unit/hold-rules.test.ts.
+ * reserve, a checkout or an authorized payment may do given the room's state
+ * and the time. They decide; `SeatRoom` persists their decisions and keeps
+ * the memory in step. Tested without a runtime in test/unit/hold-rules.test.ts.
  *
- * Invariant: a ticket is in at most one live hold or one booking. A hold is
- * live while its state is held or paying AND its expiry is in the future
- * (past it, its seats are free to others on every read and write, whether or
- * not the alarm has cleaned it up yet), or while it is being booked.
+ * Invariants:
+ * - a ticket is in at most one live hold or one booking;
+ * - a fan's live holds plus their booked tickets never exceed the event's
+ *   per-fan limit, on every path (a reserve, a replacement, a late re-hold);
+ * - a fan's hold window lasts at most its time to live plus one checkout
+ *   grace: a replacement, or a new hold soon after a release, keeps the
+ *   window's expiry, so no fan can extend their own hold;
+ * - nothing is held or claimed for booking outside the sale (before it
+ *   opens, once the event has started), nor with an ended waiting-room
+ *   session.
+ *
+ * A hold is live while it is held or paying and its expiry is in the future
+ * (past it, its seats are free to others on every read and write, whether
+ * or not the alarm has cleaned it up yet), or while it is being booked.
  */
-import type { HoldRecord, HoldState } from "../../src/shared/booking";
+import { ACTIVE_HOLD_STATES, type ClaimOutcome, type HoldPhase, type HoldRecord, type Rejection } from "../../src/shared/room-protocol";
 
 export interface Catalog {
   eventId: string;
@@ -24,37 +34,45 @@ export interface Catalog {
   queueEnabled?: boolean;
 }
 
+/** The waiting-room session a hold was made in, and when its admission lapses. */
+export interface Admission {
+  session: string;
+  until: number;
+}
+
 export interface Hold extends HoldRecord {
-  userId: string;
   createdAt: number;
   graceUsed: boolean;
   idempotencyKey: string | null;
+  admission: Admission | null;
+  /** The room gave up this hold's claim through the Postgres fence: it can never be booked. */
+  fenced: boolean;
+}
+
+export interface SoldSeat {
+  bookingId: string;
+  userId: string;
 }
 
 export interface RoomState {
   catalog: Catalog;
   prices: Int32Array;
-  sold: Map<number, { bookingId: string; userId: string }>;
+  sold: Map<number, SoldSeat>;
   soldByUser: Map<string, number>;
   /** Holds in an active state (held, paying, booking), live or past expiry. */
   holds: Map<string, Hold>;
   seatHold: Map<number, string>;
-  userHold: Map<string, string>;
+  /** Every active hold of each fan (a fan may have one held or paying hold, plus late re-holds being booked). */
+  userHolds: Map<string, Set<string>>;
   /** Waiting-room sessions that ended here (booked or released): their tokens no longer hold seats. */
   endedSessions: Set<string>;
 }
 
-export const ACTIVE_STATES: ReadonlySet<HoldState> = new Set(["held", "paying", "booking"]);
 /** How long a hold whose payment is authorized may take to be written as a booking. */
 export const BOOKING_WINDOW_MS = 5 * 60_000;
 
-/**
- * A hold being booked stays live until its booking is written or abandoned:
- * its payment is authorized and Postgres may already have the booking. The
- * alarm checks Postgres before ending one that is overdue.
- */
 export const isLive = (hold: Hold, now: number): boolean =>
-  hold.state === "booking" || (ACTIVE_STATES.has(hold.state) && hold.expiresAt > now);
+  hold.state === "booking" || (ACTIVE_HOLD_STATES.has(hold.state) && hold.expiresAt > now);
 
 export function isFree(state: RoomState, seat: number, now: number, ignoreHoldId?: string): boolean {
   if (state.sold.has(seat)) return false;
@@ -73,7 +91,7 @@ export function emptyState(catalog: Catalog): RoomState {
     soldByUser: new Map(),
     holds: new Map(),
     seatHold: new Map(),
-    userHold: new Map(),
+    userHolds: new Map(),
     endedSessions: new Set(),
   };
 }
@@ -82,15 +100,18 @@ export function emptyState(catalog: Catalog): RoomState {
 export function addHold(state: RoomState, hold: Hold): void {
   state.holds.set(hold.id, hold);
   for (const seat of hold.seats) state.seatHold.set(seat, hold.id);
-  // A late payment re-holding an old hold must not hide the fan's current one.
-  if (hold.state !== "booking" || !state.userHold.has(hold.userId)) state.userHold.set(hold.userId, hold.id);
+  let mine = state.userHolds.get(hold.userId);
+  if (!mine) state.userHolds.set(hold.userId, (mine = new Set()));
+  mine.add(hold.id);
 }
 
 /** Takes a hold out of the room's indexes (memory only). */
 export function removeHold(state: RoomState, hold: Hold): void {
   state.holds.delete(hold.id);
   for (const seat of hold.seats) if (state.seatHold.get(seat) === hold.id) state.seatHold.delete(seat);
-  if (state.userHold.get(hold.userId) === hold.id) state.userHold.delete(hold.userId);
+  const mine = state.userHolds.get(hold.userId);
+  mine?.delete(hold.id);
+  if (mine?.size === 0) state.userHolds.delete(hold.userId);
 }
 
 export function expandPrices(catalog: Catalog): Int32Array {
@@ -99,8 +120,57 @@ export function expandPrices(catalog: Catalog): Int32Array {
   return prices;
 }
 
-export type Rejection = { kind: "rejected"; status: 400 | 403 | 404 | 409; detail: string };
-const reject = (status: Rejection["status"], detail: string): Rejection => ({ kind: "rejected", status, detail });
+const reject = (status: Rejection["status"], detail: string, state?: Hold["state"]): Rejection =>
+  state ? { kind: "rejected", status, detail, state } : { kind: "rejected", status, detail };
+
+/** The fan's live holds, optionally leaving one out. */
+export function liveHoldsOf(state: RoomState, userId: string, now: number, except?: string): Hold[] {
+  const out: Hold[] = [];
+  for (const id of state.userHolds.get(userId) ?? []) {
+    const hold = state.holds.get(id);
+    if (hold && hold.id !== except && isLive(hold, now)) out.push(hold);
+  }
+  return out;
+}
+
+/** Tickets that count against the fan's limit: booked ones plus every live hold's unsold seats. */
+export function ticketsOf(state: RoomState, userId: string, now: number, except?: string): number {
+  let count = state.soldByUser.get(userId) ?? 0;
+  for (const hold of liveHoldsOf(state, userId, now, except)) count += hold.seats.filter((s) => !state.sold.has(s)).length;
+  return count;
+}
+
+/** Whether seats may be held or claimed at `now`: the sale has opened and the event has not started. */
+export function saleRule(catalog: Catalog, now: number): Rejection | undefined {
+  if (catalog.onSaleAt !== null && now < catalog.onSaleAt) return reject(409, `tickets go on sale at ${new Date(catalog.onSaleAt).toISOString()}`);
+  if (now >= catalog.startsAt) return reject(409, "the event has started; tickets are no longer sold");
+  return undefined;
+}
+
+/** Whether a waiting-room session may hold seats at `now`. */
+export function admissionRule(state: RoomState, admission: Admission | null, now: number): Rejection | undefined {
+  if (!state.catalog.queueEnabled) return undefined;
+  if (!admission) {
+    return reject(403, `this event has a waiting room: join it (POST /api/events/${state.catalog.eventId}/queue) and reserve with the X-Admission-Token it gives you`);
+  }
+  if (state.endedSessions.has(admission.session)) {
+    return reject(403, "your shopping session has ended (you booked or gave your seats back); rejoin the waiting room");
+  }
+  if (admission.until <= now) return reject(403, "your shopping session has expired; rejoin the waiting room");
+  return undefined;
+}
+
+function limitRule(state: RoomState, userId: string, adding: number, now: number, except?: string): Rejection | undefined {
+  const have = ticketsOf(state, userId, now, except);
+  if (have + adding <= state.catalog.perUserLimit) return undefined;
+  const booked = state.soldByUser.get(userId) ?? 0;
+  return reject(
+    400,
+    `at most ${state.catalog.perUserLimit} tickets per fan for this event` +
+      (booked ? `; you have booked ${booked} already` : "") +
+      (have > booked ? `; you hold ${have - booked} in another hold` : ""),
+  );
+}
 
 export type ReservePlan =
   | { kind: "hold"; hold: Hold; replaces: Hold | undefined }
@@ -113,83 +183,93 @@ export interface ReserveRequest {
   userId: string;
   seats: number[];
   idempotencyKey: string | null;
-  /** The shopping session of an admission token the API verified for this fan and event. */
-  admission: string | null;
+  admission: Admission | null;
+}
+
+/** What the room knows of the fan's past: the hold sent with the same key, and the fan's latest hold. */
+export interface ReserveHistory {
+  previous: Hold | undefined;
+  latest: Hold | undefined;
+}
+
+const sameSeats = (a: number[], b: number[]) => {
+  const x = [...a].sort((p, q) => p - q);
+  const y = [...b].sort((p, q) => p - q);
+  return x.length === y.length && x.every((s, i) => s === y[i]);
+};
+
+/**
+ * The expiry of a new hold: a fresh window of `ttlMs`, unless the fan's
+ * latest hold is still in its window (being replaced, or released moments
+ * ago), whose expiry and grace it then keeps.
+ */
+function windowOf(latest: Hold | undefined, now: number, ttlMs: number): { expiresAt: number; graceUsed: boolean } {
+  const inWindow = latest && (latest.state === "held" || latest.state === "paying" || latest.state === "released") && latest.expiresAt > now;
+  return inWindow ? { expiresAt: latest.expiresAt, graceUsed: latest.graceUsed } : { expiresAt: now + ttlMs, graceUsed: false };
 }
 
 /**
  * A reserve: all the seats or none. A fan's new hold replaces their held
- * one; a fan in checkout must finish or cancel first. The per-fan limit
- * counts the new hold and the fan's booked tickets.
+ * one and keeps its expiry; a fan in checkout must finish or cancel first.
+ * The per-fan limit counts the new hold, the fan's other live holds and
+ * their booked tickets.
  */
-export function planReserve(
-  state: RoomState,
-  request: ReserveRequest,
-  now: number,
-  ttlMs: number,
-  previous: Hold | undefined,
-): ReservePlan {
+export function planReserve(state: RoomState, request: ReserveRequest, now: number, ttlMs: number, history: ReserveHistory): ReservePlan {
   const { catalog } = state;
+  const { previous } = history;
   if (previous) {
-    if (previous.userId === request.userId && isLive(previous, now)) return { kind: "replay", hold: previous };
-    return reject(409, "this Idempotency-Key was already used for a hold that has ended; use a new key");
+    if (previous.userId !== request.userId || !sameSeats(previous.seats, request.seats)) {
+      return reject(422, "this Idempotency-Key was already used for a different request; use a new key");
+    }
+    if (isLive(previous, now)) return { kind: "replay", hold: previous };
+    return reject(409, "this Idempotency-Key was already used for a hold that has ended; use a new key", previous.state);
   }
-  if (catalog.onSaleAt !== null && now < catalog.onSaleAt) {
-    return reject(409, `tickets go on sale at ${new Date(catalog.onSaleAt).toISOString()}`);
-  }
-  if (now >= catalog.startsAt) return reject(409, "the event has started; tickets are no longer sold");
-  if (catalog.queueEnabled && !request.admission) {
-    return reject(403, `this event has a waiting room: join it (POST /api/events/${catalog.eventId}/queue) and reserve with the X-Admission-Token it gives you`);
-  }
-  if (catalog.queueEnabled && request.admission && state.endedSessions.has(request.admission)) {
-    return reject(403, "your shopping session has ended (you booked or gave your seats back); rejoin the waiting room");
-  }
+  const closed = saleRule(catalog, now) ?? admissionRule(state, request.admission, now);
+  if (closed) return closed;
   const unknown = request.seats.filter((s) => !Number.isInteger(s) || s < 0 || s >= catalog.ticketCount);
   if (unknown.length > 0) return reject(400, `unknown tickets: ${unknown.map((s) => `${catalog.eventId}.${s}`).join(", ")}`);
   if (new Set(request.seats).size !== request.seats.length) return reject(400, "a ticket is listed twice");
 
-  const currentId = state.userHold.get(request.userId);
-  const current = currentId ? state.holds.get(currentId) : undefined;
-  const replaces = current && isLive(current, now) ? current : undefined;
-  if (replaces && replaces.state !== "held") {
-    return reject(409, `your checkout of hold ${replaces.id} is in progress; finish or cancel it first`);
-  }
+  const open = liveHoldsOf(state, request.userId, now).filter((h) => h.state !== "booking");
+  const paying = open.find((h) => h.state === "paying");
+  if (paying) return reject(409, `your checkout of hold ${paying.id} is in progress; finish or cancel it first`, paying.state);
+  const replaces = open.find((h) => h.state === "held");
   const unavailable = request.seats.filter((s) => !isFree(state, s, now, replaces?.id));
   if (unavailable.length > 0) return { kind: "unavailable", seats: unavailable };
+  const overLimit = limitRule(state, request.userId, request.seats.length, now, replaces?.id);
+  if (overLimit) return overLimit;
 
-  const booked = state.soldByUser.get(request.userId) ?? 0;
-  if (booked + request.seats.length > catalog.perUserLimit) {
-    return reject(
-      400,
-      `at most ${catalog.perUserLimit} tickets per fan for this event` + (booked ? `; you have booked ${booked} already` : ""),
-    );
-  }
+  const window = windowOf(replaces ?? history.latest, now, ttlMs);
   const hold: Hold = {
     id: request.holdId,
     eventId: catalog.eventId,
     userId: request.userId,
     state: "held",
     seats: [...request.seats].sort((a, b) => a - b),
-    expiresAt: now + ttlMs,
+    expiresAt: window.expiresAt,
     createdAt: now,
     totalCents: request.seats.reduce((sum, s) => sum + (state.prices[s] ?? 0), 0),
     currency: catalog.currency,
     paymentIntentId: null,
     bookingId: null,
-    graceUsed: false,
+    graceUsed: window.graceUsed,
     idempotencyKey: request.idempotencyKey,
+    admission: request.admission,
+    fenced: false,
   };
   return { kind: "hold", hold, replaces };
 }
 
-export type PaymentPlan = { kind: "paying"; hold: Hold; changed: boolean } | Rejection;
+export type CheckoutPlan = { kind: "paying"; hold: Hold; changed: boolean } | Rejection;
 
-/** Starting checkout moves held → paying and extends the hold once by the grace. */
-export function planPayment(hold: Hold | undefined, userId: string, now: number, graceMs: number): PaymentPlan {
+/** Starting checkout moves held → paying and extends the hold once per window by the grace. */
+export function planCheckout(state: RoomState, hold: Hold | undefined, userId: string, now: number, graceMs: number): CheckoutPlan {
   if (!hold || hold.userId !== userId) return reject(404, "no such hold");
-  if (hold.state === "booked") return reject(409, "this hold is already booked");
-  if (!isLive(hold, now)) return reject(409, "this hold has expired; choose your seats again");
-  if (hold.state === "booking") return reject(409, "this payment is already being completed");
+  if (hold.state === "booked") return reject(409, "this hold is already booked", hold.state);
+  if (hold.state === "booking") return reject(409, "this payment is already being completed", hold.state);
+  if (!isLive(hold, now)) return reject(409, "this hold has ended; choose your seats again", hold.state === "held" || hold.state === "paying" ? "expired" : hold.state);
+  const closed = saleRule(state.catalog, now);
+  if (closed) return closed;
   if (hold.state === "paying") return { kind: "paying", hold, changed: false };
   return {
     kind: "paying",
@@ -198,51 +278,69 @@ export function planPayment(hold: Hold | undefined, userId: string, now: number,
   };
 }
 
-export type BookingPlan =
-  | { kind: "book"; hold: Hold; rehold: boolean }
-  | { kind: "done"; bookingId: string }
-  | { kind: "cancel"; reason: string };
+export type AttachPlan = { kind: "attached"; hold: Hold; changed: boolean } | Rejection;
 
 /**
- * A payment was authorized for `hold`. Book it while the hold is live (or
- * already being booked); if it expired but every seat is still free, hold
- * them again and book; otherwise the authorization must be cancelled. A hold
- * the fan released is never booked behind their back.
+ * A paying hold takes its payment intent once. The same intent again is
+ * "attached" whatever the hold's state (the caller reads the state, and
+ * must not cancel a payment its hold owns); a refusal means the hold does
+ * not own this intent.
  */
-export function planBooking(state: RoomState, hold: Hold | undefined, paymentIntentId: string, now: number): BookingPlan {
-  if (!hold) return { kind: "cancel", reason: "unknown hold" };
-  if (hold.paymentIntentId !== null && hold.paymentIntentId !== paymentIntentId) {
-    return { kind: "cancel", reason: "the hold is paid by another payment" };
+export function planAttach(hold: Hold | undefined, paymentIntentId: string, now: number): AttachPlan {
+  if (!hold) return reject(404, "no such hold");
+  if (hold.paymentIntentId === paymentIntentId) return { kind: "attached", hold, changed: false };
+  if (hold.state !== "paying" || !isLive(hold, now)) {
+    return reject(409, "the hold ended before checkout could start; choose your seats again", hold.state === "paying" ? "expired" : hold.state);
   }
-  switch (hold.state) {
-    case "booked":
-      return hold.bookingId ? { kind: "done", bookingId: hold.bookingId } : { kind: "cancel", reason: "booked without a booking id" };
-    case "booking":
-      return { kind: "book", hold: { ...hold, expiresAt: Math.max(hold.expiresAt, now + BOOKING_WINDOW_MS) }, rehold: false };
-    case "released":
-      return { kind: "cancel", reason: "the fan released the hold" };
-    case "refunded":
-      return { kind: "cancel", reason: "the hold was refunded" };
-    case "held":
-    case "paying":
-      if (isLive(hold, now)) {
-        return { kind: "book", hold: { ...hold, state: "booking", paymentIntentId, expiresAt: now + BOOKING_WINDOW_MS }, rehold: false };
-      }
-      break;
-    case "expired":
-      break;
-  }
-  if (!hold.seats.every((s) => isFree(state, s, now, hold.id))) return { kind: "cancel", reason: "the hold expired and its seats were taken" };
-  // The fan may have held other seats since: those count against the limit too.
-  const booked = state.soldByUser.get(hold.userId) ?? 0;
-  const currentId = state.userHold.get(hold.userId);
-  const current = currentId && currentId !== hold.id ? state.holds.get(currentId) : undefined;
-  const holding = current && isLive(current, now) ? current.seats.length : 0;
-  if (booked + holding + hold.seats.length > state.catalog.perUserLimit) return { kind: "cancel", reason: "the fan's ticket limit is reached" };
-  return { kind: "book", hold: { ...hold, state: "booking", paymentIntentId, expiresAt: now + BOOKING_WINDOW_MS }, rehold: true };
+  if (hold.paymentIntentId !== null) return reject(409, "this hold is already paid by another payment", hold.state);
+  return { kind: "attached", hold: { ...hold, paymentIntentId }, changed: true };
 }
 
-/** Active holds whose expiry has passed: the alarm ends them. */
+/** How a hold stands for one payment (see `HoldPhase`). */
+export function phaseOf(hold: Hold | undefined, paymentIntentId: string, now: number): HoldPhase {
+  if (!hold) return "ended";
+  // A hold whose payment is not attached yet (checkout is attaching it) is this payment's.
+  const mine = hold.paymentIntentId === paymentIntentId || (hold.paymentIntentId === null && (hold.state === "held" || hold.state === "paying"));
+  if (!mine) return "ended";
+  if (hold.state === "booking") return "booking";
+  if (hold.state === "booked") return "booked";
+  return isLive(hold, now) ? "open" : "ended";
+}
+
+export type ClaimPlan = { kind: "claim"; hold: Hold; rehold: boolean } | Extract<ClaimOutcome, { kind: "refused" }>;
+const refuse = (reason: string): ClaimPlan => ({ kind: "refused", reason });
+
+/**
+ * A payment was authorized for `hold`: may its seats be claimed for booking?
+ * A live hold is claimed; an expired one is held again only if every rule of
+ * a reserve still allows it (the sale, the waiting-room session, free seats,
+ * the fan's limit). A released, voided or fenced hold never is.
+ */
+export function planClaim(
+  state: RoomState,
+  hold: Hold | undefined,
+  paymentIntentId: string,
+  authorized: { amountCents: number; currency: string },
+  now: number,
+): ClaimPlan {
+  if (!hold) return refuse("unknown hold");
+  if (hold.paymentIntentId !== null && hold.paymentIntentId !== paymentIntentId) return refuse("the hold is paid by another payment");
+  if (hold.fenced) return refuse("the hold's booking window passed and the room let its seats go");
+  if (hold.state === "booking") return { kind: "claim", hold, rehold: false };
+  if (hold.state !== "held" && hold.state !== "paying" && hold.state !== "expired") return refuse(`the hold is ${hold.state}`);
+  if (authorized.amountCents < hold.totalCents || authorized.currency !== hold.currency) return refuse("the authorized amount does not cover the hold");
+  const closed = saleRule(state.catalog, now);
+  if (closed) return refuse(closed.detail);
+  const claimed: Hold = { ...hold, state: "booking", paymentIntentId, expiresAt: now + BOOKING_WINDOW_MS };
+  if (isLive(hold, now)) return { kind: "claim", hold: claimed, rehold: false };
+  const session = admissionRule(state, hold.admission, now);
+  if (session) return refuse(session.detail);
+  if (!hold.seats.every((s) => isFree(state, s, now, hold.id))) return refuse("the hold expired and its seats were taken");
+  if (limitRule(state, hold.userId, hold.seats.length, now, hold.id)) return refuse("the fan's ticket limit is reached");
+  return { kind: "claim", hold: claimed, rehold: true };
+}
+
+/** Active holds whose expiry has passed. */
 export function dueHolds(state: RoomState, now: number): Hold[] {
   return [...state.holds.values()].filter((h) => h.expiresAt <= now);
 }
@@ -267,7 +365,7 @@ export function availability(state: RoomState, now: number): Availability {
   return { total, held, sold: state.sold.size, available: total - held - state.sold.size };
 }
 
-/** The RPC view of a hold; with `now`, an active hold past its expiry reads as expired. */
+/** The public view of a hold; with `now`, a held or paying hold past its expiry reads as expired. */
 export function holdRecord(hold: Hold, now?: number): HoldRecord {
   const expired = now !== undefined && (hold.state === "held" || hold.state === "paying") && hold.expiresAt <= now;
   return {

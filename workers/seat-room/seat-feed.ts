@@ -18,7 +18,7 @@
  * Deltas name tickets by id and carry absolute statuses, so a relay room or
  * an edge-cached snapshot keyed by `seq` can serve them unchanged later.
  */
-import type { SeatStatus } from "./storage";
+import type { SeatStatus } from "../../src/shared/room-protocol";
 
 export const FLUSH_MS = 100;
 export const KEEPALIVE_MS = 25_000;
@@ -27,8 +27,6 @@ const RETRY_MS = 2_000;
 const MAX_QUEUED_FRAMES = 1_000;
 /** Beyond this many missed changes a reconnecting watcher gets a snapshot. */
 export const MAX_RESUME_CHANGES = 5_000;
-
-export const STATUS_CODES: Record<SeatStatus, number> = { available: 48, held: 49, sold: 50 }; // '0' '1' '2'
 
 export interface Change {
   seq: number;

@@ -9,12 +9,18 @@
  *   room's storage is empty).
  * - `hold_events`: an append-only log of seat changes; its `seq` is the
  *   room's monotonic sequence number.
+ * - `payments_due`: payments the room must settle (a paying hold lapsed or
+ *   was released, a claim's booking window ends); with the active holds'
+ *   expiries, the table of due work the one alarm is armed for.
+ *
+ * Rooms created by an older release are brought forward by `migrate` (the
+ * schema version lives in `meta`).
  *
  * SQLite in a Durable Object binds at most 100 parameters per statement, so
  * bulk inserts go in chunks.
  */
-import type { HoldState } from "../../src/shared/booking";
-import { ACTIVE_STATES, type Catalog, type Hold } from "./rules";
+import { ACTIVE_HOLD_STATES, type HoldState, type SeatStatus } from "../../src/shared/room-protocol";
+import type { Admission, Catalog, Hold } from "./rules";
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -34,10 +40,24 @@ CREATE TABLE IF NOT EXISTS hold_events (
   status TEXT NOT NULL, seats TEXT NOT NULL
 );`;
 
+/** Version 2: holds remember their waiting-room admission and whether the Postgres fence ended them; payments due. */
+const VERSION_2 = `
+ALTER TABLE holds ADD COLUMN admission TEXT;
+ALTER TABLE holds ADD COLUMN fenced INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX IF NOT EXISTS holds_user ON holds (user_id, created_at);
+CREATE TABLE IF NOT EXISTS payments_due (
+  payment_intent_id TEXT PRIMARY KEY, hold_id TEXT NOT NULL, due_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0
+);`;
+
+const SCHEMA_VERSION = 2;
 const MAX_PARAMS = 100;
 
 export function migrate(sql: SqlStorage): void {
   sql.exec(SCHEMA);
+  const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
+  const version = row ? Number(row.value) : 1;
+  if (version < 2) sql.exec(VERSION_2);
+  if (version < SCHEMA_VERSION) sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
 }
 
 export function readCatalog(sql: SqlStorage): Catalog | undefined {
@@ -62,6 +82,8 @@ interface HoldRow extends Record<string, SqlStorageValue> {
   booking_id: string | null;
   grace_used: number;
   idempotency_key: string | null;
+  admission: string | null;
+  fenced: number;
 }
 
 function toHold(row: HoldRow, eventId: string): Hold {
@@ -79,11 +101,13 @@ function toHold(row: HoldRow, eventId: string): Hold {
     bookingId: row.booking_id,
     graceUsed: row.grace_used === 1,
     idempotencyKey: row.idempotency_key,
+    admission: row.admission ? (JSON.parse(row.admission) as Admission) : null,
+    fenced: row.fenced === 1,
   };
 }
 
 export function activeHolds(sql: SqlStorage, eventId: string): Hold[] {
-  const states = [...ACTIVE_STATES];
+  const states = [...ACTIVE_HOLD_STATES];
   return sql
     .exec<HoldRow>(`SELECT * FROM holds WHERE state IN (${states.map(() => "?").join(",")})`, ...states)
     .toArray()
@@ -100,10 +124,24 @@ export function findHoldByKey(sql: SqlStorage, eventId: string, userId: string, 
   return row ? toHold(row, eventId) : undefined;
 }
 
+/** The fan's most recent hold, whatever its state (its window may carry over to a new one). */
+export function latestHoldOf(sql: SqlStorage, eventId: string, userId: string): Hold | undefined {
+  const row = sql.exec<HoldRow>("SELECT * FROM holds WHERE user_id = ? ORDER BY created_at DESC LIMIT 1", userId).toArray()[0];
+  return row ? toHold(row, eventId) : undefined;
+}
+
+/** Every hold that ever had a payment attached (for the invariant checker). */
+export function holdsWithPayments(sql: SqlStorage, eventId: string): Hold[] {
+  return sql
+    .exec<HoldRow>("SELECT * FROM holds WHERE payment_intent_id IS NOT NULL")
+    .toArray()
+    .map((row) => toHold(row, eventId));
+}
+
 export function writeHold(sql: SqlStorage, hold: Hold): void {
   sql.exec(
     `INSERT OR REPLACE INTO holds (id, user_id, state, seats, expires_at, created_at, total_cents, currency,
-       payment_intent_id, booking_id, grace_used, idempotency_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       payment_intent_id, booking_id, grace_used, idempotency_key, admission, fenced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     hold.id,
     hold.userId,
     hold.state,
@@ -116,7 +154,14 @@ export function writeHold(sql: SqlStorage, hold: Hold): void {
     hold.bookingId,
     hold.graceUsed ? 1 : 0,
     hold.idempotencyKey,
+    hold.admission ? JSON.stringify(hold.admission) : null,
+    hold.fenced ? 1 : 0,
   );
+}
+
+/** Marks the hold of a booking as ended with its booking (cancelled or refunded). */
+export function endHoldOfBooking(sql: SqlStorage, bookingId: string, state: HoldState): void {
+  sql.exec("UPDATE holds SET state = ? WHERE booking_id = ?", state, bookingId);
 }
 
 export interface SoldSeat {
@@ -144,11 +189,57 @@ export function writeSold(sql: SqlStorage, seats: SoldSeat[]): void {
   }
 }
 
-export function deleteSold(sql: SqlStorage, bookingId: string): void {
-  sql.exec("DELETE FROM sold WHERE booking_id = ?", bookingId);
+export function deleteSold(sql: SqlStorage, seats: number[]): void {
+  for (let i = 0; i < seats.length; i += MAX_PARAMS) {
+    const chunk = seats.slice(i, i + MAX_PARAMS);
+    sql.exec(`DELETE FROM sold WHERE seat_index IN (${chunk.map(() => "?").join(",")})`, ...chunk);
+  }
 }
 
-export type SeatStatus = "available" | "held" | "sold";
+export interface PaymentDue {
+  paymentIntentId: string;
+  holdId: string;
+  dueAt: number;
+  attempts: number;
+}
+
+/** Schedules a payment to be settled at `at` (an earlier time already scheduled wins). */
+export function schedulePayment(sql: SqlStorage, paymentIntentId: string, holdId: string, at: number): void {
+  sql.exec(
+    `INSERT INTO payments_due (payment_intent_id, hold_id, due_at) VALUES (?, ?, ?)
+     ON CONFLICT (payment_intent_id) DO UPDATE SET due_at = min(due_at, excluded.due_at)`,
+    paymentIntentId,
+    holdId,
+    at,
+  );
+}
+
+export function duePayments(sql: SqlStorage, now: number, limit: number): PaymentDue[] {
+  return sql
+    .exec<{ payment_intent_id: string; hold_id: string; due_at: number; attempts: number }>(
+      "SELECT * FROM payments_due WHERE due_at <= ? ORDER BY due_at LIMIT ?",
+      now,
+      limit,
+    )
+    .toArray()
+    .map((r) => ({ paymentIntentId: r.payment_intent_id, holdId: r.hold_id, dueAt: r.due_at, attempts: r.attempts }));
+}
+
+export function allPaymentsDue(sql: SqlStorage): string[] {
+  return sql.exec<{ id: string }>("SELECT payment_intent_id AS id FROM payments_due").toArray().map((r) => r.id);
+}
+
+export function nextPaymentDue(sql: SqlStorage): number | undefined {
+  return sql.exec<{ at: number | null }>("SELECT min(due_at) AS at FROM payments_due").one().at ?? undefined;
+}
+
+export function settledPayment(sql: SqlStorage, paymentIntentId: string): void {
+  sql.exec("DELETE FROM payments_due WHERE payment_intent_id = ?", paymentIntentId);
+}
+
+export function retryPayment(sql: SqlStorage, paymentIntentId: string, at: number): void {
+  sql.exec("UPDATE payments_due SET due_at = ?, attempts = attempts + 1 WHERE payment_intent_id = ?", at, paymentIntentId);
+}
 
 /** Appends a seat change to the log and returns its sequence number. */
 export function appendEvent(

@@ -3,15 +3,19 @@
  * with the stripe library's own code: `constructEventAsync` and
  * `generateTestHeaderStringAsync` with Web Crypto.
  *
+ * Stripe's library refuses a signature older than its tolerance (5 minutes)
+ * but not one from the future; a timestamp more than 5 minutes ahead is
+ * refused here too, so a captured signature cannot be post-dated.
+ *
  * Without Stripe keys, and only with DEV_AUTH=1, a fixed development secret
  * signs and verifies simulated events; a production deployment without
  * STRIPE_WEBHOOK_SECRET accepts no webhook at all.
  */
 import Stripe from "stripe";
-import type { Env } from "../env";
 import { Problem } from "../problem";
 
 const DEV_WEBHOOK_SECRET = "whsec_local_development_only_not_a_secret";
+const TOLERANCE_SECONDS = 300;
 const crypto = Stripe.createSubtleCryptoProvider();
 
 export function webhookSecret(env: Env): string {
@@ -23,13 +27,18 @@ export function webhookSecret(env: Env): string {
 export async function verifyEvent(env: Env, payload: string, signature: string | undefined): Promise<Stripe.Event> {
   const secret = webhookSecret(env);
   if (!signature) throw new Problem(400, "missing Stripe-Signature header");
+  const timestamp = Number(/(?:^|,)t=(\d+)/.exec(signature)?.[1]);
+  if (Number.isFinite(timestamp) && timestamp > Date.now() / 1000 + TOLERANCE_SECONDS) {
+    throw new Problem(400, "the webhook signature's timestamp is in the future");
+  }
   try {
-    return await Stripe.webhooks.constructEventAsync(payload, signature, secret, undefined, crypto);
+    return await Stripe.webhooks.constructEventAsync(payload, signature, secret, TOLERANCE_SECONDS, crypto);
   } catch {
-    throw new Problem(400, "the webhook signature does not match this payload");
+    throw new Problem(400, "the webhook signature does not match this payload, or it is too old");
   }
 }
 
-export async function signEvent(env: Env, payload: string): Promise<string> {
-  return Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: webhookSecret(env), cryptoProvider: crypto });
+/** Signs a payload as Stripe would, now (or at `timestamp`, seconds, for tests of stale and post-dated signatures). */
+export async function signEvent(env: Env, payload: string, timestamp?: number): Promise<string> {
+  return Stripe.webhooks.generateTestHeaderStringAsync({ payload, secret: webhookSecret(env), cryptoProvider: crypto, ...(timestamp ? { timestamp } : {}) });
 }

@@ -5,7 +5,9 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
-import { ConfirmRequest, ConfirmResponse, HoldCreated, HoldParams, HoldView, ReserveRequest, type HoldRecord } from "../../../src/shared/booking";
+import { ConfirmRequest, ConfirmResponse, HoldCreated, HoldParams, HoldView, ReserveRequest } from "../../../src/shared/booking";
+import type { HoldRecord, Rejection } from "../../../src/shared/room-protocol";
+import { paymentProvider } from "../../../src/payments/provider";
 import { eventOfHold, parseTicketId, ticketId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
 import { verifyAdmission } from "../../../src/shared/queue";
@@ -13,7 +15,6 @@ import { requireUser } from "../auth";
 import { seatRoom } from "../rooms";
 import type { AppEnv } from "../env";
 import { bearer, createApp } from "../openapi-app";
-import { paymentProvider } from "../payments/provider";
 import { badRequest, Problem, problemResponses } from "../problem";
 
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
@@ -33,6 +34,11 @@ function holdView(hold: HoldRecord) {
     currency: hold.currency,
     ...(hold.bookingId ? { bookingId: hold.bookingId } : {}),
   };
+}
+
+/** A room's refusal as a problem; a refusal about an existing hold says the hold's state. */
+function refused(rejection: Rejection): Problem {
+  return new Problem(rejection.status, rejection.detail, rejection.state ? { state: rejection.state } : {});
 }
 
 function holdEvent(holdId: string): string {
@@ -55,24 +61,38 @@ const confirmRoute = (method: "put" | "post") =>
     },
   });
 
+/**
+ * Checkout, safe to repeat (reload, double click, a second tab): the hold
+ * moves to paying once; its payment intent is created once (idempotency key
+ * `hold:<holdId>`) and attached once; a repeat returns the same intent, or a
+ * 409 with the hold's state once its payment is being booked. A payment the
+ * hold owns is never cancelled here: only an intent that no hold took (the
+ * hold ended while it was being created) is released.
+ */
 async function confirm(c: Context<AppEnv>, holdId: string) {
   const user = c.var.user;
   const eventId = holdEvent(holdId);
-  const room = seatRoom(c.env, eventId);
-  const started = await room.startPayment(eventId, holdId, user.id);
-  if (started.kind === "rejected") throw new Problem(started.status, started.detail);
-  const { hold } = started;
   if (!c.env.STRIPE_SECRET_KEY && c.env.DEV_AUTH !== "1") throw new Problem(503, "payments are not configured on this server");
+  const room = seatRoom(c.env, eventId);
+  const started = await room.checkout(eventId, holdId, user.id);
+  if (started.kind === "rejected") throw refused(started);
   const provider = paymentProvider(c.env, c.var.db);
-  const intent = await provider.createIntent({
-    amountCents: hold.totalCents,
-    currency: hold.currency,
-    metadata: { eventId, holdId, userId: user.id },
-    idempotencyKey: `hold:${holdId}`,
-  });
-  if (!(await room.attachPaymentIntent(eventId, holdId, intent.id))) {
-    await provider.cancel(intent.id);
-    throw new Problem(409, "the hold ended before checkout could start; choose your seats again");
+  let hold: HoldRecord = started.hold;
+  let intent = hold.paymentIntentId ? await provider.retrieve(hold.paymentIntentId) : undefined;
+  if (!intent) {
+    intent = await provider.createIntent({
+      amountCents: hold.totalCents,
+      currency: hold.currency,
+      metadata: { eventId, holdId, userId: user.id },
+      idempotencyKey: `hold:${holdId}`,
+    });
+    const attached = await room.attachPayment(eventId, holdId, intent.id);
+    if (attached.kind === "rejected") {
+      await provider.cancel(intent.id);
+      throw refused(attached);
+    }
+    hold = attached.hold;
+    if (hold.state !== "paying") throw new Problem(409, "this payment is already being completed", { state: hold.state });
   }
   log("info", "checkout_started", { requestId: c.var.requestId, eventId, holdId, userId: user.id, paymentIntentId: intent.id, provider: provider.name });
   return {
@@ -97,7 +117,7 @@ export const bookingRoutes = createApp()
       request: { body: json(ReserveRequest), headers: ReserveHeaders },
       responses: {
         201: { description: "the hold", content: { "application/json": { schema: HoldCreated } } },
-        ...problemResponses(400, 401, 403, 409),
+        ...problemResponses(400, 401, 403, 409, 422),
       },
     }),
     async (c) => {
@@ -130,7 +150,7 @@ export const bookingRoutes = createApp()
           unavailable,
         });
       }
-      if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
+      if (outcome.kind === "rejected") throw refused(outcome);
       const { hold } = outcome;
       return c.json(
         {
@@ -167,7 +187,7 @@ export const bookingRoutes = createApp()
     createRoute({
       method: "delete",
       path: "/booking/holds/{holdId}",
-      summary: "Release one of your holds; the seats are free at once",
+      summary: "Release one of your holds; the seats are free at once (a payment started for them is cancelled)",
       security: bearer,
       middleware: [requireUser],
       request: { params: HoldParams },
@@ -177,11 +197,7 @@ export const bookingRoutes = createApp()
       const { holdId } = c.req.valid("param");
       const eventId = holdEvent(holdId);
       const outcome = await seatRoom(c.env, eventId).release(eventId, holdId, c.var.user.id);
-      if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
-      if (outcome.kind === "released" && outcome.paymentIntentId) {
-        // The fan walked away from checkout: release the authorization too.
-        await paymentProvider(c.env, c.var.db).cancel(outcome.paymentIntentId);
-      }
+      if (outcome.kind === "rejected") throw refused(outcome);
       return c.body(null, 204);
     },
   )

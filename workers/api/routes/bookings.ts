@@ -6,7 +6,7 @@ import { bookedTickets, bookings, events, tickets } from "../../../src/shared/db
 import { ticketId } from "../../../src/shared/ids";
 import { signTicketToken } from "../../../src/shared/ticket-tokens";
 import { requireUser } from "../auth";
-import type { Database, Env } from "../env";
+import type { Database } from "../env";
 import { bearer, createApp } from "../openapi-app";
 import { Problem, problemResponses } from "../problem";
 
@@ -33,6 +33,7 @@ async function bookingViews(env: Env, db: Database, where: SQL | undefined) {
     holdId: booking.holdId,
     status: booking.status,
     amountCents: booking.amountCents,
+    refundedCents: booking.refundedCents,
     currency: booking.currency,
     createdAt: booking.createdAt.toISOString(),
     event: { name: event.name, startsAt: event.startsAt.toISOString(), venueName: event.venueName, city: event.city },

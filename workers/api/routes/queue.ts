@@ -8,7 +8,6 @@ import { log } from "../../../src/shared/log";
 import { signTicket, verifyTicket, type QueueTicket } from "../../../src/shared/queue";
 import { positionBody } from "../../queue-room/admission";
 import { requireUser } from "../auth";
-import type { Env } from "../env";
 import { bearer, createApp } from "../openapi-app";
 import { notFound, Problem, problemResponses } from "../problem";
 import { endsCleanly, retryLater, sseResponse } from "../sse";

@@ -1,38 +1,51 @@
 /**
  * Stripe's webhook endpoint (and, in development, the simulated provider's).
  * The signature is verified over the raw body before anything else; the
- * effects are in `booking/settle.ts`. A non-2xx answer makes Stripe retry.
+ * effects are the booking lifecycle's (`src/lifecycle/`). A non-2xx answer
+ * makes Stripe retry, so only a failure to settle is one: an event for a
+ * payment this system does not know is a 200 `{ ignored: true }`.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { settle } from "../booking/settle";
+import { onPaymentEvent } from "../../../src/lifecycle/payment-events";
+import { paymentProvider } from "../../../src/payments/provider";
 import { createApp } from "../openapi-app";
-import { paymentProvider } from "../payments/provider";
 import { verifyEvent } from "../payments/webhook-events";
 import { problemResponses } from "../problem";
+import { seatRoom } from "../rooms";
 
-const Received = z.object({ received: z.literal(true), outcome: z.string() }).openapi("WebhookReceived");
+const Received = z
+  .object({
+    received: z.literal(true),
+    outcome: z.string().openapi({ description: "settled, pending, anomaly, or ignored" }),
+    ignored: z.literal(true).optional(),
+    steps: z.array(z.string()).optional().openapi({ description: "the lifecycle steps this delivery took" }),
+    state: z.object({ payment: z.string(), booking: z.string(), hold: z.string() }).optional(),
+  })
+  .openapi("WebhookReceived");
 
 export const webhookRoutes = createApp().openapi(
   createRoute({
     method: "post",
     path: "/webhooks/stripe",
     summary: "Stripe webhook (signed with STRIPE_WEBHOOK_SECRET)",
-    description: "Payment events: authorization, capture, cancellation. Verified with the Stripe-Signature header; idempotent by event id.",
+    description: "Payment events: authorization, capture, cancellation, refunds. Verified with the Stripe-Signature header; each settles its payment from current state.",
     request: {
       headers: z.object({ "stripe-signature": z.string().optional() }),
       body: { content: { "application/json": { schema: z.object({}).passthrough().openapi({ description: "a Stripe event" }) } } },
     },
     responses: {
-      200: { description: "settled", content: { "application/json": { schema: Received } } },
+      200: { description: "settled (or ignored)", content: { "application/json": { schema: Received } } },
       ...problemResponses(400, 503),
     },
   }),
   async (c) => {
     const event = await verifyEvent(c.env, await c.req.text(), c.req.header("stripe-signature"));
-    const outcome = await settle(
-      { env: c.env, db: c.var.db, provider: paymentProvider(c.env, c.var.db), requestId: c.var.requestId },
+    const result = await onPaymentEvent(
+      { db: c.var.db, provider: paymentProvider(c.env, c.var.db), room: (eventId) => seatRoom(c.env, eventId), requestId: c.var.requestId },
       event,
     );
-    return c.json({ received: true as const, outcome }, 200);
+    if (result.ignored) return c.json({ received: true as const, outcome: "ignored", ignored: true as const }, 200);
+    const { settlement } = result;
+    return c.json({ received: true as const, outcome: settlement.outcome, steps: settlement.steps, ...(settlement.facts ? { state: settlement.facts } : {}) }, 200);
   },
 );

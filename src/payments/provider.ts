@@ -6,10 +6,11 @@
  * code that runs in production is the code the tests run.
  *
  * Every call that changes a payment carries an idempotency key derived from
- * the hold or the payment, so a retried webhook never charges, captures or
- * refunds twice.
+ * the hold or the payment, so a retried step never charges, captures or
+ * refunds twice. Used by the API (checkout, webhooks) and by the SeatRoom's
+ * alarm (which settles payments whose holds lapsed).
  */
-import type { Database, Env } from "../env";
+import type { Database } from "../shared/database";
 import { SimulatedProvider } from "./simulated-provider";
 import { StripeProvider } from "./stripe-provider";
 
@@ -28,6 +29,8 @@ export interface PaymentIntentView {
   amount: number;
   amountCapturable: number;
   amountReceived: number;
+  /** Money returned so far (Stripe: the latest charge's `amount_refunded`). */
+  amountRefunded: number;
   currency: string;
   metadata: Record<string, string>;
   clientSecret: string;
@@ -37,15 +40,23 @@ export interface PaymentProvider {
   readonly name: "stripe" | "simulated";
   /** An intent to authorize (manual capture) `amountCents`; the same key returns the same intent. */
   createIntent(input: { amountCents: number; currency: string; metadata: Record<string, string>; idempotencyKey: string }): Promise<PaymentIntentView>;
-  retrieve(id: string): Promise<PaymentIntentView>;
+  /** The intent as it is now, or undefined when the provider has no such intent. */
+  retrieve(id: string): Promise<PaymentIntentView | undefined>;
   capture(id: string): Promise<PaymentIntentView>;
-  /** Releases an authorization; a no-op on an intent already cancelled. */
-  cancel(id: string): Promise<void>;
-  refund(id: string): Promise<void>;
+  /** Releases an authorization (or an intent not yet paid); a no-op on one already cancelled or captured. */
+  cancel(id: string): Promise<PaymentIntentView>;
+  /** Returns all the money received (idempotent). */
+  refund(id: string): Promise<PaymentIntentView>;
+  /** Every intent created for the event's holds (for the invariant checker). */
+  listForEvent(eventId: string): Promise<PaymentIntentView[]>;
 }
 
+/** The provider refused the operation in the intent's current state. */
 export class PaymentError extends Error {}
 
-export function paymentProvider(env: Env, db: () => Database): PaymentProvider {
+/** The provider could not be reached; the step is retried later. */
+export class PaymentUnavailable extends Error {}
+
+export function paymentProvider(env: Pick<Env, "STRIPE_SECRET_KEY">, db: () => Database): PaymentProvider {
   return env.STRIPE_SECRET_KEY ? new StripeProvider(env.STRIPE_SECRET_KEY) : new SimulatedProvider(db);
 }

@@ -1,0 +1,42 @@
+/**
+ * Payment events as the webhook receives them: each names a payment intent,
+ * and the intent is settled from its current state (`settle.ts`), whatever
+ * the event's own snapshot says. The event id is recorded (with the booking
+ * when it caused one), which tells an operator what arrived; duplicates are
+ * harmless because settling is idempotent.
+ */
+import type Stripe from "stripe";
+import { recordEvent } from "./records";
+import { settlePayment, type LifecycleContext, type Settlement } from "./settle";
+
+/** Event types that can move a payment, a booking or a hold (refund events are rows of the same table). */
+const SETTLING = new Set([
+  "payment_intent.amount_capturable_updated",
+  "payment_intent.succeeded",
+  "payment_intent.canceled",
+  "payment_intent.payment_failed",
+  "charge.refunded",
+  "charge.refund.updated",
+  "refund.updated",
+]);
+
+export type EventOutcome = { ignored: true; reason: string } | { ignored: false; settlement: Settlement };
+
+/** The payment intent an event is about: a payment intent itself, or the charge or refund of one. */
+export function intentOf(event: Stripe.Event): string | undefined {
+  const object = event.data.object as { object?: unknown; id?: unknown; payment_intent?: unknown };
+  if (object.object === "payment_intent" && typeof object.id === "string") return object.id;
+  return typeof object.payment_intent === "string" ? object.payment_intent : undefined;
+}
+
+export async function onPaymentEvent(ctx: LifecycleContext, event: Stripe.Event): Promise<EventOutcome> {
+  const paymentIntentId = intentOf(event);
+  if (!paymentIntentId || !SETTLING.has(event.type)) {
+    await recordEvent(ctx.db(), event.id, event.type);
+    return { ignored: true, reason: `${event.type} does not move a booking` };
+  }
+  const settlement = await settlePayment({ ...ctx, cause: { id: event.id, type: event.type } }, paymentIntentId);
+  await recordEvent(ctx.db(), event.id, event.type);
+  if (settlement.outcome === "unknown") return { ignored: true, reason: `no payment intent ${paymentIntentId} of this system` };
+  return { ignored: false, settlement };
+}

@@ -1,0 +1,110 @@
+/**
+ * Everything that crosses the boundary between the API (or the booking
+ * lifecycle) and a SeatRoom: the public view of a hold, the outcome of each
+ * room step, and the seat status codes of the live map. Declared once here
+ * and imported by both sides (and by the browser code through the API's
+ * JSON); the room's internal hold type never leaves the room.
+ */
+
+/**
+ * A hold's life: held → paying → booking → booked, or it ends as expired
+ * (time ran out), released (the fan gave it back, or replaced it), cancelled
+ * (its booking was voided before any money moved) or refunded (its booking
+ * was paid and the money returned).
+ */
+export const HOLD_STATES = ["held", "paying", "booking", "booked", "expired", "released", "cancelled", "refunded"] as const;
+export type HoldState = (typeof HOLD_STATES)[number];
+
+/** States in which a hold still claims its seats (held and paying only until their expiry). */
+export const ACTIVE_HOLD_STATES: ReadonlySet<HoldState> = new Set(["held", "paying", "booking"]);
+
+/** A hold as the SeatRoom reports it (times in epoch ms). */
+export interface HoldRecord {
+  id: string;
+  eventId: string;
+  userId: string;
+  state: HoldState;
+  seats: number[];
+  expiresAt: number;
+  totalCents: number;
+  currency: string;
+  paymentIntentId: string | null;
+  bookingId: string | null;
+}
+
+/** A refusal the API turns into a problem response with this status. */
+export interface Rejection {
+  kind: "rejected";
+  status: 400 | 403 | 404 | 409 | 422;
+  detail: string;
+  /** The hold's state, when the refusal is about a hold that exists. */
+  state?: HoldState;
+}
+
+export type ReserveOutcome = { kind: "held"; hold: HoldRecord } | { kind: "unavailable"; seats: number[] } | Rejection;
+
+export interface ReserveCommand {
+  eventId: string;
+  userId: string;
+  seats: number[];
+  idempotencyKey: string | null;
+  /** The waiting-room session of an admission token the API verified for this fan and event. */
+  admission: { session: string; until: number } | null;
+}
+
+/** Checkout: the hold is paying; `paymentIntentId` is set once a payment is attached. */
+export type CheckoutOutcome = { kind: "paying"; hold: HoldRecord } | Rejection;
+export type AttachOutcome = { kind: "attached"; hold: HoldRecord } | Rejection;
+export type ReleaseOutcome = { kind: "released" } | { kind: "ended" } | Rejection;
+
+/**
+ * How a hold stands for one payment, as the booking lifecycle sees it:
+ * open (held or paying, live), booking (claimed for this payment), booked,
+ * or ended (expired, released, voided, unknown, or paid by another payment).
+ */
+export type HoldPhase = "open" | "booking" | "booked" | "ended";
+
+export interface PaymentHold {
+  phase: HoldPhase;
+  hold: HoldRecord | null;
+}
+
+/** The room's answer to an authorized payment: its seats are claimed for booking, or refused. */
+export type ClaimOutcome = { kind: "claimed"; hold: HoldRecord } | { kind: "refused"; reason: string };
+
+/** A booking as Postgres has it, for the room to mark its seats sold. */
+export interface SoldBooking {
+  id: string;
+  userId: string;
+  seats: number[];
+}
+
+/** Seat statuses of the live map; each is one ASCII digit per seat in a snapshot. */
+export const SEAT_STATUSES = ["available", "held", "sold"] as const;
+export type SeatStatus = (typeof SEAT_STATUSES)[number];
+export const STATUS_CODES: Record<SeatStatus, number> = { available: 48, held: 49, sold: 50 }; // '0' '1' '2'
+
+/** What the invariant checker reads of a room. */
+export interface RoomInspection {
+  eventId: string;
+  now: number;
+  perUserLimit: number;
+  /** Longest a fan may hold seats in one window: time to live plus the checkout grace. */
+  maxHoldMs: number;
+  /** Holds that still claim seats or may (held, paying, booking), live or past expiry. */
+  activeHolds: {
+    id: string;
+    userId: string;
+    state: HoldState;
+    seats: number[];
+    createdAt: number;
+    expiresAt: number;
+    live: boolean;
+    paymentIntentId: string | null;
+  }[];
+  /** Every payment the room ever attached to a hold, with the hold's state. */
+  payments: { paymentIntentId: string; holdId: string; userId: string; state: HoldState }[];
+  /** Payments the room still has to settle (its due work). */
+  paymentsDue: string[];
+  sold: { seat: number; bookingId: string; userId: string }[];
+}
