@@ -124,6 +124,14 @@ export function room(eventId: string) {
   return env.SEAT_ROOM.getByName(eventId);
 }
 
+/**
+ * Runs the room's alarm handler now and waits for it, whether or not an
+ * alarm is armed (the handler is idempotent; an automatic run may overlap).
+ */
+export async function runAlarm(eventId: string): Promise<void> {
+  await runInDurableObject(room(eventId), (instance) => instance.alarm());
+}
+
 /** Moves the event's room clock forward by `ms` (cumulative). */
 export async function travel(eventId: string, ms: number): Promise<void> {
   await runInDurableObject(room(eventId), (instance) => {

@@ -105,9 +105,9 @@ function checkRoom(
     if (count > room.perUserLimit) fail("per-fan limit", `${userId} has ${count} tickets booked or held; the limit is ${room.perUserLimit}`);
   }
 
-  // Every hold ends.
+  // Every hold ends: settled, none is live any more; live, none outstays its expiry by long.
   for (const hold of room.activeHolds) {
-    if (options.settled || hold.expiresAt + LATE_MS < room.now) {
+    if (options.settled ? hold.live : hold.expiresAt + LATE_MS < room.now) {
       fail("every hold ends", `hold ${hold.id} is still ${hold.state} (expiry ${new Date(hold.expiresAt).toISOString()}, room time ${new Date(room.now).toISOString()})`);
     }
   }
