@@ -16,9 +16,9 @@ CREATE TABLE "simulated_payment_events" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
-CREATE TABLE "simulated_provider" (
-	"id" integer PRIMARY KEY DEFAULT 1 NOT NULL,
-	"unavailable_until" timestamp with time zone
+CREATE TABLE "simulated_provider_outages" (
+	"scope" text PRIMARY KEY NOT NULL,
+	"unavailable_until" timestamp with time zone NOT NULL
 );
 --> statement-breakpoint
 ALTER TABLE "bookings" ADD COLUMN "refunded_cents" integer DEFAULT 0 NOT NULL;--> statement-breakpoint

@@ -92,9 +92,9 @@ export async function outbox(paymentIntentId: string): Promise<{ stripeEventId: 
   return (await json<{ events: { stripeEventId: string; type: string; deliveries: number }[] }>(await call("GET", `/api/dev/payments/${paymentIntentId}/events`), 200)).events;
 }
 
-/** The simulated provider fails every call for `seconds` (0 ends it). */
-export async function providerOutage(seconds: number): Promise<void> {
-  await json(await call("POST", "/api/dev/payments/outage", { body: { seconds } }), 200);
+/** The simulated provider fails every call about the event's payments for `seconds` (0 ends it). */
+export async function providerOutage(eventId: string, seconds: number): Promise<void> {
+  await json(await call("POST", "/api/dev/payments/outage", { body: { seconds, eventId } }), 200);
 }
 
 export interface InvariantReport {

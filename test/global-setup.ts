@@ -9,7 +9,7 @@ import { applyMigrations, openDatabase, resetDatabase } from "../scripts/local/d
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const url = process.env.TEST_DATABASE_URL;
-  const database = await openDatabase({ url });
+  const database = await openDatabase({ url, faults: true });
   if (url) await resetDatabase(database);
   await applyMigrations(database);
   project.provide("databaseUrl", database.url);

@@ -30,11 +30,13 @@ export async function openDatabase(options: {
   /** Where the embedded database keeps its files; undefined keeps it in memory. */
   dataDir?: string | undefined;
   proxyPort?: number;
+  /** Tests: the proxy accepts `POST /faults` to play a database outage. */
+  faults?: boolean;
 }): Promise<LocalDatabase> {
   const embedded = options.url ? undefined : await startEmbeddedPostgres({ dataDir: options.dataDir });
   const url = options.url ?? embedded?.url ?? "";
   const local = LOOPBACK_HOSTS.has(new URL(url).hostname);
-  const proxy = local ? await startWsProxy({ port: options.proxyPort ?? 0, serialize: embedded !== undefined }) : undefined;
+  const proxy = local ? await startWsProxy({ port: options.proxyPort ?? 0, serialize: embedded !== undefined, faults: options.faults ?? false }) : undefined;
   return {
     url,
     proxy: proxy?.address,

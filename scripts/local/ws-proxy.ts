@@ -20,7 +20,12 @@
  *
  * Only loopback targets are allowed: this is a development tool, not an
  * open relay.
+ *
+ * With `faults` (the test suites), `POST /faults {"postgres":"down"|"up"}`
+ * on the same port plays a database outage: every open connection is cut
+ * and new ones fail as an unreachable server's would, until it is lifted.
  */
+import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
@@ -49,12 +54,34 @@ class Turns {
   }
 }
 
-export async function startWsProxy(options: { port?: number; serialize?: boolean } = {}): Promise<WsProxy> {
-  const wss = new WebSocketServer({ host: "127.0.0.1", port: options.port ?? 0 });
-  await new Promise<void>((resolve) => wss.once("listening", resolve));
+export async function startWsProxy(options: { port?: number; serialize?: boolean; faults?: boolean } = {}): Promise<WsProxy> {
+  let down = false;
+  const cuts = new Set<() => void>();
+  const server = http.createServer((request, response) => {
+    if (!options.faults || request.method !== "POST" || request.url !== "/faults") {
+      response.writeHead(404).end();
+      return;
+    }
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString()));
+    request.on("end", () => {
+      const wanted = (JSON.parse(body || "{}") as { postgres?: string }).postgres;
+      down = wanted === "down";
+      if (down) for (const cut of [...cuts]) cut();
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ postgres: down ? "down" : "up" }));
+    });
+  });
+  const wss = new WebSocketServer({ server });
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
   const turns = options.serialize ? new Turns() : undefined;
 
   wss.on("connection", (ws, request) => {
+    if (down) {
+      // As an unreachable server: the driver learns of it once it has spoken.
+      ws.once("message", () => ws.close());
+      setTimeout(() => ws.close(), 250);
+      return;
+    }
     const target = new URL(request.url ?? "/", "http://proxy").searchParams.get("address") ?? "";
     const separator = target.lastIndexOf(":");
     const host = target.slice(0, separator);
@@ -77,6 +104,7 @@ export async function startWsProxy(options: { port?: number; serialize?: boolean
     const finish = () => {
       if (closed) return;
       closed = true;
+      cuts.delete(cut);
       release?.();
       release = undefined;
       socket.end();
@@ -86,6 +114,12 @@ export async function startWsProxy(options: { port?: number; serialize?: boolean
       if (heard) ws.close();
       else setTimeout(() => ws.close(), 250);
     };
+
+    const cut = () => {
+      socket.destroy();
+      finish();
+    };
+    cuts.add(cut);
 
     // Sends queued requests while this connection holds (or gets) the turn.
     const pump = async (): Promise<void> => {
@@ -149,13 +183,14 @@ export async function startWsProxy(options: { port?: number; serialize?: boolean
     });
   });
 
-  const { port: boundPort } = wss.address() as AddressInfo;
+  const { port: boundPort } = server.address() as AddressInfo;
   return {
     address: `127.0.0.1:${boundPort}`,
     stop: () =>
       new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
-        wss.close(() => resolve());
+        wss.close(() => server.close(() => resolve()));
+        server.closeAllConnections();
       }),
   };
 }

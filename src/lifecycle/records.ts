@@ -233,29 +233,34 @@ export async function recountSold(db: Database, eventId: string): Promise<void> 
     where id = ${eventId}`);
 }
 
-/** Every booking of the event, with its live tickets (for the invariant checker). */
-export async function bookingsOfEvent(db: Database, eventId: string): Promise<BookingRow[]> {
+/** Every booking of these events, with its live tickets, by event (for the invariant checker). */
+export async function bookingsOfEvents(db: Database, eventIds: string[]): Promise<Map<string, BookingRow[]>> {
+  const out = new Map<string, BookingRow[]>(eventIds.map((id) => [id, []]));
+  if (eventIds.length === 0) return out;
   const [rows, tickets] = await Promise.all([
-    db.select().from(bookings).where(eq(bookings.eventId, eventId)),
+    db.select().from(bookings).where(inArray(bookings.eventId, eventIds)),
     db
       .select({ bookingId: bookedTickets.bookingId, seat: bookedTickets.seatIndex })
       .from(bookedTickets)
-      .where(and(eq(bookedTickets.eventId, eventId), eq(bookedTickets.released, false))),
+      .where(and(inArray(bookedTickets.eventId, eventIds), eq(bookedTickets.released, false))),
   ]);
   const seats = new Map<string, number[]>();
   for (const t of tickets) seats.set(t.bookingId, [...(seats.get(t.bookingId) ?? []), t.seat]);
-  return rows.map((b) => ({
-    id: b.id,
-    eventId: b.eventId,
-    userId: b.userId,
-    holdId: b.holdId,
-    paymentIntentId: b.paymentIntentId,
-    status: b.status,
-    amountCents: b.amountCents,
-    refundedCents: b.refundedCents,
-    currency: b.currency,
-    seats: (seats.get(b.id) ?? []).sort((x, y) => x - y),
-  }));
+  for (const b of rows) {
+    out.get(b.eventId)?.push({
+      id: b.id,
+      eventId: b.eventId,
+      userId: b.userId,
+      holdId: b.holdId,
+      paymentIntentId: b.paymentIntentId,
+      status: b.status,
+      amountCents: b.amountCents,
+      refundedCents: b.refundedCents,
+      currency: b.currency,
+      seats: (seats.get(b.id) ?? []).sort((x, y) => x - y),
+    });
+  }
+  return out;
 }
 
 function isUniqueViolation(error: unknown): boolean {

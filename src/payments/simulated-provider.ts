@@ -7,10 +7,12 @@
  * (`simulated_payment_events`). The dev routes play the card network
  * (authorize, decline, an out-of-band capture or cancellation, an outage) and
  * deliver the outbox's events, signed with the stripe library, to the real
- * webhook endpoint: at once, later, twice or out of order.
+ * webhook endpoint: at once, later, twice or out of order. An outage is
+ * scoped to one event's payments (or `*`), so a test playing one does not
+ * fail the suites running beside it.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { simulatedPaymentEvents, simulatedPaymentIntents, simulatedProvider } from "../shared/db-schema";
+import { simulatedPaymentEvents, simulatedPaymentIntents, simulatedProviderOutages } from "../shared/db-schema";
 import type { Database } from "../shared/database";
 import { PaymentError, PaymentUnavailable, type PaymentIntentView, type PaymentProvider, type PaymentStatus } from "./provider";
 
@@ -24,7 +26,7 @@ export class SimulatedProvider implements PaymentProvider {
   constructor(private readonly db: () => Database) {}
 
   async createIntent(input: { amountCents: number; currency: string; metadata: Record<string, string>; idempotencyKey: string }) {
-    await this.ensureAvailable();
+    await this.ensureAvailable(input.metadata.eventId);
     const id = `pi_sim_${randomToken(20)}`;
     const [created] = await this.db()
       .insert(simulatedPaymentIntents)
@@ -47,8 +49,8 @@ export class SimulatedProvider implements PaymentProvider {
   }
 
   async retrieve(id: string) {
-    await this.ensureAvailable();
     const row = await this.find(id);
+    if (row) await this.ensureAvailable(row.metadata.eventId);
     return row ? view(row) : undefined;
   }
 
@@ -63,7 +65,7 @@ export class SimulatedProvider implements PaymentProvider {
   }
 
   async capture(id: string) {
-    await this.ensureAvailable();
+    await this.ensureAvailable((await this.row(id)).metadata.eventId);
     return this.transition(
       id,
       ["requires_capture"],
@@ -74,15 +76,15 @@ export class SimulatedProvider implements PaymentProvider {
   }
 
   async cancel(id: string) {
-    await this.ensureAvailable();
     const current = await this.row(id);
+    await this.ensureAvailable(current.metadata.eventId);
     if (current.status === "canceled" || current.status === "succeeded") return view(current);
     return this.transition(id, [...UNPAID, "requires_capture", "processing"], "canceled", { status: "canceled", amountCapturable: 0 }, "payment_intent.canceled");
   }
 
   async refund(id: string) {
-    await this.ensureAvailable();
     const current = await this.row(id);
+    await this.ensureAvailable(current.metadata.eventId);
     if (current.status !== "succeeded") throw new PaymentError(`cannot refund ${id} in status ${current.status}`);
     if (current.amountRefunded >= current.amountReceived) return view(current);
     return this.db().transaction(async (tx) => {
@@ -105,12 +107,16 @@ export class SimulatedProvider implements PaymentProvider {
     return rows.map(view);
   }
 
-  /** Test control: every call fails as in an outage until `until` (null: available again). */
-  async setOutage(until: Date | null): Promise<void> {
+  /** Test control: calls about the event's payments (`*`: any) fail as in an outage until `until` (null: available again). */
+  async setOutage(scope: string, until: Date | null): Promise<void> {
+    if (!until) {
+      await this.db().delete(simulatedProviderOutages).where(eq(simulatedProviderOutages.scope, scope));
+      return;
+    }
     await this.db()
-      .insert(simulatedProvider)
-      .values({ id: 1, unavailableUntil: until })
-      .onConflictDoUpdate({ target: simulatedProvider.id, set: { unavailableUntil: until } });
+      .insert(simulatedProviderOutages)
+      .values({ scope, unavailableUntil: until })
+      .onConflictDoUpdate({ target: simulatedProviderOutages.scope, set: { unavailableUntil: until } });
   }
 
   /** The outbox: events the provider would have sent for these intents, oldest first. */
@@ -135,9 +141,12 @@ export class SimulatedProvider implements PaymentProvider {
       .where(eq(simulatedPaymentEvents.id, id));
   }
 
-  private async ensureAvailable(): Promise<void> {
-    const [state] = await this.db().select().from(simulatedProvider).where(eq(simulatedProvider.id, 1));
-    if (state?.unavailableUntil && state.unavailableUntil.getTime() > Date.now()) {
+  private async ensureAvailable(eventId: string | undefined): Promise<void> {
+    const outages = await this.db()
+      .select()
+      .from(simulatedProviderOutages)
+      .where(inArray(simulatedProviderOutages.scope, eventId ? ["*", eventId] : ["*"]));
+    if (outages.some((o) => o.unavailableUntil.getTime() > Date.now())) {
       throw new PaymentUnavailable("the simulated payment provider is unavailable (test outage)");
     }
   }

@@ -243,8 +243,12 @@ export const simulatedPaymentEvents = pgTable(
   (t) => [index("simulated_payment_events_intent_idx").on(t.paymentIntentId, t.createdAt)],
 );
 
-/** Test control of the simulated provider: while `unavailable_until` is ahead, every call fails as Stripe's outage would. */
-export const simulatedProvider = pgTable("simulated_provider", {
-  id: integer("id").primaryKey().default(1),
-  unavailableUntil: timestamp("unavailable_until", { withTimezone: true }),
+/**
+ * Test control of the simulated provider: while `unavailable_until` is
+ * ahead, every call about a payment of the event `scope` (or of any event,
+ * for `*`) fails as in an outage of Stripe.
+ */
+export const simulatedProviderOutages = pgTable("simulated_provider_outages", {
+  scope: text("scope").primaryKey(),
+  unavailableUntil: timestamp("unavailable_until", { withTimezone: true }).notNull(),
 });

@@ -320,7 +320,7 @@ describe("a stalled booking cannot take seats from another fan", () => {
     const authorization = await authorizedLater(paymentIntentId);
     const claim = await stalledClaim(event.id, h.holdId, paymentIntentId, h.totalCents);
     // The webhook died after claiming; the provider is down, so the room cannot settle it either.
-    await providerOutage(3600);
+    await providerOutage(event.id, 3600);
     try {
       await travel(event.id, 6 * MINUTE);
       await runAlarm(event.id);
@@ -332,7 +332,7 @@ describe("a stalled booking cannot take seats from another fan", () => {
       );
       await expect(commit).rejects.toBeInstanceOf(Fenced);
     } finally {
-      await providerOutage(0);
+      await providerOutage(event.id, 0);
     }
     // Stripe retries the authorization: nothing is booked and the card is released.
     expect((await redeliver(authorization)).webhook.state).toEqual(NOTHING_SOLD);

@@ -9,6 +9,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
+import { PaymentUnavailable } from "../../src/payments/provider";
 import { log, redact } from "../../src/shared/log";
 
 const TITLES: Record<number, string> = {
@@ -102,6 +103,15 @@ export function handleError(error: unknown, c: Context): Response {
   if (isDatabaseUnavailable(error)) {
     log("error", "database_unavailable", { requestId, path: c.req.path, message: redact((error as Error).message) });
     return problemResponse(503, "the database is unavailable, try again shortly", { requestId }, { "retry-after": "5" });
+  }
+  if (error instanceof PaymentUnavailable) {
+    log("error", "payments_unavailable", { requestId, path: c.req.path, message: redact(error.message) });
+    return problemResponse(503, "the payment provider is unavailable, try again shortly", { requestId }, { "retry-after": "5" });
+  }
+  // A Durable Object that restarted or is overloaded says so; the request can be tried again.
+  if (error instanceof Error && ((error as { retryable?: unknown }).retryable === true || (error as { overloaded?: unknown }).overloaded === true)) {
+    log("warn", "room_unavailable", { requestId, path: c.req.path, message: redact(error.message) });
+    return problemResponse(503, "the event's room is restarting, try again shortly", { requestId }, { "retry-after": "1" });
   }
   log("error", "unhandled_error", {
     requestId,

@@ -14,6 +14,7 @@ import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { PaymentError } from "../../../src/payments/provider";
 import { SimulatedProvider } from "../../../src/payments/simulated-provider";
+import { ID_PATTERN } from "../../../src/shared/ids";
 import type { AppEnv } from "../env";
 import { createApp } from "../openapi-app";
 import { signEvent } from "../payments/webhook-events";
@@ -143,15 +144,24 @@ export const devPaymentRoutes = createApp()
     createRoute({
       method: "post",
       path: "/dev/payments/outage",
-      summary: "Local development only: the simulated provider fails every call for a while (0 ends the outage)",
+      summary: "Local development only: the simulated provider fails every call about an event's payments (or all) for a while (0 ends the outage)",
       middleware: [simulatedPaymentsOnly],
-      request: { body: { content: { "application/json": { schema: z.object({ seconds: z.number().int().min(0).max(86_400) }).strict() } }, required: true } },
+      request: {
+        body: {
+          content: {
+            "application/json": {
+              schema: z.object({ seconds: z.number().int().min(0).max(86_400), eventId: z.string().regex(ID_PATTERN, "must be an event id").optional() }).strict(),
+            },
+          },
+          required: true,
+        },
+      },
       responses: { 200: { description: "set", content: { "application/json": { schema: z.object({ unavailableUntil: z.string().nullable() }) } } }, ...problemResponses(400, 404) },
     }),
     async (c) => {
-      const { seconds } = c.req.valid("json");
+      const { seconds, eventId } = c.req.valid("json");
       const until = seconds > 0 ? new Date(Date.now() + seconds * 1000) : null;
-      await new SimulatedProvider(c.var.db).setOutage(until);
+      await new SimulatedProvider(c.var.db).setOutage(eventId ?? "*", until);
       return c.json({ unavailableUntil: until ? until.toISOString() : null }, 200);
     },
   );

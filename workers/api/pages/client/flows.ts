@@ -41,7 +41,7 @@ export const CHECKOUT_JS = String.raw`
     if (!hold.ok) { T.say(message, hold.data.detail, "error"); return; }
     document.getElementById("back").href = "/events/" + hold.data.eventId;
     if (hold.data.state === "booked") { location.href = "/me/tickets"; return; }
-    if (hold.data.state === "expired" || hold.data.state === "released") { expired(); return; }
+    if (["expired", "released", "cancelled", "refunded"].includes(hold.data.state)) { expired(); return; }
     const confirm = await T.api("/api/booking/confirm", { method: "PUT", body: { holdId: page.holdId } });
     if (!confirm.ok) { T.say(message, confirm.data.detail, "error"); document.getElementById("back").hidden = false; return; }
     const c = confirm.data;
@@ -64,6 +64,12 @@ export const CHECKOUT_JS = String.raw`
     for (let i = 0; i < 30; i++) {
       const h = await T.api("/api/booking/holds/" + page.holdId);
       if (h.ok && h.data.state === "booked") { stop && stop(); location.href = "/me/tickets?booked=" + h.data.bookingId; return; }
+      if (h.ok && ["expired", "released", "cancelled"].includes(h.data.state)) {
+        stop && stop();
+        T.say(message, "Your seats could not be booked, so your card was not charged (the authorization is released).", "error");
+        document.getElementById("back").hidden = false;
+        return;
+      }
       await new Promise((r) => setTimeout(r, 500));
     }
     T.say(message, "Your payment is being confirmed; your tickets will appear under My tickets.", "notice");

@@ -1,0 +1,22 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+
+/**
+ * The workerd pool every suite runs in: the Worker's real entry and bindings
+ * from wrangler.toml, pointed at the database test/global-setup.ts starts,
+ * plus any `extra` bindings a suite needs.
+ */
+export function workersPool(extra: Record<string, string> = {}) {
+  return cloudflareTest(({ inject }) => ({
+    main: "./workers/api/index.ts",
+    wrangler: { configPath: "./wrangler.toml" },
+    miniflare: {
+      bindings: {
+        DATABASE_URL: inject("databaseUrl"),
+        NEON_LOCAL_PROXY: inject("neonProxy"),
+        JWT_SECRET: "test-only-secret-0123456789abcdef",
+        DEV_AUTH: "1",
+        ...extra,
+      },
+    },
+  }));
+}

@@ -1,0 +1,18 @@
+import { defineConfig } from "vitest/config";
+import { workersPool } from "./test/workers-pool";
+
+// `npm run test:chaos`: the chaos suite inside workerd, on the same database
+// setup as the API suites. CHAOS_SEED, CHAOS_RUNS and CHAOS_SECONDS pass
+// through from the shell.
+const passThrough = Object.fromEntries(
+  ["CHAOS_SEED", "CHAOS_RUNS", "CHAOS_SECONDS"].flatMap((name) => (process.env[name] ? [[name, process.env[name] as string]] : [])),
+);
+
+export default defineConfig({
+  plugins: [workersPool(passThrough)],
+  test: {
+    globalSetup: ["./test/global-setup.ts"],
+    include: ["test/chaos/**/*.chaos.ts"],
+    testTimeout: 30 * 60_000,
+  },
+});
