@@ -1,10 +1,12 @@
 /**
  * Everything that crosses the boundary between the API (or the booking
- * lifecycle) and a SeatRoom: the public view of a hold, the outcome of each
- * room step, and the seat status codes of the live map. Declared once here
- * and imported by both sides (and by the browser code through the API's
- * JSON); the room's internal hold type never leaves the room.
+ * lifecycle) and the rooms: the public view of a hold, the outcome of each
+ * SeatRoom step, the seat status codes of the live map, and the QueueRoom's
+ * outcomes and position frames. Declared once here and imported by both
+ * sides (and by the browser code through the API's JSON); the rooms'
+ * internal types never leave the rooms.
  */
+import type { Place } from "./queue";
 
 /**
  * A hold's life: held → paying → booking → booked, or it ends as expired
@@ -107,4 +109,37 @@ export interface RoomInspection {
   /** Payments the room still has to settle (its due work). */
   paymentsDue: string[];
   sold: { seat: number; bookingId: string; userId: string }[];
+}
+
+// ---- The waiting room (QueueRoom) ----
+
+export type QueueView =
+  | { state: "before-sale"; ahead: number | null; etaSeconds: number; opensAt: number }
+  | { state: "waiting"; ahead: number; etaSeconds: number }
+  | { state: "admissible" }
+  | { state: "sold-out" };
+
+export type JoinOutcome = { kind: "joined"; place: Place; view: QueueView } | { kind: "rejected"; status: 404 | 409; detail: string };
+export type StatusOutcome = { kind: "status"; view: QueueView } | { kind: "admitted"; token: string; expiresAt: number } | { kind: "rejected"; status: 404 | 409; detail: string };
+
+export interface DrawRecord {
+  seedHash: string;
+  seed: string | null;
+  opened: boolean;
+  earlyCount: number;
+  lateCount: number;
+  admittedTotal: number;
+  rank: string;
+}
+
+/** A view as the API shows it: position 1 is next. */
+export function positionBody(v: QueueView | { state: "sold-out" }) {
+  const ahead = "ahead" in v ? v.ahead : v.state === "admissible" ? 0 : null;
+  return {
+    state: v.state,
+    position: ahead === null ? null : ahead + 1,
+    ahead,
+    etaSeconds: "etaSeconds" in v ? v.etaSeconds : 0,
+    ...("opensAt" in v ? { opensAt: new Date(v.opensAt).toISOString() } : {}),
+  };
 }

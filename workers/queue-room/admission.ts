@@ -14,6 +14,7 @@
  * State is counters and watermarks: it does not grow with the queue. Only
  * admitted fans who are shopping have a row (bounded by maxActive).
  */
+import type { QueueView } from "../../src/shared/room-protocol";
 import type { Place, ResolvedQueueSettings } from "../../src/shared/queue";
 
 export interface QueueState {
@@ -33,12 +34,6 @@ export interface QueueState {
   tickIssued: number;
   admittedTotal: number;
 }
-
-export type QueueView =
-  | { state: "before-sale"; ahead: number | null; etaSeconds: number; opensAt: number }
-  | { state: "waiting"; ahead: number; etaSeconds: number }
-  | { state: "admissible" }
-  | { state: "sold-out" };
 
 export function isOpen(state: QueueState, now: number): boolean {
   return state.opened || now >= state.onSaleAt;
@@ -95,16 +90,4 @@ export function tick(state: QueueState, now: number, activeSessions: number, sea
 /** Whether this tick may still hand out an admission token. */
 export function canIssue(state: QueueState, activeSessions: number): boolean {
   return state.tickIssued < state.tickQuota && activeSessions < state.settings.maxActive;
-}
-
-/** A view as the API shows it: position 1 is next. */
-export function positionBody(v: QueueView | { state: "sold-out" }) {
-  const ahead = "ahead" in v ? v.ahead : v.state === "admissible" ? 0 : null;
-  return {
-    state: v.state,
-    position: ahead === null ? null : ahead + 1,
-    ahead,
-    etaSeconds: "etaSeconds" in v ? v.etaSeconds : 0,
-    ...("opensAt" in v ? { opensAt: new Date(v.opensAt).toISOString() } : {}),
-  };
 }

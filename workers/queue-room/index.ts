@@ -16,23 +16,11 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "../../src/shared/log";
 import { lotteryRank, resolveSettings, sha256Hex, signAdmission, type Place, type QueueSettings } from "../../src/shared/queue";
-import { canIssue, isOpen, positionBody, tick, view, type QueueState, type QueueView } from "./admission";
+import { positionBody, type DrawRecord, type JoinOutcome, type QueueView, type StatusOutcome } from "../../src/shared/room-protocol";
+import { canIssue, isOpen, tick, view, type QueueState } from "./admission";
 import { fetchQueueConfig } from "./config-source";
 
 const STREAM_RETRY_MS = 3_000;
-
-export type JoinOutcome = { kind: "joined"; place: Place; view: QueueView } | { kind: "rejected"; status: 404 | 409; detail: string };
-export type StatusOutcome = { kind: "status"; view: QueueView } | { kind: "admitted"; token: string; expiresAt: number } | { kind: "rejected"; status: 404 | 409; detail: string };
-
-export interface DrawRecord {
-  seedHash: string;
-  seed: string | null;
-  opened: boolean;
-  earlyCount: number;
-  lateCount: number;
-  admittedTotal: number;
-  rank: string;
-}
 
 export class QueueRoom extends DurableObject<Env> {
   /** The room's clock; tests move it. */

@@ -6,7 +6,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { EventParams } from "../../../src/shared/catalog";
 import { log } from "../../../src/shared/log";
 import { signTicket, verifyTicket, type QueueTicket } from "../../../src/shared/queue";
-import { positionBody } from "../../queue-room/admission";
+import { positionBody } from "../../../src/shared/room-protocol";
 import { requireUser } from "../auth";
 import { bearer, createApp } from "../openapi-app";
 import { notFound, Problem, problemResponses } from "../problem";
