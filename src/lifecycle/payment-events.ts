@@ -22,11 +22,14 @@ const SETTLING = new Set([
 
 export type EventOutcome = { ignored: true; reason: string } | { ignored: false; settlement: Settlement };
 
+/** Stripe's payment intent ids (the simulated provider's too): anything else is no payment of ours. */
+const INTENT_ID = /^pi_[A-Za-z0-9_]{1,250}$/;
+
 /** The payment intent an event is about: a payment intent itself, or the charge or refund of one. */
 export function intentOf(event: Stripe.Event): string | undefined {
   const object = event.data.object as { object?: unknown; id?: unknown; payment_intent?: unknown };
-  if (object.object === "payment_intent" && typeof object.id === "string") return object.id;
-  return typeof object.payment_intent === "string" ? object.payment_intent : undefined;
+  const id = object.object === "payment_intent" ? object.id : object.payment_intent;
+  return typeof id === "string" && INTENT_ID.test(id) ? id : undefined;
 }
 
 export async function onPaymentEvent(ctx: LifecycleContext, event: Stripe.Event): Promise<EventOutcome> {

@@ -193,6 +193,16 @@ export async function voidBooking(db: Database, booking: BookingRow, status: "ca
   return reread(db, booking);
 }
 
+/** A confirmed booking records money returned at the provider (never less than it already has). */
+export async function recordRefund(db: Database, booking: BookingRow, refundedCents: number): Promise<BookingRow | undefined> {
+  const amount = Math.min(refundedCents, booking.amountCents);
+  await db
+    .update(bookings)
+    .set({ refundedCents: amount, updatedAt: new Date() })
+    .where(and(eq(bookings.id, booking.id), eq(bookings.status, "confirmed"), sql`${bookings.refundedCents} < ${amount}`));
+  return reread(db, booking);
+}
+
 async function reread(db: Database, booking: BookingRow): Promise<BookingRow | undefined> {
   const [row] = await db.select().from(bookings).where(eq(bookings.id, booking.id));
   return withSeats(db, row);

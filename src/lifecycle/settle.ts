@@ -22,8 +22,8 @@ import { eventOfHold, HOLD_ID_PATTERN } from "../shared/ids";
 import { log } from "../shared/log";
 import type { ClaimOutcome, PaymentHold, SoldBooking } from "../shared/room-protocol";
 import { PaymentError, type PaymentIntentView, type PaymentProvider } from "../payments/provider";
-import { bookingByIntent, confirmBooking, fenceHold, Fenced, SeatsTaken, voidBooking, writeBooking, type BookingRow } from "./records";
-import { paymentPhase, transitionFor, type Facts, type Step } from "./transitions";
+import { bookingByIntent, confirmBooking, fenceHold, Fenced, recordRefund, SeatsTaken, voidBooking, writeBooking, type BookingRow } from "./records";
+import { paymentPhase, refundPhase, transitionFor, type Facts, type Step } from "./transitions";
 
 /** The SeatRoom steps the lifecycle takes (the room's RPC stub, or the room itself in its alarm). */
 export interface RoomSteps {
@@ -83,7 +83,7 @@ export async function settlePayment(ctx: LifecycleContext, paymentIntentId: stri
   const { eventId, holdId } = ref;
 
   for (let i = 0; i < MAX_STEPS; i++) {
-    const facts: Facts = { payment: paymentPhase(payment), booking: booking?.status ?? "none", hold: hold.phase };
+    const facts: Facts = { payment: paymentPhase(payment), booking: booking?.status ?? "none", hold: hold.phase, refund: refundPhase(payment, booking) };
     const { step } = transitionFor(facts);
     if (step === "wait" || step === "done" || step === "anomaly") {
       const outcome = step === "wait" ? "pending" : step === "done" ? "settled" : "anomaly";
@@ -170,6 +170,9 @@ export async function settlePayment(ctx: LifecycleContext, paymentIntentId: stri
         break;
       case "refundBooking":
         booking = await voidBooking(ctx.db(), required(booking), "refunded");
+        break;
+      case "recordRefund":
+        booking = await recordRefund(ctx.db(), required(booking), payment.amountRefunded);
         break;
       case "returnSeats": {
         const voided = required(booking);

@@ -13,7 +13,9 @@
  *   (all the money returned) or cancelled;
  * - booking, from Postgres: none, authorized, confirmed, cancelled, refunded;
  * - hold, from the event's SeatRoom: open, booking, booked or ended (see
- *   `HoldPhase`).
+ *   `HoldPhase`);
+ * - refund: whether money the provider returned (a partial refund, say from
+ *   its dashboard) is recorded on the booking: none, recorded, unrecorded.
  */
 import type { BookingStatus } from "../shared/db-schema";
 import type { HoldPhase } from "../shared/room-protocol";
@@ -21,11 +23,13 @@ import type { PaymentIntentView } from "../payments/provider";
 
 export type PaymentPhase = "pending" | "authorized" | "captured" | "refunded" | "cancelled";
 export type BookingPhase = "none" | BookingStatus;
+export type RefundPhase = "none" | "recorded" | "unrecorded";
 
 export interface Facts {
   payment: PaymentPhase;
   booking: BookingPhase;
   hold: HoldPhase;
+  refund: RefundPhase;
 }
 
 /** What each step does; the docs print these sentences. */
@@ -43,6 +47,7 @@ export const STEPS = {
   refundPayment: "refund all the money received",
   voidBooking: "the booking becomes cancelled and its tickets are released in Postgres",
   refundBooking: "the booking becomes refunded and its tickets are released in Postgres",
+  recordRefund: "the booking records the amount refunded; it stays confirmed with its tickets",
   returnSeats: "the room frees the booking's seats and ends its hold",
   releaseHold: "the room ends the hold that was paying with this payment",
   abandonClaim: "the room gives its claim up through the Postgres fence; if the booking won the fence, nothing",
@@ -55,6 +60,8 @@ export interface Transition {
   payment: readonly PaymentPhase[] | "*";
   booking: readonly BookingPhase[] | "*";
   hold: readonly HoldPhase[] | "*";
+  /** Any refund state, unless a row names some. */
+  refund?: readonly RefundPhase[];
   step: Step;
   why: string;
 }
@@ -75,6 +82,7 @@ export const TRANSITIONS: readonly Transition[] = [
 
   { payment: ["captured"], booking: ["none"], hold: "*", step: "refundPayment", why: "money taken without a booking goes back" },
   { payment: ["captured"], booking: ["authorized"], hold: "*", step: "confirmBooking", why: "the money is taken" },
+  { payment: ["captured"], booking: ["confirmed"], hold: "*", refund: ["unrecorded"], step: "recordRefund", why: "part of the money was returned at the provider: the booking records it" },
   { payment: ["captured"], booking: ["confirmed"], hold: NOT_BOOKED, step: "markSold", why: "a confirmed booking's seats are sold, whatever the room lost" },
   { payment: ["captured"], booking: ["confirmed"], hold: ["booked"], step: "done", why: "settled" },
   { payment: ["captured"], booking: VOID, hold: "*", step: "refundPayment", why: "a voided booking keeps no money" },
@@ -97,7 +105,9 @@ export const TRANSITIONS: readonly Transition[] = [
 const matches = <T>(allowed: readonly T[] | "*", value: T) => allowed === "*" || allowed.includes(value);
 
 export function transitionFor(facts: Facts): Transition {
-  const row = TRANSITIONS.find((t) => matches(t.payment, facts.payment) && matches(t.booking, facts.booking) && matches(t.hold, facts.hold));
+  const row = TRANSITIONS.find(
+    (t) => matches(t.payment, facts.payment) && matches(t.booking, facts.booking) && matches(t.hold, facts.hold) && matches(t.refund ?? "*", facts.refund),
+  );
   // The last row matches everything.
   return row ?? (TRANSITIONS[TRANSITIONS.length - 1] as Transition);
 }
@@ -115,10 +125,16 @@ export function paymentPhase(intent: PaymentIntentView): PaymentPhase {
   }
 }
 
+/** Whether money the provider returned is recorded on the booking (at most the booking's amount). */
+export function refundPhase(intent: PaymentIntentView, booking: { refundedCents: number; amountCents: number } | undefined): RefundPhase {
+  if (intent.amountRefunded === 0) return "none";
+  return booking && booking.refundedCents >= Math.min(intent.amountRefunded, booking.amountCents) ? "recorded" : "unrecorded";
+}
+
 /** The table as Markdown, for docs/reliability.md. */
 export function transitionsMarkdown(): string {
   const cell = (v: readonly string[] | "*") => (v === "*" ? "any" : v.join(", "));
-  const rows = TRANSITIONS.map((t) => `| ${cell(t.payment)} | ${cell(t.booking)} | ${cell(t.hold)} | \`${t.step}\` | ${t.why} |`);
+  const rows = TRANSITIONS.map((t) => `| ${cell(t.payment)} | ${cell(t.booking)} | ${cell(t.hold)} | ${cell(t.refund ?? "*")} | \`${t.step}\` | ${t.why} |`);
   const steps = Object.entries(STEPS).map(([name, text]) => `- \`${name}\`: ${text}.`);
-  return ["| payment | booking | hold | step | why |", "|---|---|---|---|---|", ...rows, "", ...steps].join("\n");
+  return ["| payment | booking | hold | refund | step | why |", "|---|---|---|---|---|---|", ...rows, "", ...steps].join("\n");
 }

@@ -35,8 +35,8 @@ import {
 } from "../booking-helpers";
 
 const MINUTE = 60_000;
-const SETTLED_BOOKING = { payment: "captured", booking: "confirmed", hold: "booked" };
-const NOTHING_SOLD = { payment: "cancelled", booking: "none", hold: "ended" };
+const SETTLED_BOOKING = { payment: "captured", booking: "confirmed", hold: "booked", refund: "none" };
+const NOTHING_SOLD = { payment: "cancelled", booking: "none", hold: "ended", refund: "none" };
 
 async function authorizedLater(paymentIntentId: string): Promise<string> {
   const { events } = await act(paymentIntentId, "authorize", "later");

@@ -59,8 +59,8 @@ async function authorizedLater(paymentIntentId: string): Promise<string> {
   return event?.stripeEventId ?? "";
 }
 
-const SETTLED_BOOKING = { payment: "captured", booking: "confirmed", hold: "booked" };
-const NOTHING_SOLD = { payment: "cancelled", booking: "none", hold: "ended" };
+const SETTLED_BOOKING = { payment: "captured", booking: "confirmed", hold: "booked", refund: "none" };
+const NOTHING_SOLD = { payment: "cancelled", booking: "none", hold: "ended", refund: "none" };
 
 describe("checkout", () => {
   it("creates one payment intent per hold, authorize-only, for the hold's total", async () => {

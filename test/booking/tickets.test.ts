@@ -44,7 +44,7 @@ describe("tickets at the door", () => {
 
     // The payment is refunded after all (from the provider's dashboard): the booking follows the money.
     const refund = await act(paymentIntentId, "refund");
-    expect(refund.delivered[0]?.webhook.state).toEqual({ payment: "refunded", booking: "refunded", hold: "ended" });
+    expect(refund.delivered[0]?.webhook.state).toEqual({ payment: "refunded", booking: "refunded", hold: "ended", refund: "recorded" });
     await problem(await call("GET", `/api/tickets/verify?token=${booking?.tickets[0]?.token}`), 409);
     // And the seat is on sale again.
     expect((await reserve(await fan(), [event.tickets(1)])).status).toBe(201);

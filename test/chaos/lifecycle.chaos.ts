@@ -2,8 +2,9 @@
  * The chaos suite (`npm run test:chaos`): seeded random schedules of fans,
  * payments, webhook deliveries, room evictions, outages and clock jumps
  * against one small event, each followed by the invariant checker. A
- * failing schedule is shrunk by fast-check and printed with its seed:
- * `CHAOS_SEED=<seed> npm run test:chaos` replays the run, and the printed
+ * failing schedule is shrunk by fast-check and printed with its seed and
+ * path: `CHAOS_SEED=<seed> npm run test:chaos` replays the run (add
+ * `CHAOS_PATH=<path>` to replay just the shrunk schedule), and the printed
  * schedule goes into regressions.ts. `CHAOS_RUNS` scales the number of
  * schedules, `CHAOS_SECONDS` the time budget.
  */
@@ -14,7 +15,7 @@ import { REGRESSIONS } from "./regressions";
 import { scheduleArb, type Step } from "./schedule";
 import { World } from "./world";
 
-const chaos = env as unknown as { CHAOS_SEED?: string; CHAOS_RUNS?: string; CHAOS_SECONDS?: string };
+const chaos = env as unknown as { CHAOS_SEED?: string; CHAOS_RUNS?: string; CHAOS_SECONDS?: string; CHAOS_PATH?: string };
 const SEED = chaos.CHAOS_SEED ? Number(chaos.CHAOS_SEED) : Date.now() % 2 ** 31;
 const RUNS = Number(chaos.CHAOS_RUNS ?? 16);
 const SECONDS = Number(chaos.CHAOS_SECONDS ?? 150);
@@ -43,7 +44,7 @@ describe("the booking lifecycle under chaos", () => {
         if (violations.length > 0) console.error(`chaos: violations ${JSON.stringify(violations, null, 1)}\nschedule: ${JSON.stringify(steps)}`);
         expect(violations).toEqual([]);
       }),
-      { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: SECONDS * 1000, markInterruptAsFailure: false, verbose: 1 },
+      { seed: SEED, numRuns: RUNS, interruptAfterTimeLimit: SECONDS * 1000, markInterruptAsFailure: false, verbose: 1, ...(chaos.CHAOS_PATH ? { path: chaos.CHAOS_PATH } : {}) },
     );
   });
 });

@@ -1,13 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { STEPS, TRANSITIONS, transitionFor, transitionsMarkdown, type BookingPhase, type Facts, type PaymentPhase, type Step } from "../../src/lifecycle/transitions";
+import { STEPS, TRANSITIONS, transitionFor, transitionsMarkdown, type BookingPhase, type Facts, type PaymentPhase, type RefundPhase, type Step } from "../../src/lifecycle/transitions";
 import type { HoldPhase } from "../../src/shared/room-protocol";
 import reliabilityDoc from "../../docs/reliability.md?raw";
 
 const PAYMENTS: PaymentPhase[] = ["pending", "authorized", "captured", "refunded", "cancelled"];
 const BOOKINGS: BookingPhase[] = ["none", "authorized", "confirmed", "cancelled", "refunded"];
 const HOLDS: HoldPhase[] = ["open", "booking", "booked", "ended"];
-const ALL: Facts[] = PAYMENTS.flatMap((payment) => BOOKINGS.flatMap((booking) => HOLDS.map((hold) => ({ payment, booking, hold }))));
-const key = (f: Facts) => `${f.payment}/${f.booking}/${f.hold}`;
+const REFUNDS: RefundPhase[] = ["none", "recorded", "unrecorded"];
+const ALL: Facts[] = PAYMENTS.flatMap((payment) =>
+  BOOKINGS.flatMap((booking) => HOLDS.flatMap((hold) => REFUNDS.map((refund) => ({ payment, booking, hold, refund })))),
+);
+const key = (f: Facts) => `${f.payment}/${f.booking}/${f.hold}/${f.refund}`;
 
 /** What each step can do to the facts (every outcome the code allows). */
 function outcomes(step: Step, f: Facts): Facts[] {
@@ -27,11 +30,13 @@ function outcomes(step: Step, f: Facts): Facts[] {
     case "confirmBooking":
       return [{ ...f, booking: "confirmed" }];
     case "refundPayment":
-      return [{ ...f, payment: "refunded" }];
+      return [{ ...f, payment: "refunded", refund: "unrecorded" }];
     case "voidBooking":
       return [{ ...f, booking: "cancelled" }];
     case "refundBooking":
-      return [{ ...f, booking: "refunded" }];
+      return [{ ...f, booking: "refunded", refund: "recorded" }];
+    case "recordRefund":
+      return [{ ...f, refund: "recorded" }];
     case "returnSeats":
     case "releaseHold":
       return [{ ...f, hold: "ended" }];
@@ -47,7 +52,8 @@ function external(f: Facts): Facts[] {
   const next: Facts[] = [];
   if (f.payment === "pending") next.push({ ...f, payment: "authorized" }, { ...f, payment: "cancelled" });
   if (f.payment === "authorized") next.push({ ...f, payment: "cancelled" });
-  if (f.payment === "captured") next.push({ ...f, payment: "refunded" });
+  // A refund from the provider's dashboard: all the money, or part of it.
+  if (f.payment === "captured") next.push({ ...f, payment: "refunded", refund: "unrecorded" }, { ...f, refund: "unrecorded" });
   if (f.hold === "open") next.push({ ...f, hold: "ended" });
   return next;
 }
@@ -55,7 +61,7 @@ function external(f: Facts): Facts[] {
 const TERMINAL = new Set<Step>(["wait", "done", "anomaly"]);
 
 describe("the transition table", () => {
-  it("names one step for every combination of facts, and every row is reachable", () => {
+  it("names one step for every combination of facts, and every row is used", () => {
     const used = new Set<number>();
     for (const facts of ALL) used.add(TRANSITIONS.indexOf(transitionFor(facts)));
     expect([...used].sort((a, b) => a - b)).toEqual(TRANSITIONS.map((_, i) => i));
@@ -65,8 +71,10 @@ describe("the transition table", () => {
   it("never frees a confirmed booking's seats, whatever the payment says", () => {
     for (const payment of PAYMENTS) {
       for (const hold of HOLDS) {
-        const step = transitionFor({ payment, booking: "confirmed", hold }).step;
-        expect(["returnSeats", "releaseHold", "abandonClaim", "voidBooking"], `${payment}/confirmed/${hold}`).not.toContain(step);
+        for (const refund of REFUNDS) {
+          const step = transitionFor({ payment, booking: "confirmed", hold, refund }).step;
+          expect(["returnSeats", "releaseHold", "abandonClaim", "voidBooking"], `${payment}/confirmed/${hold}/${refund}`).not.toContain(step);
+        }
       }
     }
   });
@@ -85,7 +93,7 @@ describe("the transition table", () => {
   });
 
   it("never meets an anomaly on any path a real checkout can take", () => {
-    const start: Facts = { payment: "pending", booking: "none", hold: "open" };
+    const start: Facts = { payment: "pending", booking: "none", hold: "open", refund: "none" };
     const seen = new Map<string, Facts>([[key(start), start]]);
     const queue = [start];
     while (queue.length > 0) {
@@ -102,7 +110,13 @@ describe("the transition table", () => {
     expect(anomalies).toEqual([]);
     // And the paths end where they should: booked and paid, or nothing sold and nobody charged.
     const done = [...seen.values()].filter((f) => transitionFor(f).step === "done").map(key).sort();
-    expect(done).toEqual(["cancelled/cancelled/ended", "cancelled/none/ended", "captured/confirmed/booked", "refunded/refunded/ended"]);
+    expect(done).toEqual([
+      "cancelled/cancelled/ended/none",
+      "cancelled/none/ended/none",
+      "captured/confirmed/booked/none",
+      "captured/confirmed/booked/recorded",
+      "refunded/refunded/ended/recorded",
+    ]);
   });
 
   it("is rendered, as it is, in docs/reliability.md", () => {

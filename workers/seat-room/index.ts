@@ -78,8 +78,10 @@ const RETRY_BASE_MS = 15_000;
 const RETRY_MAX_MS = 10 * 60_000;
 
 export class SeatRoom extends DurableObject<Env> {
-  /** The room's clock. Tests move it forward to cross expiries without waiting. */
+  /** The room's raw clock. Tests move it forward to cross expiries without waiting. */
   now: () => number = () => Date.now();
+  /** The latest time the room has acted at (from its storage after a restart): its clock never goes back. */
+  private highWater = 0;
   private state: RoomState | undefined;
   private loading: Promise<RoomState | undefined> | undefined;
   private alarmAt: number | null | undefined;
@@ -103,7 +105,7 @@ export class SeatRoom extends DurableObject<Env> {
     const state = await this.room(command.eventId);
     if (!state) return { kind: "rejected", status: 400, detail: `unknown tickets: no event ${command.eventId}` };
     const sql = this.ctx.storage.sql;
-    const now = this.now();
+    const now = this.clock();
     const history = {
       previous: command.idempotencyKey ? store.findHoldByKey(sql, command.eventId, command.userId, command.idempotencyKey) : undefined,
       latest: store.latestHoldOf(sql, command.eventId, command.userId),
@@ -131,7 +133,7 @@ export class SeatRoom extends DurableObject<Env> {
     const state = await this.room(eventId);
     const hold = state ? this.findHold(state, holdId) : undefined;
     if (!hold || hold.userId !== userId) return null;
-    return record(hold, this.now());
+    return record(hold, this.clock());
   }
 
   /** The fan gives the seats back; they are free at once. A payment started for them is cancelled by the alarm. */
@@ -139,7 +141,7 @@ export class SeatRoom extends DurableObject<Env> {
     const state = await this.room(eventId);
     const hold = state ? this.findHold(state, holdId) : undefined;
     if (!state || !hold || hold.userId !== userId) return { kind: "rejected", status: 404, detail: "no such hold" };
-    const now = this.now();
+    const now = this.clock();
     if (!isLive(hold, now)) return { kind: "ended" };
     if (hold.state === "booking") return { kind: "rejected", status: 409, detail: "this payment is already being completed", state: hold.state };
     this.ctx.storage.transactionSync(() => this.endHold(state, hold, "released", "released", now));
@@ -153,7 +155,7 @@ export class SeatRoom extends DurableObject<Env> {
   async checkout(eventId: string, holdId: string, userId: string): Promise<CheckoutOutcome> {
     const state = await this.room(eventId);
     if (!state) return { kind: "rejected", status: 404, detail: "no such hold" };
-    const plan = planCheckout(state, this.findHold(state, holdId), userId, this.now(), this.graceMs());
+    const plan = planCheckout(state, this.findHold(state, holdId), userId, this.clock(), this.graceMs());
     if (plan.kind !== "paying") return plan;
     if (plan.changed) {
       store.writeHold(this.ctx.storage.sql, plan.hold);
@@ -167,7 +169,7 @@ export class SeatRoom extends DurableObject<Env> {
   async attachPayment(eventId: string, holdId: string, paymentIntentId: string): Promise<AttachOutcome> {
     const state = await this.room(eventId);
     if (!state) return { kind: "rejected", status: 404, detail: "no such hold" };
-    const plan = planAttach(this.findHold(state, holdId), paymentIntentId, this.now());
+    const plan = planAttach(this.findHold(state, holdId), paymentIntentId, this.clock());
     if (plan.kind !== "attached") return plan;
     if (plan.changed) {
       store.writeHold(this.ctx.storage.sql, plan.hold);
@@ -182,14 +184,14 @@ export class SeatRoom extends DurableObject<Env> {
   async paymentHold(eventId: string, holdId: string, paymentIntentId: string): Promise<PaymentHold> {
     const state = await this.room(eventId);
     const hold = state ? this.findHold(state, holdId) : undefined;
-    return { phase: phaseOf(hold, paymentIntentId, this.now()), hold: hold ? record(hold, this.now()) : null };
+    return { phase: phaseOf(hold, paymentIntentId, this.clock()), hold: hold ? record(hold, this.clock()) : null };
   }
 
   /** An authorized payment: its hold's seats are claimed for booking (held again if they are still free), or refused. */
   async claim(eventId: string, holdId: string, paymentIntentId: string, authorized: { amountCents: number; currency: string }): Promise<ClaimOutcome> {
     const state = await this.room(eventId);
     if (!state) return { kind: "refused", reason: "unknown event" };
-    const now = this.now();
+    const now = this.clock();
     const plan = planClaim(state, this.findHold(state, holdId), paymentIntentId, authorized, now);
     if (plan.kind === "refused") return plan;
     const sql = this.ctx.storage.sql;
@@ -214,7 +216,7 @@ export class SeatRoom extends DurableObject<Env> {
     const hold = state ? this.findHold(state, holdId) : undefined;
     if (state && hold && !hold.fenced && hold.state !== "booked") {
       this.ctx.storage.transactionSync(() => {
-        if (state.holds.has(hold.id)) this.endHold(state, { ...hold, fenced: true }, "expired", "abandoned", this.now());
+        if (state.holds.has(hold.id)) this.endHold(state, { ...hold, fenced: true }, "expired", "abandoned", this.clock());
         else store.writeHold(this.ctx.storage.sql, { ...hold, fenced: true });
       });
       log("warn", "claim_abandoned", { eventId, holdId, paymentIntentId, reason });
@@ -251,8 +253,8 @@ export class SeatRoom extends DurableObject<Env> {
   async paymentCancelled(eventId: string, holdId: string, paymentIntentId: string): Promise<PaymentHold> {
     const state = await this.room(eventId);
     const hold = state?.holds.get(holdId);
-    if (state && hold && phaseOf(hold, paymentIntentId, this.now()) === "open") {
-      this.ctx.storage.transactionSync(() => this.endHold(state, hold, "released", "payment_cancelled", this.now()));
+    if (state && hold && phaseOf(hold, paymentIntentId, this.clock()) === "open") {
+      this.ctx.storage.transactionSync(() => this.endHold(state, hold, "released", "payment_cancelled", this.clock()));
     }
     return this.paymentHold(eventId, holdId, paymentIntentId);
   }
@@ -263,14 +265,14 @@ export class SeatRoom extends DurableObject<Env> {
   async availability(eventId: string): Promise<(Availability & { seq: number }) | null> {
     const state = await this.room(eventId);
     if (!state) return null;
-    return { ...availability(state, this.now()), seq: store.lastSeq(this.ctx.storage.sql) };
+    return { ...availability(state, this.clock()), seq: store.lastSeq(this.ctx.storage.sql) };
   }
 
   /** Seats in live holds (not sold), in seat order. */
   async heldSeats(eventId: string): Promise<number[]> {
     const state = await this.room(eventId);
     if (!state) return [];
-    const now = this.now();
+    const now = this.clock();
     const held = new Set<number>();
     for (const hold of state.holds.values()) {
       if (isLive(hold, now)) for (const seat of hold.seats) if (!state.sold.has(seat)) held.add(seat);
@@ -316,7 +318,7 @@ export class SeatRoom extends DurableObject<Env> {
     if (!store.readCatalog(sql)) return null;
     const state = await this.room(eventId);
     if (!state) return null;
-    const now = this.now();
+    const now = this.clock();
     return {
       eventId,
       now,
@@ -345,7 +347,7 @@ export class SeatRoom extends DurableObject<Env> {
     const catalog = await fetchCatalog(this.env, eventId);
     if (!state || !catalog) return;
     // Re-read after the I/O: holds may have changed meanwhile. Claims being booked are left to the lifecycle.
-    const now = this.now();
+    const now = this.clock();
     this.ctx.storage.transactionSync(() => {
       store.writeCatalog(this.ctx.storage.sql, catalog);
       for (const hold of [...state.holds.values()]) {
@@ -370,7 +372,7 @@ export class SeatRoom extends DurableObject<Env> {
     if (!state) return;
     this.sweepIfDue(state, true);
     await this.settleDue(state);
-    if (this.reconcileAt !== undefined && this.reconcileAt <= this.now()) await this.reconcileNow(state);
+    if (this.reconcileAt !== undefined && this.reconcileAt <= this.clock()) await this.reconcileNow(state);
     store.pruneEvents(this.ctx.storage.sql, LOG_KEPT);
     await this.armNext(state);
   }
@@ -379,7 +381,7 @@ export class SeatRoom extends DurableObject<Env> {
   private async settleDue(state: RoomState): Promise<void> {
     const sql = this.ctx.storage.sql;
     // Claims past their window whose booking has not arrived: settle them now.
-    const now = this.now();
+    const now = this.clock();
     for (const hold of dueHolds(state, now)) {
       if (hold.state === "booking" && hold.paymentIntentId) store.schedulePayment(sql, hold.paymentIntentId, hold.id, now);
     }
@@ -403,7 +405,7 @@ export class SeatRoom extends DurableObject<Env> {
         }
         // Re-read after the awaits: a claim still waiting for its booking past its window is let go through the fence.
         const hold = state.holds.get(work.holdId);
-        if (hold?.state === "booking" && hold.expiresAt <= this.now()) {
+        if (hold?.state === "booking" && hold.expiresAt <= this.clock()) {
           try {
             const won = await releaseClaim(ctx, { paymentIntentId: work.paymentIntentId, eventId: state.catalog.eventId, holdId: work.holdId }, "the booking did not arrive in its window");
             log("warn", "claim_fenced", { eventId: state.catalog.eventId, holdId: work.holdId, paymentIntentId: work.paymentIntentId, won });
@@ -413,7 +415,7 @@ export class SeatRoom extends DurableObject<Env> {
           settled = false;
         }
         if (settled) store.settledPayment(sql, work.paymentIntentId);
-        else store.retryPayment(sql, work.paymentIntentId, this.now() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** work.attempts));
+        else store.retryPayment(sql, work.paymentIntentId, this.clock() + Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** work.attempts));
       }
     } finally {
       await session.end();
@@ -421,7 +423,7 @@ export class SeatRoom extends DurableObject<Env> {
   }
 
   private async reconcileNow(state: RoomState): Promise<void> {
-    const now = this.now();
+    const now = this.clock();
     const onSale = now < state.catalog.startsAt;
     this.reconcileAt = onSale ? now + RECONCILE_EVERY_MS : undefined;
     try {
@@ -445,12 +447,23 @@ export class SeatRoom extends DurableObject<Env> {
 
   // ---- Seat changes (call inside a transaction where noted) ----
 
-  /** Marks a booking's seats sold, ending any hold on them; true if anything changed. */
-  private applySold(state: RoomState, holdId: string, booking: SoldBooking, kind: string): boolean {
+  /**
+   * Marks a booking's seats sold, ending any hold on them; true if anything
+   * changed. A booking whose hold ended with it voided is never sold again
+   * (a stalled step arriving late); the lifecycle never takes a seat sold to
+   * another booking (the reconciler, reading Postgres, may).
+   */
+  private applySold(state: RoomState, holdId: string, booking: SoldBooking, kind: "booked" | "reconcile_sold"): boolean {
     const sql = this.ctx.storage.sql;
-    const now = this.now();
-    const seats = booking.seats.filter((s) => s < state.catalog.ticketCount && state.sold.get(s)?.bookingId !== booking.id);
+    const now = this.clock();
     const hold = this.findHold(state, holdId);
+    if (hold && (hold.state === "cancelled" || hold.state === "refunded")) {
+      log("warn", "stale_sale_ignored", { eventId: state.catalog.eventId, holdId, bookingId: booking.id, holdState: hold.state });
+      return false;
+    }
+    const taken = kind === "booked" ? booking.seats.filter((s) => { const sold = state.sold.get(s); return sold !== undefined && sold.bookingId !== booking.id; }) : [];
+    if (taken.length > 0) log("error", "sold_conflict", { eventId: state.catalog.eventId, holdId, bookingId: booking.id, seats: taken.length });
+    const seats = booking.seats.filter((s) => s < state.catalog.ticketCount && state.sold.get(s)?.bookingId !== booking.id && !taken.includes(s));
     const holdChanged = hold !== undefined && hold.state !== "booked" && hold.userId === booking.userId;
     if (seats.length === 0 && !holdChanged) return false;
     let seq = 0;
@@ -483,7 +496,7 @@ export class SeatRoom extends DurableObject<Env> {
     const claimed = state.holds.get(holdId);
     this.ctx.storage.transactionSync(() => {
       store.endHoldOfBooking(this.ctx.storage.sql, bookingId, holdState);
-      if (claimed?.state === "booking") this.endHold(state, claimed, holdState, holdState, this.now());
+      if (claimed?.state === "booking") this.endHold(state, { ...claimed, bookingId }, holdState, holdState, this.clock());
     });
     if (seats.length > 0) this.freeSold(state, seats, holdState);
   }
@@ -493,7 +506,7 @@ export class SeatRoom extends DurableObject<Env> {
     let seq = 0;
     this.ctx.storage.transactionSync(() => {
       store.deleteSold(sql, seats);
-      seq = this.recordChange({ at: this.now(), holdId: null, kind, status: "available", seats });
+      seq = this.recordChange({ at: this.clock(), holdId: null, kind, status: "available", seats });
     });
     for (const seat of seats) {
       const sold = state.sold.get(seat);
@@ -517,7 +530,7 @@ export class SeatRoom extends DurableObject<Env> {
    */
   private async freeQueueSlot(state: RoomState, userId: string): Promise<void> {
     if (!state.catalog.queueEnabled) return;
-    const ended = store.endSession(this.ctx.storage.sql, userId, this.now());
+    const ended = store.endSession(this.ctx.storage.sql, userId, this.clock());
     if (ended) state.endedSessions.add(ended);
     try {
       await this.env.QUEUE_ROOM.getByName(state.catalog.eventId).leave(state.catalog.eventId, userId);
@@ -540,7 +553,7 @@ export class SeatRoom extends DurableObject<Env> {
    * to the alarm, which settles them first.
    */
   private sweepIfDue(state: RoomState, force = false): void {
-    const now = this.now();
+    const now = this.clock();
     if (!force && (this.alarmAt === null || this.alarmAt === undefined || this.alarmAt > now)) return;
     const due = dueHolds(state, now).filter((h) => h.state !== "booking");
     if (due.length === 0) return;
@@ -594,9 +607,10 @@ export class SeatRoom extends DurableObject<Env> {
     const loaded = await loadRoom(this.ctx.storage, this.env, eventId);
     if (!loaded) return undefined;
     this.live = loaded.live;
+    this.highWater = Math.max(this.highWater, store.latestTime(this.ctx.storage.sql));
     this.alarmAt = await this.ctx.storage.getAlarm();
     this.state = loaded.state;
-    this.reconcileAt = this.now() + RECONCILE_AFTER_LOAD_MS;
+    this.reconcileAt = this.clock() + RECONCILE_AFTER_LOAD_MS;
     await this.armAlarm(this.reconcileAt);
     return loaded.state;
   }
@@ -605,7 +619,7 @@ export class SeatRoom extends DurableObject<Env> {
   private async armForPayments(): Promise<void> {
     if (!this.paymentsScheduled) return;
     this.paymentsScheduled = false;
-    await this.armAlarm(this.now());
+    await this.armAlarm(this.clock());
   }
 
   /** Keeps the one alarm at the earliest due work. */
@@ -613,6 +627,17 @@ export class SeatRoom extends DurableObject<Env> {
     if (this.alarmAt !== undefined && this.alarmAt !== null && this.alarmAt <= at) return;
     this.alarmAt = at;
     await this.ctx.storage.setAlarm(at);
+  }
+
+  /**
+   * The room's time: its clock, but never earlier than any time it has
+   * already acted at. A room restarted on another machine whose clock is
+   * behind must not bring lapsed holds back to life.
+   */
+  private clock(): number {
+    const t = this.now();
+    if (t > this.highWater) this.highWater = t;
+    return this.highWater;
   }
 
   private ttlMs(): number {

@@ -332,12 +332,15 @@ export function planClaim(
   const closed = saleRule(state.catalog, now);
   if (closed) return refuse(closed.detail);
   const claimed: Hold = { ...hold, state: "booking", paymentIntentId, expiresAt: now + BOOKING_WINDOW_MS };
-  if (isLive(hold, now)) return { kind: "claim", hold: claimed, rehold: false };
-  const session = admissionRule(state, hold.admission, now);
-  if (session) return refuse(session.detail);
-  if (!hold.seats.every((s) => isFree(state, s, now, hold.id))) return refuse("the hold expired and its seats were taken");
+  const live = isLive(hold, now);
+  if (!live) {
+    const session = admissionRule(state, hold.admission, now);
+    if (session) return refuse(session.detail);
+    if (!hold.seats.every((s) => isFree(state, s, now, hold.id))) return refuse("the hold expired and its seats were taken");
+  }
+  // Checked for a live hold too: whatever let the fan hold more since, the limit is kept at the moment of sale.
   if (limitRule(state, hold.userId, hold.seats.length, now, hold.id)) return refuse("the fan's ticket limit is reached");
-  return { kind: "claim", hold: claimed, rehold: true };
+  return { kind: "claim", hold: claimed, rehold: !live };
 }
 
 /** Active holds whose expiry has passed. */

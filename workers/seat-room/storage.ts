@@ -259,6 +259,14 @@ export function appendEvent(
   return row.seq;
 }
 
+/** The latest time the room recorded acting at: a hold created or a seat change logged. */
+export function latestTime(sql: SqlStorage): number {
+  const row = sql
+    .exec<{ at: number | null }>("SELECT max(t) AS at FROM (SELECT max(at) AS t FROM hold_events UNION ALL SELECT max(created_at) AS t FROM holds)")
+    .one();
+  return row.at ?? 0;
+}
+
 export function lastSeq(sql: SqlStorage): number {
   return sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM hold_events").one().seq ?? 0;
 }

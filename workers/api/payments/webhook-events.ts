@@ -27,10 +27,11 @@ export function webhookSecret(env: Env): string {
 export async function verifyEvent(env: Env, payload: string, signature: string | undefined): Promise<Stripe.Event> {
   const secret = webhookSecret(env);
   if (!signature) throw new Problem(400, "missing Stripe-Signature header");
-  const timestamp = Number(/(?:^|,)t=(\d+)/.exec(signature)?.[1]);
-  if (Number.isFinite(timestamp) && timestamp > Date.now() / 1000 + TOLERANCE_SECONDS) {
-    throw new Problem(400, "the webhook signature's timestamp is in the future");
-  }
+  // Exactly one timestamp, all digits: the library keeps the last `t=` and parses it leniently.
+  const timestamps = signature.split(",").filter((part) => part.trim().startsWith("t="));
+  const timestamp = timestamps.length === 1 ? /^\s*t=(\d{1,12})\s*$/.exec(timestamps[0] ?? "")?.[1] : undefined;
+  if (timestamp === undefined) throw new Problem(400, "the Stripe-Signature header must carry exactly one timestamp t=<seconds>");
+  if (Number(timestamp) > Date.now() / 1000 + TOLERANCE_SECONDS) throw new Problem(400, "the webhook signature's timestamp is in the future");
   try {
     return await Stripe.webhooks.constructEventAsync(payload, signature, secret, TOLERANCE_SECONDS, crypto);
   } catch {

@@ -19,7 +19,13 @@ import { badRequest, Problem, problemResponses } from "../problem";
 
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const ReserveHeaders = z.object({
-  "idempotency-key": z.string().trim().min(1).max(200).optional().openapi({ description: "retrying with the same key returns the same hold" }),
+  "idempotency-key": z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: "retrying with the same key returns the same hold; the same key for other seats of the event is a 422. Keys are remembered per fan and event, by the event's room" }),
   "x-admission-token": z.string().max(2_000).optional().openapi({ description: "required for events with a waiting room: the token the queue gave you" }),
 });
 

@@ -10,8 +10,15 @@ import { onPaymentEvent } from "../../../src/lifecycle/payment-events";
 import { paymentProvider } from "../../../src/payments/provider";
 import { createApp } from "../openapi-app";
 import { verifyEvent } from "../payments/webhook-events";
-import { problemResponses } from "../problem";
+import { problemResponses, validationProblem } from "../problem";
 import { seatRoom } from "../rooms";
+
+/** The shape every Stripe event has; a validly signed payload without it is refused, never a 5xx. */
+const StripeEventShape = z.object({
+  id: z.string().regex(/^evt_[A-Za-z0-9_]{1,250}$/, "must be a Stripe event id"),
+  type: z.string().regex(/^[a-z_.]{1,100}$/, "must be a Stripe event type"),
+  data: z.object({ object: z.record(z.string(), z.unknown()) }),
+});
 
 const Received = z
   .object({
@@ -19,7 +26,7 @@ const Received = z
     outcome: z.string().openapi({ description: "settled, pending, anomaly, or ignored" }),
     ignored: z.literal(true).optional(),
     steps: z.array(z.string()).optional().openapi({ description: "the lifecycle steps this delivery took" }),
-    state: z.object({ payment: z.string(), booking: z.string(), hold: z.string() }).optional(),
+    state: z.object({ payment: z.string(), booking: z.string(), hold: z.string(), refund: z.string() }).optional(),
   })
   .openapi("WebhookReceived");
 
@@ -40,6 +47,8 @@ export const webhookRoutes = createApp().openapi(
   }),
   async (c) => {
     const event = await verifyEvent(c.env, await c.req.text(), c.req.header("stripe-signature"));
+    const shape = StripeEventShape.safeParse(event);
+    if (!shape.success) throw validationProblem(shape.error, "Stripe event");
     const result = await onPaymentEvent(
       { db: c.var.db, provider: paymentProvider(c.env, c.var.db), room: (eventId) => seatRoom(c.env, eventId), requestId: c.var.requestId },
       event,
