@@ -11,14 +11,18 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { dispatchToApp } from "../helpers";
 import { REGRESSIONS } from "./regressions";
 import { scheduleArb, type Step } from "./schedule";
 import { World } from "./world";
 
 const chaos = env as unknown as { CHAOS_SEED?: string; CHAOS_RUNS?: string; CHAOS_SECONDS?: string; CHAOS_PATH?: string };
 const SEED = chaos.CHAOS_SEED ? Number(chaos.CHAOS_SEED) : Date.now() % 2 ** 31;
-const RUNS = Number(chaos.CHAOS_RUNS ?? 16);
+const RUNS = Number(chaos.CHAOS_RUNS ?? 60);
 const SECONDS = Number(chaos.CHAOS_SECONDS ?? 150);
+
+// Thousands of requests in one file: around the test pool's per-request proxy (see dispatchToApp).
+dispatchToApp();
 
 async function play(steps: Step[]): Promise<string[]> {
   const world = await World.create();

@@ -3,7 +3,7 @@ import {
   addHold,
   availability,
   dueHolds,
-  earliestExpiry,
+  nextExpiry,
   emptyState,
   isFree,
   phaseOf,
@@ -294,12 +294,14 @@ describe("a hold's phase for a payment", () => {
 });
 
 describe("expiry and counts", () => {
-  it("finds due holds and the earliest expiry", () => {
+  it("finds due holds and the next expiry to wake for, leaving out a claim already past its window", () => {
     const state = roomState();
     const a = held(state, "ann", [1]);
-    held(state, "bob", [2], { now: NOW + 5000 });
-    expect(earliestExpiry(state)).toBe(a.expiresAt);
+    const b = held(state, "bob", [2], { now: NOW + 5000 });
+    expect(nextExpiry(state, NOW)).toBe(a.expiresAt);
     expect(dueHolds(state, NOW + TTL).map((h) => h.id)).toEqual([a.id]);
+    addHold(state, { ...a, state: "booking", paymentIntentId: "pi_a", expiresAt: NOW + 1000 });
+    expect(nextExpiry(state, NOW + 2000)).toBe(b.expiresAt);
   });
 
   it("counts live holds as held and expired ones as available", () => {

@@ -348,9 +348,17 @@ export function dueHolds(state: RoomState, now: number): Hold[] {
   return [...state.holds.values()].filter((h) => h.expiresAt <= now);
 }
 
-export function earliestExpiry(state: RoomState): number | undefined {
+/**
+ * The next expiry the alarm must wake for. A claim already past its window
+ * is left out: its payment is in `payments_due`, retried with backoff, and
+ * waking for it again at once would spin the alarm.
+ */
+export function nextExpiry(state: RoomState, now: number): number | undefined {
   let earliest: number | undefined;
-  for (const hold of state.holds.values()) if (earliest === undefined || hold.expiresAt < earliest) earliest = hold.expiresAt;
+  for (const hold of state.holds.values()) {
+    if (hold.state === "booking" && hold.expiresAt <= now) continue;
+    if (earliest === undefined || hold.expiresAt < earliest) earliest = hold.expiresAt;
+  }
   return earliest;
 }
 

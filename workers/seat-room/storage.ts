@@ -214,6 +214,11 @@ export function schedulePayment(sql: SqlStorage, paymentIntentId: string, holdId
   );
 }
 
+/** Schedules a payment at `at` unless it is already scheduled (its retry backoff is kept). */
+export function schedulePaymentOnce(sql: SqlStorage, paymentIntentId: string, holdId: string, at: number): void {
+  sql.exec("INSERT OR IGNORE INTO payments_due (payment_intent_id, hold_id, due_at) VALUES (?, ?, ?)", paymentIntentId, holdId, at);
+}
+
 export function duePayments(sql: SqlStorage, now: number, limit: number): PaymentDue[] {
   return sql
     .exec<{ payment_intent_id: string; hold_id: string; due_at: number; attempts: number }>(

@@ -1,0 +1,193 @@
+/**
+ * The seat changes of one SeatRoom, applied to its SQLite and its memory
+ * together: holds ending, seats sold and given back, the change log and the
+ * live seat map. The room decides (with `rules.ts`); the ledger carries the
+ * decision out, storage first (in one transaction) and memory second, so an
+ * eviction at any point leaves the storage a consistent truth to rebuild from.
+ *
+ * Invariants it keeps: a seat is in the room's `sold` only with the booking
+ * Postgres has for it; a hold that ends with a payment attached leaves a row
+ * in `payments_due`, so the alarm settles that payment.
+ */
+import { log } from "../../src/shared/log";
+import type { HoldState, RoomInspection, SeatStatus, SoldBooking } from "../../src/shared/room-protocol";
+import type { LiveSeatMap } from "./live-map";
+import { dueHolds, isLive, removeHold, type Hold, type RoomState } from "./rules";
+import * as store from "./storage";
+
+export type EndState = Exclude<HoldState, "held" | "paying" | "booking" | "booked">;
+
+export class SeatLedger {
+  /** A change ended a hold that has a payment: the alarm should run now to settle it. */
+  paymentsScheduled = false;
+  /** The seq of the last change to each seat's sold status, so a reconciliation skips seats that moved while it read Postgres. */
+  private readonly soldChanged = new Map<number, number>();
+
+  constructor(
+    private readonly storage: DurableObjectStorage,
+    readonly state: RoomState,
+    readonly live: LiveSeatMap,
+  ) {}
+
+  get sql(): SqlStorage {
+    return this.storage.sql;
+  }
+
+  /** A hold, active (in memory) or ended (in storage). */
+  find(holdId: string): Hold | undefined {
+    return this.state.holds.get(holdId) ?? store.findHold(this.sql, this.state.catalog.eventId, holdId);
+  }
+
+  /** Stores a seat change in the log, applies it to the live seat map and queues it for watchers; returns its seq. */
+  record(change: { at: number; holdId: string | null; kind: string; status: SeatStatus; seats: number[] }): number {
+    const seq = store.appendEvent(this.sql, change);
+    this.live.apply({ seq, status: change.status, seats: change.seats });
+    return seq;
+  }
+
+  /**
+   * Ends a hold and logs the seats it frees. A hold with a payment that
+   * lapses or is released gets its payment settled by the alarm (cancelled,
+   * or booked if it was authorized in time). Call inside a transaction.
+   */
+  endHold(hold: Hold, to: EndState, kind: string, now: number): void {
+    const { state } = this;
+    store.writeHold(this.sql, { ...hold, state: to });
+    if (hold.paymentIntentId && kind !== "payment_cancelled") {
+      store.schedulePayment(this.sql, hold.paymentIntentId, hold.id, now);
+      this.paymentsScheduled = true;
+    }
+    const freed = hold.seats.filter((s) => !state.sold.has(s) && state.seatHold.get(s) === hold.id);
+    if (freed.length > 0) this.record({ at: now, holdId: hold.id, kind, status: "available", seats: freed });
+    removeHold(state, hold);
+  }
+
+  /** Ends the expired holds that still claim any of `seats`. Call inside a transaction. */
+  clearStaleHolders(seats: number[], now: number): void {
+    for (const seat of seats) {
+      const holder = this.state.seatHold.get(seat);
+      const stale = holder ? this.state.holds.get(holder) : undefined;
+      if (stale && !isLive(stale, now)) this.endHold(stale, "expired", "expired", now);
+    }
+  }
+
+  /** Ends the held and paying holds past their expiry (claims being booked are the alarm's); returns how many. */
+  sweep(now: number): number {
+    const due = dueHolds(this.state, now).filter((h) => h.state !== "booking");
+    if (due.length === 0) return 0;
+    this.storage.transactionSync(() => {
+      for (const hold of due) this.endHold(hold, "expired", "expired", now);
+    });
+    log("info", "holds_expired", { eventId: this.state.catalog.eventId, holds: due.length });
+    return due.length;
+  }
+
+  /**
+   * Marks a booking's seats sold, ending any hold on them; true if anything
+   * changed. A booking whose hold ended with it voided is never sold again
+   * (a stalled step arriving late); the lifecycle never takes a seat sold to
+   * another booking (the reconciler, reading Postgres, may).
+   */
+  sell(holdId: string, booking: SoldBooking, kind: "booked" | "reconcile_sold", now: number): boolean {
+    const { state } = this;
+    const hold = this.find(holdId);
+    if (hold && (hold.state === "cancelled" || hold.state === "refunded")) {
+      log("warn", "stale_sale_ignored", { eventId: state.catalog.eventId, holdId, bookingId: booking.id, holdState: hold.state });
+      return false;
+    }
+    const soldElsewhere = (s: number) => kind === "booked" && state.sold.has(s) && state.sold.get(s)?.bookingId !== booking.id;
+    const taken = booking.seats.filter(soldElsewhere);
+    if (taken.length > 0) log("error", "sold_conflict", { eventId: state.catalog.eventId, holdId, bookingId: booking.id, seats: taken.length });
+    const seats = booking.seats.filter((s) => s < state.catalog.ticketCount && state.sold.get(s)?.bookingId !== booking.id && !soldElsewhere(s));
+    const holdChanged = hold !== undefined && hold.state !== "booked" && hold.userId === booking.userId;
+    if (seats.length === 0 && !holdChanged) return false;
+    let seq = 0;
+    this.storage.transactionSync(() => {
+      // Any other hold on these seats loses them: the booking is the truth.
+      for (const seat of seats) {
+        const holder = state.seatHold.get(seat);
+        const other = holder && holder !== holdId ? state.holds.get(holder) : undefined;
+        if (other) this.endHold(other, "expired", "displaced", now);
+        const previous = state.sold.get(seat);
+        if (previous) this.uncount(previous.userId);
+      }
+      store.writeSold(this.sql, seats.map((seat) => ({ seat, bookingId: booking.id, userId: booking.userId })));
+      if (hold && holdChanged) store.writeHold(this.sql, { ...hold, state: "booked", bookingId: booking.id });
+      if (seats.length > 0) seq = this.record({ at: now, holdId, kind, status: "sold", seats });
+    });
+    for (const seat of seats) {
+      state.sold.set(seat, { bookingId: booking.id, userId: booking.userId });
+      this.soldChanged.set(seat, seq);
+    }
+    if (seats.length > 0) state.soldByUser.set(booking.userId, (state.soldByUser.get(booking.userId) ?? 0) + seats.length);
+    if (hold && state.holds.has(hold.id)) removeHold(state, hold);
+    log("info", kind === "booked" ? "seats_sold" : "reconcile_repair", { eventId: state.catalog.eventId, holdId, bookingId: booking.id, seats: seats.length, kind });
+    return true;
+  }
+
+  /** A voided booking's seats go back on sale, and its hold (booked, or still claimed for booking) ends with it. */
+  giveBack(holdId: string, bookingId: string, holdState: "cancelled" | "refunded", now: number): void {
+    const seats = [...this.state.sold].filter(([, s]) => s.bookingId === bookingId).map(([seat]) => seat);
+    const claimed = this.state.holds.get(holdId);
+    this.storage.transactionSync(() => {
+      store.endHoldOfBooking(this.sql, bookingId, holdState);
+      if (claimed?.state === "booking") this.endHold({ ...claimed, bookingId }, holdState, holdState, now);
+    });
+    if (seats.length > 0) this.free(seats, holdState, now);
+  }
+
+  /** Seats sold no more (their booking was voided, or Postgres has no booking for them). */
+  free(seats: number[], kind: string, now: number): void {
+    const { state } = this;
+    let seq = 0;
+    this.storage.transactionSync(() => {
+      store.deleteSold(this.sql, seats);
+      seq = this.record({ at: now, holdId: null, kind, status: "available", seats });
+    });
+    for (const seat of seats) {
+      const sold = state.sold.get(seat);
+      if (sold) this.uncount(sold.userId);
+      state.sold.delete(seat);
+      this.soldChanged.set(seat, seq);
+    }
+    const repair = kind === "reconcile_freed";
+    log(repair ? "warn" : "info", repair ? "reconcile_repair" : "seats_returned", { eventId: state.catalog.eventId, seats: seats.length, kind });
+  }
+
+  /** What the invariant checker reads of the room. */
+  inspect(now: number, maxHoldMs: number): RoomInspection {
+    const { state } = this;
+    return {
+      eventId: state.catalog.eventId,
+      now,
+      perUserLimit: state.catalog.perUserLimit,
+      maxHoldMs,
+      activeHolds: [...state.holds.values()].map((h) => ({
+        id: h.id,
+        userId: h.userId,
+        state: h.state,
+        seats: h.seats,
+        createdAt: h.createdAt,
+        expiresAt: h.expiresAt,
+        live: isLive(h, now),
+        paymentIntentId: h.paymentIntentId,
+      })),
+      payments: store
+        .holdsWithPayments(this.sql, state.catalog.eventId)
+        .map((h) => ({ paymentIntentId: h.paymentIntentId ?? "", holdId: h.id, userId: h.userId, state: h.state })),
+      paymentsDue: store.allPaymentsDue(this.sql),
+      sold: [...state.sold].map(([seat, s]) => ({ seat, bookingId: s.bookingId, userId: s.userId })),
+    };
+  }
+
+  /** Whether the seat's sold status changed after `seq`. */
+  changedSince(seat: number, seq: number): boolean {
+    return (this.soldChanged.get(seat) ?? 0) > seq;
+  }
+
+  private uncount(userId: string): void {
+    const left = (this.state.soldByUser.get(userId) ?? 0) - 1;
+    if (left > 0) this.state.soldByUser.set(userId, left);
+    else this.state.soldByUser.delete(userId);
+  }
+}
