@@ -49,7 +49,7 @@ export const STEPS = {
   refundBooking: "the booking becomes refunded and its tickets are released in Postgres",
   recordRefund: "the booking records the amount refunded; it stays confirmed with its tickets",
   returnSeats: "the room frees the booking's seats and ends its hold",
-  releaseHold: "the room ends the hold that was paying with this payment",
+  releaseHold: "the room ends the hold that was paying with this payment (its seats go back on sale)",
   abandonClaim: "the room gives its claim up through the Postgres fence; if the booking won the fence, nothing",
   anomaly: "log an error for an operator and change nothing: this combination should never occur",
 } as const;
@@ -87,6 +87,7 @@ export const TRANSITIONS: readonly Transition[] = [
   { payment: ["captured"], booking: ["confirmed"], hold: ["booked"], step: "done", why: "settled" },
   { payment: ["captured"], booking: VOID, hold: "*", step: "refundPayment", why: "a voided booking keeps no money" },
 
+  { payment: ["refunded"], booking: ["none"], hold: ["open"], step: "releaseHold", why: "the money went back before anything was booked: the hold's payment is spent" },
   { payment: ["refunded"], booking: ["none"], hold: "*", step: "done", why: "the money went back; there is nothing to book" },
   { payment: ["refunded"], booking: ["authorized", "confirmed"], hold: "*", step: "refundBooking", why: "refunded at the provider (e.g. from its dashboard): the booking follows the money" },
   { payment: ["refunded"], booking: VOID, hold: ["booked", "booking"], step: "returnSeats", why: "a voided booking's seats go back on sale" },

@@ -257,6 +257,17 @@ describe("webhooks", () => {
     expect(await liveBookings(event.id)).toEqual([]);
   });
 
+  it("money captured out of band while the fan is still paying is refunded, and the hold's seats go back on sale", async () => {
+    const { event, paymentIntentId } = await atCheckout([5]);
+    await act(paymentIntentId, "authorize", "later");
+    const captured = await act(paymentIntentId, "capture", "later");
+    const succeeded = captured.events.find((e) => e.type === "payment_intent.succeeded");
+    const answer = await redeliver(succeeded?.stripeEventId ?? "");
+    expect(answer.webhook).toMatchObject({ steps: ["refundPayment", "releaseHold"], state: { payment: "refunded", booking: "none", hold: "ended" } });
+    expect(await ticketStatus(event.id, 5)).toBe("available");
+    expect(await liveBookings(event.id)).toEqual([]);
+  });
+
   it("with Postgres down it answers non-2xx so Stripe retries, writes nothing, and the retry books", async () => {
     const { event, paymentIntentId } = await atCheckout([7]);
     await act(paymentIntentId, "authorize", "later");
