@@ -6,7 +6,7 @@
  */
 import fc from "fast-check";
 
-export const FANS = 6;
+export const FANS = 12;
 /** The chaos event: 13 places (8 seats, 5 standing), at most 3 per fan. */
 export const SEATS = 13;
 export const PER_FAN = 3;

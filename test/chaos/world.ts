@@ -16,9 +16,17 @@ import { invariants, outbox, room, runAlarm, type Delivery, type HoldBody } from
 import { FANS, PER_FAN, type Step } from "./schedule";
 
 const MINUTE = 60_000;
+const iso = (t: number) => new Date(t).toISOString();
 const DAY = 86_400_000;
 const TTL = 600_000;
 const GRACE = 120_000;
+
+/** The fan's latest hold as the harness saw it, and the latest expiry its window allows (start + time to live + one grace). */
+interface Window {
+  holdId: string;
+  expiresAt: number;
+  deadline: number;
+}
 
 interface Fan {
   name: string;
@@ -26,10 +34,9 @@ interface Fan {
   holdId?: string;
   seats?: number[];
   intents: string[];
-  /** The latest expiry a hold of the current window may have: its start plus the time to live and one grace. */
-  deadline?: number;
-  lastExpiry?: number;
-  bookings: number;
+  window?: Window;
+  /** Observations of this fan's holds, one at a time (their checks await the room). */
+  observing: Promise<void>;
 }
 
 export class World {
@@ -52,7 +59,7 @@ export class World {
     const fans = await Promise.all(
       Array.from({ length: FANS }, async (_, i) => {
         const name = `chaos-${word(6)}-${i}`;
-        return { name, token: await tokenFor(name, ["fan"]), intents: [], bookings: 0 };
+        return { name, token: await tokenFor(name, ["fan"]), intents: [], observing: Promise.resolve() };
       }),
     );
     return new World(event.id, fans);
@@ -188,19 +195,18 @@ export class World {
     this.stats.holds += 1;
     fan.holdId = hold.holdId;
     fan.seats = seats;
-    await this.observe(fan, Date.parse(hold.expiresAt), t0, t1, "reserve");
+    await this.observeHold(fan, hold.holdId, Date.parse(hold.expiresAt), t0, t1);
   }
 
   private async confirm(fan: Fan): Promise<void> {
-    if (!fan.holdId) return;
-    const t0 = this.roomNow();
-    const res = await call("PUT", "/api/booking/confirm", { token: fan.token, body: { holdId: fan.holdId } });
-    const t1 = this.roomNow();
+    const holdId = fan.holdId;
+    if (!holdId) return;
+    const res = await call("PUT", "/api/booking/confirm", { token: fan.token, body: { holdId } });
     if (res.status !== 200) return this.expect(res, "confirm");
     const body = await json<{ paymentIntentId: string; expiresAt: string }>(res, 200);
     if (!fan.intents.includes(body.paymentIntentId)) fan.intents.push(body.paymentIntentId);
     this.stats.checkouts += 1;
-    await this.observe(fan, Date.parse(body.expiresAt), t0, t1, "confirm");
+    this.observeCheckout(fan, holdId, Date.parse(body.expiresAt));
   }
 
   /** The card network acts on the fan's latest payment. */
@@ -237,32 +243,52 @@ export class World {
   }
 
   /**
-   * A hold's expiry may only pass the fan's window deadline when a new
-   * window begins, and a new window begins only once the last one is over
-   * (lapsed, or the fan booked).
+   * A fan cannot extend their own hold: when the fan's previous hold was
+   * still in its window and the fan replaced or released it (it is held or
+   * released now), the new hold keeps exactly its expiry. Otherwise a new
+   * window starts (the last one lapsed, or ended without the fan: booked,
+   * displaced, voided, given up), and no hold lasts longer than the time to
+   * live from its reserve.
    */
-  private async observe(fan: Fan, expiresAt: number, t0: number, t1: number, what: string): Promise<void> {
-    if (fan.deadline === undefined || expiresAt > fan.deadline) {
-      if (fan.lastExpiry !== undefined && fan.lastExpiry > t1) {
-        const booked = await this.bookingsOf(fan);
-        if (booked !== undefined && booked <= fan.bookings) {
-          this.problems.push(`${what}: ${fan.name} got a hold until ${new Date(expiresAt).toISOString()} while their window ended at ${new Date(fan.deadline ?? 0).toISOString()}`);
+  private async observeHold(fan: Fan, holdId: string, expiresAt: number, t0: number, t1: number): Promise<void> {
+    const check = fan.observing.then(async () => {
+      const previous = fan.window;
+      if (previous && previous.holdId !== holdId) {
+        const before = await this.holdView(fan, previous.holdId);
+        if (before && (before.state === "held" || before.state === "released") && before.expiresAt > t0) {
+          // The fan replaced or released a hold still in its window: the same window, the same expiry.
+          if (expiresAt !== before.expiresAt) {
+            this.problems.push(`${fan.name} replaced or released hold ${previous.holdId} (until ${iso(before.expiresAt)}) and got ${holdId} until ${iso(expiresAt)}`);
+          }
+          if (expiresAt > previous.deadline) this.problems.push(`${fan.name}'s hold ${holdId} runs until ${iso(expiresAt)}, past its window's ${iso(previous.deadline)}`);
+          fan.window = { holdId, expiresAt, deadline: previous.deadline };
+          return;
         }
-        if (booked !== undefined) fan.bookings = booked;
       }
-      if (expiresAt > t1 + TTL + GRACE) this.problems.push(`${what}: ${fan.name} got a hold longer than ${TTL + GRACE} ms`);
-      fan.deadline = t1 + TTL + GRACE;
-    }
-    fan.lastExpiry = Math.max(fan.lastExpiry ?? 0, expiresAt);
+      // A new window: no longer than the time to live from the reserve.
+      if (expiresAt > t1 + TTL) this.problems.push(`${fan.name} got hold ${holdId} until ${iso(expiresAt)}, longer than ${TTL} ms`);
+      fan.window = { holdId, expiresAt, deadline: t1 + TTL + GRACE };
+    });
+    fan.observing = check;
+    await check;
   }
 
-  private async bookingsOf(fan: Fan): Promise<number | undefined> {
-    const res = await call("GET", "/api/me/bookings", { token: fan.token });
+  /** Checkout extends a hold at most to its window's deadline (the one grace). */
+  private observeCheckout(fan: Fan, holdId: string | undefined, expiresAt: number): void {
+    const window = fan.window;
+    if (!window || window.holdId !== holdId) return;
+    if (expiresAt > window.deadline) this.problems.push(`${fan.name}'s checkout of ${holdId} runs until ${iso(expiresAt)}, past its window's ${iso(window.deadline)}`);
+    window.expiresAt = Math.max(window.expiresAt, expiresAt);
+  }
+
+  private async holdView(fan: Fan, holdId: string): Promise<{ state: string; expiresAt: number } | undefined> {
+    const res = await call("GET", `/api/booking/holds/${holdId}`, { token: fan.token });
     if (res.status !== 200) {
       await res.body?.cancel();
       return undefined;
     }
-    return (await json<{ bookings: unknown[] }>(res, 200)).bookings.length;
+    const view = await json<{ state: string; expiresAt: string }>(res, 200);
+    return { state: view.state, expiresAt: Date.parse(view.expiresAt) };
   }
 
   private outage(): boolean {
