@@ -22,7 +22,9 @@ let dispatch = (request: Request): Promise<Response> => exports.default.fetch(re
  * workerd with the same bindings, instead of through the Worker's entry.
  * vitest-pool-workers 0.15 wraps the entry's prototype in one more Proxy for
  * every request it dispatches, so a file that sends thousands of requests
- * (the chaos suite) slows down quadratically and finally overflows the stack.
+ * (the chaos suite) slows down quadratically and finally overflows the stack
+ * (cloudflare/workers-sdk#15092, fixed upstream by #15106 in a release newer
+ * than the one pinned here).
  */
 export function dispatchToApp(): void {
   dispatch = async (request) => app.fetch(request, env, createExecutionContext());

@@ -1,10 +1,11 @@
 /**
  * The one owner of a booking's life: `settlePayment` brings a payment, its
- * booking and its hold to agreement. It reads the three facts (the payment
- * from the provider, the booking from Postgres, the hold from the event's
- * SeatRoom), takes the step the transition table names, updates the facts
- * from what the step returns (re-reading the booking after the room marks
- * seats sold), and repeats until the table says wait, done or anomaly.
+ * booking and its hold to agreement. It reads the facts (the payment from
+ * the provider, the booking from Postgres, the hold from the event's
+ * SeatRoom, and whether a refund is recorded), takes the step the transition
+ * table names, updates the facts from what the step returns (re-reading the
+ * booking after the room marks seats sold), and repeats until the table says
+ * wait, done or anomaly.
  *
  * The Stripe webhook, the SeatRoom's alarm and the dev payment routes all
  * call it; it calls no caller back. Every step is idempotent and decided by

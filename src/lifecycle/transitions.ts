@@ -1,6 +1,6 @@
 /**
- * The booking lifecycle as data: one table, payment × booking × hold → the
- * one step to take next. `settle.ts` reads the three facts, takes the step
+ * The booking lifecycle as data: one table, payment × booking × hold ×
+ * refund → the one step to take next. `settle.ts` reads the four facts, takes the step
  * of the first matching row, updates the facts from the step's result and
  * repeats until a row says wait, done or anomaly. Every path that moves a
  * booking (the webhook, the SeatRoom's alarm, the dev payment routes) goes
