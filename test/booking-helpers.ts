@@ -36,6 +36,19 @@ export async function smallEvent(options: EventOptions = {}): Promise<{ id: stri
   return { ...event, tickets: (i: number) => `${event.id}.${i}` };
 }
 
+/** A fan at checkout: a small event, their hold of `seats` and its payment intent. */
+export async function atCheckout(seats: number[] = [0], options: EventOptions = {}) {
+  const event = await smallEvent(options);
+  const token = await fan();
+  const h = await hold(token, seats.map((s) => event.tickets(s)));
+  const { paymentIntentId } = await checkout(token, h.holdId);
+  return { event, token, hold: h, paymentIntentId };
+}
+
+/** The facts a webhook answers with: booked and paid, or nothing sold and nobody charged. */
+export const SETTLED_BOOKING = { payment: "captured", booking: "confirmed", hold: "booked", refund: "none" };
+export const NOTHING_SOLD = { payment: "cancelled", booking: "none", hold: "ended", refund: "none" };
+
 export function reserve(token: string, ticketIds: string[], headers: Record<string, string> = {}): Promise<Response> {
   return call("POST", "/api/booking/reserve", { token, body: { ticketIds }, headers });
 }
@@ -80,6 +93,21 @@ export async function pay(paymentIntentId: string): Promise<Delivery> {
   const first = result.delivered[0];
   expect(first, "the authorization was delivered").toBeDefined();
   return first as Delivery;
+}
+
+/** The card is authorized, and the event Stripe would send is kept for the test to deliver. */
+export async function authorizedLater(paymentIntentId: string): Promise<string> {
+  const { events } = await act(paymentIntentId, "authorize", "later");
+  const [event] = events;
+  expect(event?.type).toBe("payment_intent.amount_capturable_updated");
+  return event?.stripeEventId ?? "";
+}
+
+/** Claims the hold's seats as a webhook would just before writing the booking, and stalls there. */
+export async function stalledClaim(eventId: string, holdId: string, paymentIntentId: string, amountCents: number) {
+  const claim = await room(eventId).claim(eventId, holdId, paymentIntentId, { amountCents, currency: "usd" });
+  expect(claim.kind).toBe("claimed");
+  return claim;
 }
 
 /** Delivers an outbox event (again) to the webhook. */

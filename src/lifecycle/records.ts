@@ -43,18 +43,12 @@ async function withSeats(db: Reader, booking: typeof bookings.$inferSelect | und
     .from(bookedTickets)
     .where(and(eq(bookedTickets.bookingId, booking.id), eq(bookedTickets.released, false)))
     .orderBy(bookedTickets.seatIndex);
-  return {
-    id: booking.id,
-    eventId: booking.eventId,
-    userId: booking.userId,
-    holdId: booking.holdId,
-    paymentIntentId: booking.paymentIntentId,
-    status: booking.status,
-    amountCents: booking.amountCents,
-    refundedCents: booking.refundedCents,
-    currency: booking.currency,
-    seats: seats.map((s) => s.seat),
-  };
+  return bookingRow(booking, seats.map((s) => s.seat));
+}
+
+function bookingRow(booking: typeof bookings.$inferSelect, seats: number[]): BookingRow {
+  const { id, eventId, userId, holdId, paymentIntentId, status, amountCents, refundedCents, currency } = booking;
+  return { id, eventId, userId, holdId, paymentIntentId, status, amountCents, refundedCents, currency, seats };
 }
 
 export async function bookingByIntent(db: Database, paymentIntentId: string): Promise<BookingRow | undefined> {
@@ -256,20 +250,7 @@ export async function bookingsOfEvents(db: Database, eventIds: string[]): Promis
   ]);
   const seats = new Map<string, number[]>();
   for (const t of tickets) seats.set(t.bookingId, [...(seats.get(t.bookingId) ?? []), t.seat]);
-  for (const b of rows) {
-    out.get(b.eventId)?.push({
-      id: b.id,
-      eventId: b.eventId,
-      userId: b.userId,
-      holdId: b.holdId,
-      paymentIntentId: b.paymentIntentId,
-      status: b.status,
-      amountCents: b.amountCents,
-      refundedCents: b.refundedCents,
-      currency: b.currency,
-      seats: (seats.get(b.id) ?? []).sort((x, y) => x - y),
-    });
-  }
+  for (const b of rows) out.get(b.eventId)?.push(bookingRow(b, (seats.get(b.id) ?? []).sort((x, y) => x - y)));
   return out;
 }
 

@@ -17,7 +17,8 @@ import { signEvent } from "../../workers/api/payments/webhook-events";
 import { call, json, organizerToken, problem } from "../helpers";
 import {
   act,
-  providerOutage,
+  atCheckout,
+  authorizedLater,
   checkout,
   deliver,
   fan,
@@ -26,12 +27,15 @@ import {
   intentRow,
   invariants,
   liveBookings,
+  NOTHING_SOLD,
   paymentEvent,
+  providerOutage,
   query,
   redeliver,
   reserve,
   room,
   runAlarm,
+  SETTLED_BOOKING,
   smallEvent,
   ticketStatus,
   travel,
@@ -39,13 +43,6 @@ import {
 } from "../booking-helpers";
 
 const MINUTE = 60_000;
-const SETTLED_BOOKING = { payment: "captured", booking: "confirmed", hold: "booked", refund: "none" };
-const NOTHING_SOLD = { payment: "cancelled", booking: "none", hold: "ended", refund: "none" };
-
-async function authorizedLater(paymentIntentId: string): Promise<string> {
-  const { events } = await act(paymentIntentId, "authorize", "later");
-  return events[0]?.stripeEventId ?? "";
-}
 
 /** Any answer must be a 4xx problem+json (never a 5xx), and must not leak secrets. */
 async function expect4xx(response: Response, label: string): Promise<{ status: number; body: string }> {
@@ -110,10 +107,7 @@ describe("promise 8: an Idempotency-Key means one request", () => {
 // ---------------------------------------------------------------------------
 describe("promise 9: webhook edges", () => {
   async function authorizedEvent() {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, paymentIntentId } = await atCheckout([0]);
     await act(paymentIntentId, "authorize", "later");
     const payload = JSON.stringify(paymentEvent("payment_intent.amount_capturable_updated", await intentObject(paymentIntentId)));
     return { event, paymentIntentId, payload };
@@ -322,10 +316,7 @@ describe("promise 7: a stalled booking cannot take seats from another fan", () =
 // ---------------------------------------------------------------------------
 describe("promise 3: repeating checkout never loses a payment being booked", () => {
   it.each([0, 1, 2, 3])("a confirm storm racing the authorization and a release ends consistent (round %i)", async (round) => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, token, hold: h, paymentIntentId } = await atCheckout([0]);
     const authorization = await authorizedLater(paymentIntentId);
     const confirms = [0, 1, 2].map(() => call("PUT", "/api/booking/confirm", { token, body: { holdId: h.holdId } }));
     const release = round % 2 ? call("DELETE", `/api/booking/holds/${h.holdId}`, { token }) : Promise.resolve(new Response(null, { status: 204 }));
@@ -346,10 +337,7 @@ describe("promise 3: repeating checkout never loses a payment being booked", () 
   });
 
   it("a confirm while the authorization's claim is in flight and the room is evicted loses nothing", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, token, hold: h, paymentIntentId } = await atCheckout([0]);
     const authorization = await authorizedLater(paymentIntentId);
     await room(event.id).claim(event.id, h.holdId, paymentIntentId, { amountCents: h.totalCents, currency: "usd" });
     await abortAllDurableObjects();
@@ -361,10 +349,7 @@ describe("promise 3: repeating checkout never loses a payment being booked", () 
   });
 
   it("evicting every room between checkout and payment still books", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, token, hold: h, paymentIntentId } = await atCheckout([0]);
     await abortAllDurableObjects();
     const again = await checkout(token, h.holdId);
     expect(again.paymentIntentId).toBe(paymentIntentId);
@@ -389,20 +374,14 @@ describe("payments: amounts, refunds, the alarm racing webhooks", () => {
   });
 
   it("an authorization in another currency is cancelled", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { paymentIntentId } = await atCheckout([0]);
     await query("update simulated_payment_intents set status = 'requires_capture', amount_capturable = 999999, currency = 'jpy' where id = $1", [paymentIntentId]);
     const answer = await json<{ state: unknown }>(await deliver(paymentEvent("payment_intent.amount_capturable_updated", await intentObject(paymentIntentId))), 200);
     expect(answer.state).toEqual(NOTHING_SOLD);
   });
 
   it.each([0, 1, 2])("a refund out of band racing the capture ends refunded with the seats free (round %i)", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, paymentIntentId } = await atCheckout([0]);
     const authorization = await authorizedLater(paymentIntentId);
     const refunder = (async () => {
       for (let i = 0; i < 200; i++) {
@@ -421,10 +400,7 @@ describe("payments: amounts, refunds, the alarm racing webhooks", () => {
   });
 
   it.each([0, 1, 2])("the alarm racing a late authorization's webhook books once (round %i)", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, paymentIntentId } = await atCheckout([0]);
     const authorization = await authorizedLater(paymentIntentId);
     await travel(event.id, 13 * MINUTE);
     const [delivery] = await Promise.all([redeliver(authorization), runAlarm(event.id), runAlarm(event.id), redeliver(authorization)]);
@@ -436,10 +412,7 @@ describe("payments: amounts, refunds, the alarm racing webhooks", () => {
   });
 
   it("the alarm fencing an overdue claim while the webhook retries books or cancels, never both", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, hold: h, paymentIntentId } = await atCheckout([0]);
     const authorization = await authorizedLater(paymentIntentId);
     await room(event.id).claim(event.id, h.holdId, paymentIntentId, { amountCents: h.totalCents, currency: "usd" });
     await travel(event.id, 6 * MINUTE);
@@ -453,10 +426,7 @@ describe("payments: amounts, refunds, the alarm racing webhooks", () => {
   });
 
   it("a cancel, a refund and duplicates of every event after a confirmed booking never free its seats (except the refund)", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, paymentIntentId } = await atCheckout([0]);
     const paid = await act(paymentIntentId, "authorize");
     // A cancel of a captured payment is a no-op at the provider (Stripe refuses it).
     const cancel = await act(paymentIntentId, "cancel");
@@ -694,10 +664,7 @@ describe("promise 4/5: late steps and duplicates never free sold seats; the room
 // ---------------------------------------------------------------------------
 describe("outages answer 503, never 500, and lose nothing", () => {
   it("confirm and the webhook during a provider outage are 503 problem+json; afterwards the payment books", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, token, hold: h, paymentIntentId } = await atCheckout([0]);
     const authorization = await authorizedLater(paymentIntentId);
     await providerOutage(event.id, 600);
     try {

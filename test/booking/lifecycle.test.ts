@@ -12,6 +12,8 @@ import { signAdmission } from "../../src/shared/queue";
 import { call, json, organizerToken, problem } from "../helpers";
 import {
   act,
+  atCheckout,
+  authorizedLater,
   checkout,
   deliver,
   fan,
@@ -20,6 +22,7 @@ import {
   intentRow,
   invariants,
   liveBookings,
+  NOTHING_SOLD,
   pay,
   paymentEvent,
   providerOutage,
@@ -28,27 +31,15 @@ import {
   reserve,
   room,
   runAlarm,
+  SETTLED_BOOKING,
   smallEvent,
+  stalledClaim,
   ticketStatus,
   travel,
   type HoldBody,
 } from "../booking-helpers";
 
 const MINUTE = 60_000;
-const SETTLED_BOOKING = { payment: "captured", booking: "confirmed", hold: "booked", refund: "none" };
-const NOTHING_SOLD = { payment: "cancelled", booking: "none", hold: "ended", refund: "none" };
-
-async function authorizedLater(paymentIntentId: string): Promise<string> {
-  const { events } = await act(paymentIntentId, "authorize", "later");
-  return events[0]?.stripeEventId ?? "";
-}
-
-/** Claims the hold's seats as a webhook would just before writing the booking, and stalls there. */
-async function stalledClaim(eventId: string, holdId: string, paymentIntentId: string, amountCents: number) {
-  const claim = await room(eventId).claim(eventId, holdId, paymentIntentId, { amountCents, currency: "usd" });
-  expect(claim.kind).toBe("claimed");
-  return claim;
-}
 
 describe("the per-fan limit holds on every path", () => {
   it("two lapsed checkouts authorized late do not together exceed the limit", async () => {
@@ -100,10 +91,7 @@ describe("the per-fan limit holds on every path", () => {
   });
 
   it("when a paying hold lapses, the alarm cancels its payment", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, paymentIntentId } = await atCheckout([0]);
     await travel(event.id, 13 * MINUTE);
     await runAlarm(event.id);
     expect(await intentRow(paymentIntentId)).toMatchObject({ status: "canceled" });
@@ -112,10 +100,7 @@ describe("the per-fan limit holds on every path", () => {
   });
 
   it("a release cancels the payment started for the hold", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, token, hold: h, paymentIntentId } = await atCheckout([0]);
     expect((await call("DELETE", `/api/booking/holds/${h.holdId}`, { token })).status).toBe(204);
     await runAlarm(event.id);
     expect(await intentRow(paymentIntentId)).toMatchObject({ status: "canceled" });
@@ -161,10 +146,7 @@ describe("a hold cannot be renewed forever", () => {
 
 describe("repeating checkout never loses a payment", () => {
   it("a second confirm while the payment is being booked answers 409 with the hold's state and cancels nothing", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, token, hold: h, paymentIntentId } = await atCheckout([0]);
     const authorization = await authorizedLater(paymentIntentId);
     await stalledClaim(event.id, h.holdId, paymentIntentId, h.totalCents);
     const again = await problem(await call("PUT", "/api/booking/confirm", { token, body: { holdId: h.holdId } }), 409);
@@ -174,10 +156,7 @@ describe("repeating checkout never loses a payment", () => {
   });
 
   it.each([0, 1, 2, 3, 4, 5])("a confirm racing the authorization's webhook never cancels it (round %i)", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { token, hold: h, paymentIntentId } = await atCheckout([0]);
     const authorization = await authorizedLater(paymentIntentId);
     const [confirm, delivery] = await Promise.all([call("PUT", "/api/booking/confirm", { token, body: { holdId: h.holdId } }), redeliver(authorization)]);
     expect([200, 409]).toContain(confirm.status);
@@ -200,10 +179,7 @@ describe("repeating checkout never loses a payment", () => {
 
 describe("a cancel event never frees sold seats", () => {
   it("payment_intent.canceled for a confirmed booking changes nothing", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, paymentIntentId } = await atCheckout([0]);
     await pay(paymentIntentId);
     const stray = paymentEvent("payment_intent.canceled", await intentObject(paymentIntentId, { status: "canceled" }));
     expect((await json<{ state: unknown }>(await deliver(stray), 200)).state).toEqual(SETTLED_BOOKING);
@@ -213,10 +189,7 @@ describe("a cancel event never frees sold seats", () => {
   });
 
   it("late duplicates of every event of a booking change nothing", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, paymentIntentId } = await atCheckout([0]);
     const paid = await act(paymentIntentId, "authorize");
     await travel(event.id, 3 * 86_400_000);
     for (const delivery of paid.delivered) expect((await redeliver(delivery.stripeEventId)).webhook).toMatchObject({ steps: [], state: SETTLED_BOOKING });
@@ -226,10 +199,7 @@ describe("a cancel event never frees sold seats", () => {
 
 describe("the room and Postgres never disagree for good", () => {
   it("a booking voided before capture gives its seats back, and a stale 'sold' after it is undone", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, hold: h, paymentIntentId } = await atCheckout([0]);
     await authorizedLater(paymentIntentId);
     const claim = await stalledClaim(event.id, h.holdId, paymentIntentId, h.totalCents);
     const booking = await withSession(env, (db) =>
@@ -313,10 +283,7 @@ describe("no sale after the event started", () => {
 
 describe("a stalled booking cannot take seats from another fan", () => {
   it("once the room has let a stalled claim go, its late commit is refused and its payment cancelled", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, hold: h, paymentIntentId } = await atCheckout([0]);
     const authorization = await authorizedLater(paymentIntentId);
     const claim = await stalledClaim(event.id, h.holdId, paymentIntentId, h.totalCents);
     // The webhook died after claiming; the provider is down, so the room cannot settle it either.
@@ -341,10 +308,7 @@ describe("a stalled booking cannot take seats from another fan", () => {
   });
 
   it("a claim whose webhook died is completed by the room's alarm when it can be", async () => {
-    const event = await smallEvent();
-    const token = await fan();
-    const h = await hold(token, [event.tickets(0)]);
-    const { paymentIntentId } = await checkout(token, h.holdId);
+    const { event, hold: h, paymentIntentId } = await atCheckout([0]);
     await authorizedLater(paymentIntentId);
     await stalledClaim(event.id, h.holdId, paymentIntentId, h.totalCents);
     await travel(event.id, 20 * MINUTE);

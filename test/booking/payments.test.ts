@@ -6,6 +6,8 @@ import { signEvent } from "../../workers/api/payments/webhook-events";
 import { call, json, problem } from "../helpers";
 import {
   act,
+  atCheckout,
+  authorizedLater,
   checkout,
   deliver,
   fan,
@@ -13,12 +15,14 @@ import {
   intentObject,
   intentRow,
   liveBookings,
+  NOTHING_SOLD,
   pay,
   paymentEvent,
   query,
   redeliver,
   reserve,
   room,
+  SETTLED_BOOKING,
   smallEvent,
   ticketStatus,
   travel,
@@ -41,26 +45,6 @@ async function bookingOf(token: string, holdId: string): Promise<BookingBody | u
   const { bookings } = await json<{ bookings: BookingBody[] }>(await call("GET", "/api/me/bookings", { token }), 200);
   return bookings.find((b) => b.holdId === holdId);
 }
-
-/** A fan at checkout: their hold and its payment intent. */
-async function atCheckout(seats: number[] = [0], options: Parameters<typeof smallEvent>[0] = {}) {
-  const event = await smallEvent(options);
-  const token = await fan();
-  const h = await hold(token, seats.map((s) => event.tickets(s)));
-  const { paymentIntentId } = await checkout(token, h.holdId);
-  return { event, token, hold: h, paymentIntentId };
-}
-
-/** The card is authorized, and the event Stripe would send is kept for the test to deliver. */
-async function authorizedLater(paymentIntentId: string): Promise<string> {
-  const { events } = await act(paymentIntentId, "authorize", "later");
-  const [event] = events;
-  expect(event?.type).toBe(AUTHORIZED);
-  return event?.stripeEventId ?? "";
-}
-
-const SETTLED_BOOKING = { payment: "captured", booking: "confirmed", hold: "booked", refund: "none" };
-const NOTHING_SOLD = { payment: "cancelled", booking: "none", hold: "ended", refund: "none" };
 
 describe("checkout", () => {
   it("creates one payment intent per hold, authorize-only, for the hold's total", async () => {

@@ -41,9 +41,8 @@ import { settleDuePayments } from "./due-work";
 import { loadRoom } from "./load";
 import { reconcile, RECONCILE_AFTER_LOAD_MS, RECONCILE_EVERY_MS } from "./reconcile";
 import {
-  addHold,
   availability,
-  expandPrices,
+  heldSeats,
   holdRecord as record,
   isLive,
   nextExpiry,
@@ -83,23 +82,16 @@ export class SeatRoom extends DurableObject<Env> {
   async reserve(command: ReserveCommand): Promise<ReserveOutcome> {
     const ledger = await this.room(command.eventId);
     if (!ledger) return { kind: "rejected", status: 400, detail: `unknown tickets: no event ${command.eventId}` };
-    const { sql, state } = ledger;
+    const { sql } = ledger;
     const now = this.clock();
     const history = {
       previous: command.idempotencyKey ? store.findHoldByKey(sql, command.eventId, command.userId, command.idempotencyKey) : undefined,
       latest: store.latestHoldOf(sql, command.eventId, command.userId),
     };
-    const plan = planReserve(state, { ...command, holdId: newHoldId(command.eventId) }, now, this.ttlMs(), history);
+    const plan = planReserve(ledger.state, { ...command, holdId: newHoldId(command.eventId) }, now, this.ttlMs(), history);
     if (plan.kind === "replay") return { kind: "held", hold: record(plan.hold) };
     if (plan.kind !== "hold") return plan;
-    this.ctx.storage.transactionSync(() => {
-      if (plan.replaces) ledger.endHold(plan.replaces, "released", "replaced", now);
-      ledger.clearStaleHolders(plan.hold.seats, now);
-      store.writeHold(sql, plan.hold);
-      ledger.record({ at: now, holdId: plan.hold.id, kind: "held", status: "held", seats: plan.hold.seats });
-      if (command.admission) store.noteSession(sql, command.userId, command.admission.session);
-    });
-    addHold(state, plan.hold);
+    ledger.place(plan.hold, plan.replaces, command.admission?.session ?? null, now);
     log("info", "hold_created", { eventId: command.eventId, holdId: plan.hold.id, userId: command.userId, seats: plan.hold.seats.length, expiresAt: plan.hold.expiresAt });
     await this.armAlarm(plan.hold.expiresAt);
     await this.armForPayments(ledger);
@@ -135,8 +127,7 @@ export class SeatRoom extends DurableObject<Env> {
     const plan = planCheckout(ledger.state, ledger.find(holdId), userId, this.clock(), this.graceMs());
     if (plan.kind !== "paying") return plan;
     if (plan.changed) {
-      store.writeHold(ledger.sql, plan.hold);
-      addHold(ledger.state, plan.hold);
+      ledger.update(plan.hold);
       await this.armAlarm(plan.hold.expiresAt);
     }
     return { kind: "paying", hold: record(plan.hold) };
@@ -148,10 +139,7 @@ export class SeatRoom extends DurableObject<Env> {
     if (!ledger) return { kind: "rejected", status: 404, detail: "no such hold" };
     const plan = planAttach(ledger.find(holdId), paymentIntentId, this.clock());
     if (plan.kind !== "attached") return plan;
-    if (plan.changed) {
-      store.writeHold(ledger.sql, plan.hold);
-      addHold(ledger.state, plan.hold);
-    }
+    if (plan.changed) ledger.update(plan.hold);
     return { kind: "attached", hold: record(plan.hold) };
   }
 
@@ -171,16 +159,7 @@ export class SeatRoom extends DurableObject<Env> {
     const now = this.clock();
     const plan = planClaim(ledger.state, ledger.find(holdId), paymentIntentId, authorized, now);
     if (plan.kind === "refused") return plan;
-    this.ctx.storage.transactionSync(() => {
-      if (plan.rehold) {
-        ledger.clearStaleHolders(plan.hold.seats, now);
-        ledger.record({ at: now, holdId, kind: "reheld", status: "held", seats: plan.hold.seats });
-      }
-      store.writeHold(ledger.sql, plan.hold);
-      // If the booking does not arrive in its window, the alarm settles it or lets it go.
-      store.schedulePayment(ledger.sql, paymentIntentId, holdId, plan.hold.expiresAt);
-    });
-    addHold(ledger.state, plan.hold);
+    ledger.claim(plan.hold, plan.rehold, now);
     await this.armAlarm(plan.hold.expiresAt);
     await this.armForPayments(ledger);
     return { kind: "claimed", hold: record(plan.hold) };
@@ -191,10 +170,7 @@ export class SeatRoom extends DurableObject<Env> {
     const ledger = await this.room(eventId);
     const hold = ledger?.find(holdId);
     if (ledger && hold && !hold.fenced && hold.state !== "booked") {
-      this.ctx.storage.transactionSync(() => {
-        if (ledger.state.holds.has(hold.id)) ledger.endHold({ ...hold, fenced: true }, "expired", "abandoned", this.clock());
-        else store.writeHold(ledger.sql, { ...hold, fenced: true });
-      });
+      ledger.abandon(hold, this.clock());
       log("warn", "claim_abandoned", { eventId, holdId, paymentIntentId, reason });
       await this.armForPayments(ledger);
     }
@@ -249,14 +225,7 @@ export class SeatRoom extends DurableObject<Env> {
   /** Seats in live holds (not sold), in seat order. */
   async heldSeats(eventId: string): Promise<number[]> {
     const ledger = await this.room(eventId);
-    if (!ledger) return [];
-    const { state } = ledger;
-    const now = this.clock();
-    const held = new Set<number>();
-    for (const hold of state.holds.values()) {
-      if (isLive(hold, now)) for (const seat of hold.seats) if (!state.sold.has(seat)) held.add(seat);
-    }
-    return [...held].sort((a, b) => a - b);
+    return ledger ? heldSeats(ledger.state, this.clock()) : [];
   }
 
   /** The seat snapshot: one status digit per seat index (0 available, 1 held, 2 sold) and its seq. */
@@ -304,18 +273,8 @@ export class SeatRoom extends DurableObject<Env> {
     const ledger = await this.room(eventId);
     const catalog = await fetchCatalog(this.env, eventId);
     if (!ledger || !catalog) return;
-    // Re-read after the I/O: holds may have changed meanwhile. Claims being booked are left to the lifecycle.
-    const { state } = ledger;
-    const now = this.clock();
-    this.ctx.storage.transactionSync(() => {
-      store.writeCatalog(ledger.sql, catalog);
-      for (const hold of [...state.holds.values()]) {
-        if (hold.state !== "booking" && hold.seats.some((s) => s >= catalog.ticketCount)) ledger.endHold(hold, "released", "venue_changed", now);
-      }
-    });
-    state.catalog = catalog;
-    state.prices = expandPrices(catalog);
-    ledger.live.resize(catalog.ticketCount);
+    // Applied after the I/O, to the holds as they are now.
+    ledger.changeCatalog(catalog, this.clock());
     await this.armForPayments(ledger);
   }
 

@@ -376,6 +376,15 @@ export function availability(state: RoomState, now: number): Availability {
   return { total, held, sold: state.sold.size, available: total - held - state.sold.size };
 }
 
+/** Seats in live holds (not sold), in seat order. */
+export function heldSeats(state: RoomState, now: number): number[] {
+  const held = new Set<number>();
+  for (const hold of state.holds.values()) {
+    if (isLive(hold, now)) for (const seat of hold.seats) if (!state.sold.has(seat)) held.add(seat);
+  }
+  return [...held].sort((a, b) => a - b);
+}
+
 /** The public view of a hold; with `now`, a held or paying hold past its expiry reads as expired. */
 export function holdRecord(hold: Hold, now?: number): HoldRecord {
   const expired = now !== undefined && (hold.state === "held" || hold.state === "paying") && hold.expiresAt <= now;

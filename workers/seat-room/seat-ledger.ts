@@ -12,7 +12,7 @@
 import { log } from "../../src/shared/log";
 import type { HoldState, RoomInspection, SeatStatus, SoldBooking } from "../../src/shared/room-protocol";
 import type { LiveSeatMap } from "./live-map";
-import { dueHolds, isLive, removeHold, type Hold, type RoomState } from "./rules";
+import { addHold, dueHolds, expandPrices, isLive, removeHold, type Catalog, type Hold, type RoomState } from "./rules";
 import * as store from "./storage";
 
 export type EndState = Exclude<HoldState, "held" | "paying" | "booking" | "booked">;
@@ -43,6 +43,60 @@ export class SeatLedger {
     const seq = store.appendEvent(this.sql, change);
     this.live.apply({ seq, status: change.status, seats: change.seats });
     return seq;
+  }
+
+  /** A new hold: the one it replaces and stale holders of its seats end, its seats are held. */
+  place(hold: Hold, replaces: Hold | undefined, session: string | null, now: number): void {
+    this.storage.transactionSync(() => {
+      if (replaces) this.endHold(replaces, "released", "replaced", now);
+      this.clearStaleHolders(hold.seats, now);
+      store.writeHold(this.sql, hold);
+      this.record({ at: now, holdId: hold.id, kind: "held", status: "held", seats: hold.seats });
+      if (session) store.noteSession(this.sql, hold.userId, session);
+    });
+    addHold(this.state, hold);
+  }
+
+  /** A hold changed in place (checkout started, its payment attached). */
+  update(hold: Hold): void {
+    store.writeHold(this.sql, hold);
+    addHold(this.state, hold);
+  }
+
+  /** A hold's seats claimed for booking (held again first for an expired hold); the alarm settles it if its booking never arrives. */
+  claim(hold: Hold, rehold: boolean, now: number): void {
+    const paymentIntentId = hold.paymentIntentId ?? "";
+    this.storage.transactionSync(() => {
+      if (rehold) {
+        this.clearStaleHolders(hold.seats, now);
+        this.record({ at: now, holdId: hold.id, kind: "reheld", status: "held", seats: hold.seats });
+      }
+      store.writeHold(this.sql, hold);
+      store.schedulePayment(this.sql, paymentIntentId, hold.id, hold.expiresAt);
+    });
+    addHold(this.state, hold);
+  }
+
+  /** A claim the Postgres fence ended: its seats are free and it can never be booked. */
+  abandon(hold: Hold, now: number): void {
+    this.storage.transactionSync(() => {
+      if (this.state.holds.has(hold.id)) this.endHold({ ...hold, fenced: true }, "expired", "abandoned", now);
+      else store.writeHold(this.sql, { ...hold, fenced: true });
+    });
+  }
+
+  /** The organizer changed the event: holds on seats it no longer has end (claims are the lifecycle's). */
+  changeCatalog(catalog: Catalog, now: number): void {
+    const { state } = this;
+    this.storage.transactionSync(() => {
+      store.writeCatalog(this.sql, catalog);
+      for (const hold of [...state.holds.values()]) {
+        if (hold.state !== "booking" && hold.seats.some((s) => s >= catalog.ticketCount)) this.endHold(hold, "released", "venue_changed", now);
+      }
+    });
+    state.catalog = catalog;
+    state.prices = expandPrices(catalog);
+    this.live.resize(catalog.ticketCount);
   }
 
   /**
