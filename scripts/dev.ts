@@ -26,7 +26,7 @@ await applyMigrations(database);
 await seed(database);
 
 // Passed through from this shell when set, so e.g. a short hold TTL can be tried by hand.
-const PASS_THROUGH = ["HOLD_TTL_SECONDS", "HOLD_GRACE_SECONDS", "CACHE_TTL_SECONDS", "QUEUE_SECRET", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY"];
+const PASS_THROUGH = ["HOLD_TTL_SECONDS", "HOLD_GRACE_SECONDS", "CACHE_TTL_SECONDS", "QUEUE_SECRET", "TOKEN_MAX_AGE_SECONDS", "SIGN_IN_URL", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET", "STRIPE_PUBLISHABLE_KEY"];
 const vars: Record<string, string> = {};
 for (const name of PASS_THROUGH) {
   const value = process.env[name];

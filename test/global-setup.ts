@@ -6,6 +6,7 @@
  */
 import type { TestProject } from "vitest/node";
 import { applyMigrations, openDatabase, resetDatabase } from "../scripts/local/database";
+import { startTurnstileStandIn } from "./turnstile-stand-in";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const url = process.env.TEST_DATABASE_URL;
@@ -15,7 +16,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
   project.provide("databaseUrl", database.url);
   project.provide("neonProxy", database.proxy ?? "");
   project.provide("databaseKind", database.embedded ? "embedded" : "server");
+  const turnstile = await startTurnstileStandIn();
+  project.provide("turnstileUrl", turnstile.url);
   return async () => {
+    await turnstile.stop();
     // Let pools that requests end in waitUntil() finish before the proxy goes.
     await new Promise((resolve) => setTimeout(resolve, 500));
     await database.stop();
@@ -27,5 +31,6 @@ declare module "vitest" {
     databaseUrl: string;
     neonProxy: string;
     databaseKind: "embedded" | "server";
+    turnstileUrl: string;
   }
 }

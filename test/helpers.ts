@@ -3,7 +3,7 @@
  * and catalog fixtures created through the organizer API itself. Names carry
  * a random word so suites sharing one database never see each other's data.
  */
-import { createExecutionContext } from "cloudflare:test";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { app } from "../workers/api/app";
@@ -31,6 +31,18 @@ export function dispatchToApp(): void {
 }
 
 export async function call(method: string, path: string, options: CallOptions = {}): Promise<Response> {
+  return dispatch(request(method, path, options));
+}
+
+/** Like `call`, to the app with some bindings changed, as a deployment with those settings would run it. */
+export async function callWith(change: Partial<Env>, method: string, path: string, options: CallOptions = {}): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(request(method, path, options), { ...env, ...change }, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+function request(method: string, path: string, options: CallOptions): Request {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
@@ -38,7 +50,8 @@ export async function call(method: string, path: string, options: CallOptions = 
     headers["content-type"] ??= "application/json";
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
   }
-  return dispatch(new Request(`http://tickets.test${path}`, { method, headers, body }));
+  // A redirect is an answer to check, not to follow.
+  return new Request(`http://tickets.test${path}`, { method, headers, body, redirect: "manual" });
 }
 
 export async function json<T = Record<string, unknown>>(response: Response, status: number): Promise<T> {

@@ -15,6 +15,8 @@ export function workersPool(extra: Record<string, string> = {}) {
         NEON_LOCAL_PROXY: inject("neonProxy"),
         JWT_SECRET: "test-only-secret-0123456789abcdef",
         DEV_AUTH: "1",
+        // The bot check is off unless a test sets TURNSTILE_SECRET_KEY; it then asks the local stand-in.
+        TURNSTILE_VERIFY_URL: inject("turnstileUrl"),
         ...extra,
       },
     },

@@ -102,11 +102,14 @@ export const events = pgTable(
       .generatedAlwaysAs(
         sql`setweight(to_tsvector('english', name || ' ' || performer_name), 'A') || setweight(to_tsvector('simple', name || ' ' || performer_name), 'A') || setweight(to_tsvector('simple', venue_name || ' ' || city), 'B') || setweight(to_tsvector('english', coalesce(description, '')), 'D')`,
       ),
+    /** The user who created the event (its organizer), for their daily quota. Null for events made before it was kept. */
+    createdBy: text("created_by"),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [
     index("events_starts_at_idx").on(t.startsAt, t.id),
+    index("events_created_by_idx").on(t.createdBy, t.createdAt),
     index("events_type_starts_at_idx").on(t.type, t.startsAt),
     index("events_venue_idx").on(t.venueId),
     index("events_city_starts_at_idx").on(sql`lower(${t.city})`, t.startsAt),

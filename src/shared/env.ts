@@ -19,6 +19,10 @@ declare global {
       JWT_JWKS_URL?: string;
       JWT_ISSUER?: string;
       JWT_AUDIENCE?: string;
+      /** Longest lifetime, in seconds, of a Bearer token that is accepted or minted (default 86400, 24 h). */
+      TOKEN_MAX_AGE_SECONDS?: string;
+      /** The identity provider's sign-in page the web app sends fans to, with `state` and `redirect_uri`. */
+      SIGN_IN_URL?: string;
       /** "1" enables `/api/dev/*` (token minting, simulated payments); never set in production. */
       DEV_AUTH?: string;
       /** Seconds a hold lasts (default 600). */
@@ -35,6 +39,12 @@ declare global {
       TICKET_SECRET?: string;
       /** Key of queue tickets and admission tokens (default: derived from JWT_SECRET). */
       QUEUE_SECRET?: string;
+      /** Turnstile secret: with it, joining a waiting room needs a bot check (a secret). */
+      TURNSTILE_SECRET_KEY?: string;
+      /** Turnstile site key, for the widget on the queue page. */
+      TURNSTILE_SITE_KEY?: string;
+      /** Where Turnstile tokens are verified (default: Cloudflare's Siteverify). */
+      TURNSTILE_VERIFY_URL?: string;
     }
   }
 }

@@ -25,6 +25,8 @@ export const QueueSettings = z
     tickSeconds: z.number().int().min(1).max(60).optional().openapi({ description: "seconds between admissions (default 2)" }),
     sessionMinutes: z.number().int().min(1).max(120).optional().openapi({ description: "how long an admitted fan may shop (default 15)" }),
     maxActive: z.number().int().min(1).max(100_000).optional().openapi({ description: "admitted fans shopping at once (default 1000)" }),
+    paused: z.boolean().optional().openapi({ description: "admission paused: no one is admitted, fans keep their places" }),
+    closed: z.boolean().optional().openapi({ description: "the queue is closed: no one joins or is admitted" }),
   })
   .strict()
   .openapi("QueueSettings");
@@ -36,6 +38,8 @@ export interface ResolvedQueueSettings {
   tickSeconds: number;
   sessionMinutes: number;
   maxActive: number;
+  paused: boolean;
+  closed: boolean;
 }
 
 export function resolveSettings(settings: QueueSettings): ResolvedQueueSettings {
@@ -45,6 +49,8 @@ export function resolveSettings(settings: QueueSettings): ResolvedQueueSettings 
     tickSeconds: settings.tickSeconds ?? 2,
     sessionMinutes: settings.sessionMinutes ?? 15,
     maxActive: settings.maxActive ?? 1_000,
+    paused: settings.paused ?? false,
+    closed: settings.closed ?? false,
   };
 }
 

@@ -113,14 +113,30 @@ export interface RoomInspection {
 
 // ---- The waiting room (QueueRoom) ----
 
+/**
+ * A fan's state in the waiting room: `waiting` (before the sale, with
+ * `opensAt` and no position until the lottery is drawn; or in line),
+ * `admitted` (their turn has come), `ended` (their session ended: booked,
+ * released, lapsed or cancelled; an old ticket cannot revive it). `paused`
+ * and `closed` are the whole queue's.
+ */
+export const QUEUE_STATES = ["waiting", "admitted", "ended", "paused", "closed"] as const;
+export type QueueState = (typeof QUEUE_STATES)[number];
+/** Why a fan's place ended. */
+export const QUEUE_END_REASONS = ["booked", "released", "lapsed", "cancelled", "replaced"] as const;
+export type QueueEndReason = (typeof QUEUE_END_REASONS)[number];
+
 export type QueueView =
-  | { state: "before-sale"; ahead: number | null; etaSeconds: number; opensAt: number }
-  | { state: "waiting"; ahead: number; etaSeconds: number }
-  | { state: "admissible" }
-  | { state: "sold-out" };
+  | { state: "waiting"; ahead: number | null; etaSeconds: number; opensAt?: number; soldOut?: boolean }
+  | { state: "admitted" }
+  | { state: "ended"; reason: QueueEndReason }
+  | { state: "paused"; ahead: number | null }
+  | { state: "closed" };
 
 export type JoinOutcome = { kind: "joined"; place: Place; view: QueueView } | { kind: "rejected"; status: 404 | 409; detail: string };
 export type StatusOutcome = { kind: "status"; view: QueueView } | { kind: "admitted"; token: string; expiresAt: number } | { kind: "rejected"; status: 404 | 409; detail: string };
+
+export type LeaveOutcome = { kind: "left" | "not-in-line" } | { kind: "rejected"; status: 409; detail: string };
 
 export interface DrawRecord {
   seedHash: string;
@@ -133,13 +149,15 @@ export interface DrawRecord {
 }
 
 /** A view as the API shows it: position 1 is next. */
-export function positionBody(v: QueueView | { state: "sold-out" }) {
-  const ahead = "ahead" in v ? v.ahead : v.state === "admissible" ? 0 : null;
+export function positionBody(v: QueueView) {
+  const ahead = "ahead" in v ? v.ahead : v.state === "admitted" ? 0 : null;
   return {
     state: v.state,
     position: ahead === null ? null : ahead + 1,
     ahead,
     etaSeconds: "etaSeconds" in v ? v.etaSeconds : 0,
-    ...("opensAt" in v ? { opensAt: new Date(v.opensAt).toISOString() } : {}),
+    ...("opensAt" in v && v.opensAt !== undefined ? { opensAt: new Date(v.opensAt).toISOString() } : {}),
+    ...("soldOut" in v && v.soldOut ? { soldOut: true } : {}),
+    ...("reason" in v ? { reason: v.reason } : {}),
   };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { call, makeEvent, organizerToken } from "../helpers";
+import { call, callWith, makeEvent, organizerToken } from "../helpers";
 
 describe("pages", () => {
   it("serves the search page with a search box, and lists events", async () => {
@@ -37,5 +37,17 @@ describe("pages", () => {
   it("sends a Content-Security-Policy", async () => {
     const res = await call("GET", "/me/tickets");
     expect(res.headers.get("content-security-policy")).toContain("script-src 'self' https://js.stripe.com");
+  });
+
+  it("may not be framed, have their base URL changed or post forms to other sites (CSP)", async () => {
+    const csp = (await call("GET", "/me/tickets")).headers.get("content-security-policy") ?? "";
+    const directives = csp.split(";").map((directive) => directive.trim());
+    expect(directives).toEqual(expect.arrayContaining(["frame-ancestors 'none'", "base-uri 'none'", "form-action 'self'"]));
+  });
+
+  it("tell the script where to send a fan to sign in only when SIGN_IN_URL is set", async () => {
+    const configured = await callWith({ SIGN_IN_URL: "https://id.example/authorize" }, "GET", "/me/tickets");
+    expect(await configured.text()).toContain('data-sign-in-url="https://id.example/authorize"');
+    expect(await (await call("GET", "/me/tickets")).text()).not.toContain("data-sign-in-url");
   });
 });

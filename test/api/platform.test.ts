@@ -1,16 +1,6 @@
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
-import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/api/app";
-import { call, json, organizerToken, problem } from "../helpers";
-
-/** The app with one binding changed, as a deployment with that setting would run it. */
-async function withEnv(change: Partial<typeof env>, path: string): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(new Request(`http://tickets.test${path}`), { ...env, ...change }, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
+import { call, callWith, json, organizerToken, problem } from "../helpers";
 
 describe("health", () => {
   it("says the database is up", async () => {
@@ -18,12 +8,12 @@ describe("health", () => {
   });
 
   it("answers 503 with db down when Postgres is unreachable", async () => {
-    const res = await withEnv({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" }, "/api/health");
+    const res = await callWith({ DATABASE_URL: "postgres://postgres@127.0.0.1:1/none" }, "GET", "/api/health");
     expect(await json(res, 503)).toEqual({ ok: false, db: "down" });
   });
 
   it("answers a catalog read with 503 problem+json, not 500, when Postgres is unreachable", async () => {
-    const res = await withEnv({ DATABASE_URL: "postgres://postgres:hunter2@127.0.0.1:1/none", CACHE_TTL_SECONDS: "0" }, "/api/events/ev_anything00000000");
+    const res = await callWith({ DATABASE_URL: "postgres://postgres:hunter2@127.0.0.1:1/none", CACHE_TTL_SECONDS: "0" }, "GET", "/api/events/ev_anything00000000");
     expect(res.headers.get("retry-after")).toBe("5");
     const body = await problem(res, 503);
     expect(JSON.stringify(body)).not.toContain("hunter2");
@@ -70,5 +60,16 @@ describe("OpenAPI document", () => {
     expect(routed.length).toBeGreaterThan(5);
     for (const route of routed) expect(documented, route).toContain(route);
     expect(doc.components.securitySchemes).toHaveProperty("Bearer");
+  });
+
+  it("leaves out the dev routes, and the schemas only they use, where they do not exist (DEV_AUTH unset)", async () => {
+    const doc = await json<{ paths: Record<string, unknown>; components: { schemas: Record<string, unknown> } }>(
+      await callWith({ DEV_AUTH: undefined }, "GET", "/api/openapi.json"),
+      200,
+    );
+    expect(Object.keys(doc.paths).filter((path) => path.startsWith("/dev/"))).toEqual([]);
+    expect(Object.keys(doc.paths)).toContain("/search");
+    expect(doc.components.schemas).not.toHaveProperty("DevTokenRequest");
+    expect(Object.keys(doc.components.schemas).length).toBeGreaterThan(3);
   });
 });

@@ -14,15 +14,27 @@ afterAll(async () => {
   await browser?.close();
 });
 
-async function fanPage(name: string): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 } }); // a phone
-  // Signed in as the demo accounts do: a dev token in the page's storage.
-  const res = await fetch(`${base}/api/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: name }) });
-  const { token } = (await res.json()) as { token: string };
-  await context.addInitScript(`localStorage.setItem("edge-tickets-token", ${JSON.stringify(token)});`);
+const account = (page: Page) => page.locator("#account").textContent();
+const storedToken = (page: Page) => page.evaluate(`localStorage.getItem("edge-tickets-token")`);
+
+/** A phone's browser, signed out. */
+async function phone(): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
   const page = await context.newPage();
-  const errors = watchErrors(page);
-  return { page, errors };
+  return { page, errors: watchErrors(page) };
+}
+
+/**
+ * A fan signed in as the demo accounts are, under their own name: the page
+ * makes a state and goes to the demo identity provider, which hands the
+ * token back with that state.
+ */
+async function fanPage(name: string): Promise<{ page: Page; errors: string[] }> {
+  const fan = await phone();
+  await fan.page.goto(`${base}/`);
+  await fan.page.evaluate(`Tickets.signInAs("fan", ${JSON.stringify(name)})`);
+  await expect.poll(() => account(fan.page)).toContain(`Signed in as ${name}`);
+  return fan;
 }
 
 /** The seat circle of a ticket index, once the live map has drawn it. */
@@ -107,6 +119,45 @@ describe.skipIf(!hasChromium)("a fan in a browser", () => {
     await expect.poll(() => page.locator("#hold-panel").isVisible()).toBe(true);
     await screenshot(page, "9-admitted-and-held");
     expect(errors).toEqual([]);
+  });
+});
+
+describe.skipIf(!hasChromium)("signing in", () => {
+  it("the demo sign-in goes through the hand-off and brings the fan back to the page they were on", async () => {
+    const { page, errors } = await phone();
+    await page.goto(`${base}/me/tickets`);
+    await page.getByRole("button", { name: "Continue as demo fan" }).click();
+    await expect.poll(() => account(page)).toContain("Signed in as demo-fan");
+    expect(new URL(page.url()).pathname).toBe("/me/tickets");
+    expect(new URL(page.url()).hash).toBe("");
+    expect(errors).toEqual([]);
+  });
+
+  it("a link with a token but not the page's own state does not sign the fan in, and says so", async () => {
+    const res = await fetch(`${base}/api/dev/token`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ userId: "mallory" }) });
+    const { token } = (await res.json()) as { token: string };
+    const { page } = await phone();
+    await page.goto(`${base}/#token=${token}&state=${"ab".repeat(24)}`);
+    await expect.poll(() => account(page)).toContain("sign-in link was ignored");
+    expect(await account(page)).not.toContain("Signed in");
+    expect(await storedToken(page)).toBeNull();
+    expect(new URL(page.url()).hash).toBe("");
+    await screenshot(page, "0-sign-in-link-ignored");
+  });
+
+  it("a hand-off works once: the same link opened again after signing out is ignored", async () => {
+    const { page } = await phone();
+    await page.goto(`${base}/`);
+    const handOff = page.waitForResponse((r) => r.url().includes("/api/dev/sign-in"));
+    await page.getByRole("button", { name: "Continue as demo fan" }).click();
+    const link = (await handOff).headers().location ?? "";
+    expect(link).toContain("#token=");
+    await expect.poll(() => account(page)).toContain("Signed in as demo-fan");
+    await page.getByRole("button", { name: "Sign out" }).click();
+    await page.goto(`${base}/me/tickets`); // elsewhere first: a link to the same page would only change its fragment
+    await page.goto(`${base}${link}`);
+    await expect.poll(() => account(page)).toContain("sign-in link was ignored");
+    expect(await storedToken(page)).toBeNull();
   });
 });
 

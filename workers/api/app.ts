@@ -9,7 +9,9 @@ import { secureHeaders } from "hono/secure-headers";
 import { database } from "./db";
 import { pages } from "./pages";
 import type { AppEnv } from "./env";
+import { hostileInput } from "./hostile-input";
 import { createApp } from "./openapi-app";
+import { servedDocument } from "./openapi-document";
 import { handleError, Problem, problemResponse } from "./problem";
 import { bookingRoutes } from "./routes/booking";
 import { bookingReads } from "./routes/bookings";
@@ -37,6 +39,7 @@ api.use(
     },
   }),
 );
+api.use("*", hostileInput);
 api.route("/", health);
 api.route("/", search);
 api.route("/", eventReads);
@@ -51,14 +54,15 @@ api.route("/", devRoutes);
 api.route("/", devPaymentRoutes);
 api.route("/", devInvariantRoutes);
 api.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
-api.doc31("/openapi.json", {
+const documentConfig = {
   openapi: "3.1.0",
   info: {
     title: "Edge Tickets API",
     version: "0.1.0",
     description: "Search events, open an event, and (organizers) manage the catalog. Errors are application/problem+json.",
   },
-});
+};
+api.get("/openapi.json", (c) => c.json(servedDocument(api.getOpenAPI31Document(documentConfig), c.env)));
 
 export const app = new Hono<AppEnv>();
 app.use("*", requestId());
@@ -67,11 +71,14 @@ app.use(
   secureHeaders({
     contentSecurityPolicy: {
       defaultSrc: ["'self'"],
-      scriptSrc: ["'self'", "https://js.stripe.com"],
-      frameSrc: ["https://js.stripe.com", "https://hooks.stripe.com"],
+      scriptSrc: ["'self'", "https://js.stripe.com", "https://challenges.cloudflare.com"],
+      frameSrc: ["https://js.stripe.com", "https://hooks.stripe.com", "https://challenges.cloudflare.com"],
       connectSrc: ["'self'", "https://api.stripe.com"],
       imgSrc: ["'self'", "data:"],
       styleSrc: ["'self'", "'unsafe-inline'"],
+      frameAncestors: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
     },
   }),
 );

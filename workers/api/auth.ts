@@ -3,7 +3,13 @@
  * of a request body. Tokens are HS256 with JWT_SECRET, or verified against
  * the identity provider's JWKS when JWT_JWKS_URL is set (jose caches the key
  * set per isolate). Organizer routes also need `organizer` in `roles`.
+ *
+ * Whichever key signed it, a token is accepted only if it expires (`exp`)
+ * within TOKEN_MAX_AGE_SECONDS: a leaked or hand-crafted long-lived token
+ * would otherwise be a permanent account. Its `sub` becomes a Postgres value,
+ * so control characters and unpaired surrogates are refused here, not there.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { createRemoteJWKSet, jwtVerify, SignJWT, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import type { AppEnv, User } from "./env";
@@ -11,6 +17,11 @@ import { Problem } from "./problem";
 
 const jwksByUrl = new Map<string, JWTVerifyGetKey>();
 const ASYMMETRIC = ["RS256", "ES256", "EdDSA", "PS256"];
+const DEFAULT_MAX_AGE_SECONDS = 24 * 3600;
+/** Identity providers' clocks run a little ahead or behind ours. */
+const CLOCK_SKEW_SECONDS = 60;
+/** Control characters (NUL included) and lone surrogates, which Postgres text cannot hold. */
+const UNSAFE_TEXT = /[\p{Cc}\p{Cs}]/u;
 
 const unauthorized = (detail: string) =>
   new Problem(401, detail, {}, { "www-authenticate": 'Bearer realm="api"' });
@@ -33,20 +44,43 @@ export async function verifyToken(env: Env, token: string): Promise<User> {
     if (error instanceof Problem) throw error;
     throw unauthorized("the bearer token is invalid or expired");
   }
+  checkLifetime(payload, tokenMaxAge(env));
   if (typeof payload.sub !== "string" || payload.sub.length === 0 || payload.sub.length > 200) {
     throw unauthorized("the bearer token has no subject (sub)");
   }
+  if (UNSAFE_TEXT.test(payload.sub)) throw unauthorized("the bearer token's subject (sub) contains a control character or an unpaired surrogate");
   const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
   return { id: payload.sub, roles };
 }
 
-/** Mints a token (dev token route and tests); production tokens come from the identity provider. */
+/** The longest a token may live, in seconds (TOKEN_MAX_AGE_SECONDS, default 24 h). */
+function tokenMaxAge(env: Env): number {
+  const seconds = Number(env.TOKEN_MAX_AGE_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds : DEFAULT_MAX_AGE_SECONDS;
+}
+
+/** Refuses a token without `exp`, or one that lives, or has left to live, longer than the maximum. */
+function checkLifetime(payload: JWTPayload, maxAge: number): void {
+  if (payload.exp === undefined) throw unauthorized("the bearer token has no expiry (exp)");
+  if (payload.iat !== undefined && payload.exp - payload.iat > maxAge) {
+    throw unauthorized(`the bearer token lives longer than ${maxAge} seconds (exp - iat)`);
+  }
+  if (payload.exp - Date.now() / 1000 > maxAge + CLOCK_SKEW_SECONDS) {
+    throw unauthorized(`the bearer token expires more than ${maxAge} seconds from now`);
+  }
+}
+
+/**
+ * Mints a token (dev token route and tests); production tokens come from the
+ * identity provider. Never for longer than the maximum a token may live.
+ */
 export async function signToken(env: Env, user: User, ttlSeconds = 12 * 3600): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
   return new SignJWT({ roles: user.roles })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(user.id)
-    .setIssuedAt()
-    .setExpirationTime(Math.floor(Date.now() / 1000) + ttlSeconds)
+    .setIssuedAt(now)
+    .setExpirationTime(now + Math.min(ttlSeconds, tokenMaxAge(env)))
     .sign(hmacKey(env));
 }
 
@@ -55,13 +89,22 @@ function hmacKey(env: Env): Uint8Array {
   return new TextEncoder().encode(env.JWT_SECRET);
 }
 
+function bearerToken(header: string | undefined): string | undefined {
+  return /^Bearer\s+(\S+)$/i.exec(header ?? "")?.[1];
+}
+
 export const requireUser = createMiddleware<AppEnv>(async (c, next) => {
-  const header = c.req.header("authorization") ?? "";
-  const match = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!match?.[1]) throw unauthorized("sign in: send Authorization: Bearer <token>");
-  c.set("user", await verifyToken(c.env, match[1]));
+  const token = bearerToken(c.req.header("authorization"));
+  if (!token) throw unauthorized("sign in: send Authorization: Bearer <token>");
+  c.set("user", await verifyToken(c.env, token));
   await next();
 });
+
+/** The user of a request that may be signed in (public reads): undefined without a bearer token, 401 with a bad one. */
+export async function optionalUser(c: Context<AppEnv>): Promise<User | undefined> {
+  const token = bearerToken(c.req.header("authorization"));
+  return token ? verifyToken(c.env, token) : undefined;
+}
 
 export const requireOrganizer = createMiddleware<AppEnv>(async (c, next) => {
   if (!c.get("user").roles.includes("organizer")) {

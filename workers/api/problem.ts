@@ -65,6 +65,18 @@ export function problemResponse(
   });
 }
 
+/** What is wrong with one field of a request; `field` is a dotted path, or the part of the request itself. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+/** A 400 for the issues of one part of a request: one readable sentence plus the list of issues. */
+export function invalidRequest(where: string, issues: FieldIssue[]): Problem {
+  const detail = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
+  return new Problem(400, `invalid ${where}: ${detail}`, { issues });
+}
+
 /** Turns a zod failure into one readable sentence plus the list of issues. */
 export function validationProblem(error: ZodError, where: string): Problem {
   const issues = error.issues.map((issue) => {
@@ -73,8 +85,7 @@ export function validationProblem(error: ZodError, where: string): Problem {
       issue.code === "unrecognized_keys" ? `unknown ${issue.keys.length > 1 ? "fields" : "field"} ${issue.keys.join(", ")}` : issue.message;
     return { field: field || where, message };
   });
-  const detail = issues.map((i) => `${i.field}: ${i.message}`).join("; ");
-  return new Problem(400, `invalid ${where}: ${detail}`, { issues });
+  return invalidRequest(where, issues);
 }
 
 /**

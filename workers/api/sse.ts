@@ -4,6 +4,11 @@
  * a `retry:` hint and a 200, never a 5xx (EventSource gives up for good on a
  * non-2xx answer).
  */
+import type { Context } from "hono";
+import type { AppEnv } from "./env";
+import { Problem } from "./problem";
+import { clientAddress } from "./rate-limits";
+
 const encoder = new TextEncoder();
 export const RETRY_LATER = encoder.encode("retry: 2000\n\n");
 
@@ -40,4 +45,21 @@ export function endsCleanly(body: ReadableStream<Uint8Array> | null): ReadableSt
     .finally(() => writable.close().catch(() => {}))
     .catch(() => {});
   return readable;
+}
+
+/**
+ * Who opens a stream, for the room's caps: the client address, and the user
+ * when the request is signed in (a room counts only what it is told; the
+ * API has verified the user).
+ */
+export function streamOwner(c: Context<AppEnv>, userId?: string): Record<string, string> {
+  const address = clientAddress(c.req);
+  return { ...(address !== null ? { "x-client-address": address } : {}), ...(userId !== undefined ? { "x-user-id": userId } : {}) };
+}
+
+/** A room refused the stream (past a cap): a 429 problem. */
+export async function refuseOverCap(upstream: Response): Promise<void> {
+  if (upstream.status !== 429) return;
+  const { detail } = (await upstream.json()) as { detail: string };
+  throw new Problem(429, detail, {}, { "retry-after": "30" });
 }

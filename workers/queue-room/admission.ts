@@ -11,8 +11,12 @@
  * are also capped by that quota, so admission never outruns the rate even
  * when the lottery's ranks bunch up.
  *
- * State is counters and watermarks: it does not grow with the queue. Only
- * admitted fans who are shopping have a row (bounded by maxActive).
+ * The order is counters and watermarks, so a tick is O(1) however long the
+ * line. Counts are of fans, not joins: the room keeps one row per fan
+ * (`fans.ts`), so a fan who joins again gets the place they have.
+ *
+ * `paused` stops admission (fans keep their places); `closed` stops joins
+ * and admission.
  */
 import type { QueueView } from "../../src/shared/room-protocol";
 import type { Place, ResolvedQueueSettings } from "../../src/shared/queue";
@@ -39,17 +43,19 @@ export function isOpen(state: QueueState, now: number): boolean {
   return state.opened || now >= state.onSaleAt;
 }
 
-/** Where a place stands: people ahead and the wait, or admissible now. */
+/** Where a waiting place stands: people ahead and the wait, or admitted (its turn has come). */
 export function view(state: QueueState, place: Place, now: number, seatsLeft: number | undefined): QueueView {
+  if (state.settings.closed) return { state: "closed" };
   if (!isOpen(state, now)) {
     const opensIn = Math.max(0, Math.ceil((state.onSaleAt - now) / 1000));
-    return { state: "before-sale", ahead: null, etaSeconds: opensIn, opensAt: state.onSaleAt };
+    return { state: "waiting", ahead: null, etaSeconds: opensIn, opensAt: state.onSaleAt };
   }
-  if (admitted(state, place)) return { state: "admissible" };
-  if (seatsLeft === 0) return { state: "sold-out" };
+  if (admitted(state, place)) return { state: "admitted" };
   const ahead = peopleAhead(state, place);
+  if (state.settings.paused) return { state: "paused", ahead };
   const perTick = Math.max(1, state.settings.batchSize);
-  return { state: "waiting", ahead, etaSeconds: Math.ceil(ahead / perTick) * state.settings.tickSeconds + state.settings.tickSeconds };
+  const etaSeconds = Math.ceil(ahead / perTick) * state.settings.tickSeconds + state.settings.tickSeconds;
+  return { state: "waiting", ahead, etaSeconds, ...(seatsLeft === 0 ? { soldOut: true } : {}) };
 }
 
 export function admitted(state: QueueState, place: Place): boolean {
@@ -70,6 +76,7 @@ export function tick(state: QueueState, now: number, activeSessions: number, sea
   const next = { ...state };
   if (!isOpen(next, now)) return { state: next, waiting: true };
   next.opened = true;
+  if (next.settings.paused || next.settings.closed) return { state: next, waiting: next.earlyWatermark < 1 || next.lateWatermark < next.lateCount };
   const { batchSize, maxActive } = next.settings;
   let quota = Math.max(0, Math.min(batchSize, maxActive - activeSessions, seatsLeft - activeSessions));
   next.tickAt = now;

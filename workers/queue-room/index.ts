@@ -5,9 +5,11 @@
  * batches on its alarm, and mints admission tokens that the API checks on
  * `reserve` without calling back here. Its rules are in `admission.ts`.
  *
- * Storage: one state row (settings, seed, counters, watermarks) and one row
- * per admitted fan who is shopping, bounded by `maxActive`. Nothing per
- * waiting fan: a fan's place travels in their signed queue ticket.
+ * Storage (`fans.ts`): one state row (settings, seed, counters, watermarks)
+ * and one row per fan: their place, and whether they wait, shop (admitted,
+ * bounded by `maxActive`) or are done. A fan has one place per event; an
+ * ended place stays ended. The order itself is counters and watermarks, so
+ * status and admission are O(1) per request.
  *
  * The seed of the lottery is drawn when the queue is set up; its SHA-256 is
  * shown from the start and the seed itself once the sale opens, so the draw
@@ -16,9 +18,19 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "../../src/shared/log";
 import { lotteryRank, resolveSettings, sha256Hex, signAdmission, type Place, type QueueSettings } from "../../src/shared/queue";
-import { positionBody, type DrawRecord, type JoinOutcome, type QueueView, type StatusOutcome } from "../../src/shared/room-protocol";
+import {
+  positionBody,
+  type DrawRecord,
+  type JoinOutcome,
+  type LeaveOutcome,
+  type QueueEndReason,
+  type QueueView,
+  type StatusOutcome,
+} from "../../src/shared/room-protocol";
+import { refusedStream, StreamCaps, streamsPerAddress } from "../../src/shared/stream-caps";
 import { canIssue, isOpen, tick, view, type QueueState } from "./admission";
 import { fetchQueueConfig } from "./config-source";
+import * as fans from "./fans";
 
 const STREAM_RETRY_MS = 3_000;
 
@@ -27,56 +39,79 @@ export class QueueRoom extends DurableObject<Env> {
   now: () => number = () => Date.now();
   private state: QueueState | undefined;
   private loading: Promise<QueueState | undefined> | undefined;
-  private readonly watchers = new Map<WritableStreamDefaultWriter<Uint8Array>, { userId: string; place: Place }>();
+  private readonly watchers = new Map<WritableStreamDefaultWriter<Uint8Array>, { userId: string; place: Place; address: string | null }>();
+  private readonly streams = new StreamCaps();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
+    // Tables appear only once the room knows its event has a waiting room (`fresh`).
     void ctx.blockConcurrencyWhile(async () => {
-      ctx.storage.sql.exec(`
-        CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS sessions (user_id TEXT PRIMARY KEY, session_id TEXT NOT NULL, expires_at INTEGER NOT NULL);`);
+      if (fans.hasTables(ctx.storage.sql)) fans.create(ctx.storage.sql);
     });
   }
 
-  /** A place in the queue. A fan who shows the place they already have keeps it. */
-  async join(eventId: string, userId: string, existing: Place | null): Promise<JoinOutcome> {
+  /**
+   * The fan's place in line: the one they have if their session has not
+   * ended (whatever tab or device asks), else a new one: by lottery before
+   * the on-sale time, at the back after it.
+   */
+  async join(eventId: string, userId: string): Promise<JoinOutcome> {
     const state = await this.load(eventId);
     if (!state?.settings.enabled) return { kind: "rejected", status: 409, detail: "this event has no waiting room; go straight to the seats" };
+    if (state.settings.closed) return { kind: "rejected", status: 409, detail: "the waiting room is closed" };
     const now = this.now();
+    const early = !isOpen(state, now);
+    const rank = early ? await lotteryRank(state.seed, userId) : undefined;
+    // From here nothing awaits: the fan's row is read and written in one step.
+    const sql = this.ctx.storage.sql;
+    fans.lapse(sql, now);
+    const fan = fans.find(sql, userId);
+    if (fan?.place && fan.state !== "ended") return { kind: "joined", place: fan.place, view: this.viewOf(fan, fan.place, now) };
+    const current = this.current();
     let place: Place;
-    if (existing) {
-      place = existing;
-    } else if (!isOpen(state, now)) {
-      place = { kind: "early", rank: await lotteryRank(state.seed, userId) };
-      this.save({ ...this.current(), earlyCount: this.current().earlyCount + 1 });
+    if (rank !== undefined) {
+      // A fan who left before the sale keeps their draw; the lottery counts each fan once.
+      place = { kind: "early", rank };
+      if (!fan) this.save({ ...current, earlyCount: current.earlyCount + 1 });
     } else {
-      // Read the counter after the await above could have let others in.
-      const current = this.current();
       place = { kind: "late", seq: current.lateCount };
       this.save({ ...current, opened: true, lateCount: current.lateCount + 1 });
     }
+    fans.wait(sql, userId, place, now);
     await this.armTick();
     return { kind: "joined", place, view: view(this.current(), place, now, undefined) };
   }
 
-  /** Where the fan stands; once their turn has come, an admission token. */
+  /**
+   * Where the fan stands, given the place their ticket shows; once their turn
+   * has come, an admission token. A ticket of a place that ended (or that a
+   * later join replaced) says `ended`: it cannot be revived.
+   */
   async status(eventId: string, userId: string, place: Place): Promise<StatusOutcome> {
     const state = await this.load(eventId);
     if (!state?.settings.enabled) return { kind: "rejected", status: 409, detail: "this event has no waiting room" };
     const now = this.now();
-    const current = view(state, place, now, undefined);
-    if (current.state !== "admissible") return { kind: "status", view: current };
     const sql = this.ctx.storage.sql;
-    sql.exec("DELETE FROM sessions WHERE expires_at <= ?", now);
-    const existing = sql.exec<{ session_id: string; expires_at: number }>("SELECT session_id, expires_at FROM sessions WHERE user_id = ?", userId).toArray()[0];
-    let session = existing ? { sessionId: existing.session_id, expiresAt: existing.expires_at } : undefined;
+    fans.lapse(sql, now);
+    const fan = fans.find(sql, userId);
+    if (!fan) {
+      // A ticket signed by the first release, which kept no rows: its place is adopted.
+      fans.wait(sql, userId, place, now);
+    } else if (fan.place === null) {
+      fans.adoptPlace(sql, userId, place);
+    } else if (!fans.samePlace(fan.place, place)) {
+      return { kind: "status", view: { state: "ended", reason: "replaced" } };
+    }
+    if (fan?.state === "ended") return { kind: "status", view: { state: "ended", reason: fan.endedReason ?? "cancelled" } };
+    let session = fan?.state === "admitted" ? fan.session : undefined;
     if (!session) {
-      const active = this.activeSessions();
-      if (!canIssue(state, active)) {
+      const current = view(state, place, now, undefined);
+      if (current.state !== "admitted") return { kind: "status", view: current };
+      if (!canIssue(state, fans.shopping(sql))) {
         return { kind: "status", view: { state: "waiting", ahead: 0, etaSeconds: state.settings.tickSeconds } };
       }
       session = { sessionId: crypto.randomUUID(), expiresAt: now + state.settings.sessionMinutes * 60_000 };
-      sql.exec("INSERT INTO sessions (user_id, session_id, expires_at) VALUES (?, ?, ?)", userId, session.sessionId, session.expiresAt);
+      fans.admit(sql, userId, session);
       this.save({ ...state, tickIssued: state.tickIssued + 1, admittedTotal: state.admittedTotal + 1 });
       log("info", "queue_admitted", { eventId, userId, sessionId: session.sessionId });
     }
@@ -84,10 +119,14 @@ export class QueueRoom extends DurableObject<Env> {
     return { kind: "admitted", token, expiresAt: session.expiresAt };
   }
 
-  /** The fan booked or gave their seats back: their shopping slot is free. */
-  async leave(eventId: string, userId: string): Promise<void> {
-    if (!(await this.load(eventId))) return;
-    this.ctx.storage.sql.exec("DELETE FROM sessions WHERE user_id = ?", userId);
+  /** The fan's place ends: they booked or gave their seats back (the SeatRoom says so), or they left the line. */
+  async leave(eventId: string, userId: string, reason: QueueEndReason): Promise<LeaveOutcome> {
+    if (!(await this.load(eventId))) return { kind: "rejected", status: 409, detail: "this event has no waiting room" };
+    const sql = this.ctx.storage.sql;
+    if (reason === "cancelled" && fans.find(sql, userId)?.state === "admitted") {
+      return { kind: "rejected", status: 409, detail: "it is your turn: release your seats instead of leaving the line" };
+    }
+    return { kind: fans.end(sql, userId, reason) ? "left" : "not-in-line" };
   }
 
   /** The organizer changed the queue settings or the on-sale time. */
@@ -113,24 +152,38 @@ export class QueueRoom extends DurableObject<Env> {
     };
   }
 
-  /** `GET /stream`: a fan's position over SSE until admitted (the API has verified the ticket). */
+  /**
+   * `GET /stream`: a fan's position over SSE until admitted (the API has
+   * verified the ticket). One stream per fan, and at most STREAMS_PER_ADDRESS
+   * per client address: beyond either, 429.
+   */
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const eventId = url.searchParams.get("eventId") ?? "";
     const userId = request.headers.get("x-user-id") ?? "";
     const place = JSON.parse(request.headers.get("x-place") ?? "null") as Place | null;
+    const address = request.headers.get("x-client-address");
     const state = await this.load(eventId);
     if (!state?.settings.enabled || !place) return new Response("no waiting room", { status: 404 });
+    const refused = this.streams.open({ address, user: userId }, { perAddress: streamsPerAddress(this.env), perUser: 1 });
+    if (refused) return refusedStream(refused);
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
-    this.watchers.set(writer, { userId, place });
-    void writer.write(encode(`retry: ${STREAM_RETRY_MS}\n\n`)).catch(() => this.watchers.delete(writer));
+    this.watchers.set(writer, { userId, place, address });
+    // The fan went away (tab closed, reload): the slot frees at once, not at the next write.
+    writer.closed.catch(() => this.unwatch(writer));
+    void writer.write(encode(`retry: ${STREAM_RETRY_MS}\n\n`)).catch(() => this.unwatch(writer));
     await this.tell(writer, eventId, userId, place);
     await this.armTick();
     // (tell() does not wait for the write, so the response can go out first.)
     return new Response(readable, {
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "content-encoding": "identity" },
     });
+  }
+
+  /** How many streams are open, by address and in all (for tests and the memory measurement). */
+  async openStreams(): Promise<number> {
+    return this.watchers.size;
   }
 
   /** One admission tick; re-arms while anyone waits or shops. Safe to run twice. */
@@ -140,7 +193,7 @@ export class QueueRoom extends DurableObject<Env> {
     const state = await this.load(stored.eventId);
     if (!state?.settings.enabled) return;
     const now = this.now();
-    this.ctx.storage.sql.exec("DELETE FROM sessions WHERE expires_at <= ?", now);
+    fans.lapse(this.ctx.storage.sql, now);
     const seatsLeft = isOpen(state, now) ? await this.seatsLeft(state.eventId) : Number.MAX_SAFE_INTEGER;
     const result = tick(this.current(), now, this.activeSessions(), seatsLeft);
     this.save(result.state);
@@ -156,15 +209,15 @@ export class QueueRoom extends DurableObject<Env> {
     if (outcome.kind === "admitted") {
       frame = `event: admitted\ndata: ${JSON.stringify({ admissionToken: outcome.token, expiresAt: new Date(outcome.expiresAt).toISOString() })}\n\n`;
     } else if (outcome.kind === "status") {
-      const shown = seatsLeft === 0 && outcome.view.state === "waiting" ? { state: "sold-out" as const } : outcome.view;
+      const shown = seatsLeft === 0 && outcome.view.state === "waiting" ? { ...outcome.view, soldOut: true } : outcome.view;
       frame = `event: position\ndata: ${JSON.stringify(positionBody(shown))}\n\n`;
     } else {
       frame = `event: closed\ndata: ${JSON.stringify({ detail: outcome.detail })}\n\n`;
     }
     // Not awaited: a watcher that does not read must not hold up the tick.
-    const drop = () => this.watchers.delete(writer);
+    const drop = () => this.unwatch(writer);
     writer.write(encode(frame)).catch(drop);
-    if (outcome.kind !== "status") {
+    if (outcome.kind !== "status" || outcome.view.state === "ended" || outcome.view.state === "closed") {
       drop();
       writer.close().catch(() => {});
     }
@@ -181,7 +234,19 @@ export class QueueRoom extends DurableObject<Env> {
   }
 
   private activeSessions(): number {
-    return this.ctx.storage.sql.exec<{ n: number }>("SELECT count(*) AS n FROM sessions").one().n;
+    return fans.shopping(this.ctx.storage.sql);
+  }
+
+  private unwatch(writer: WritableStreamDefaultWriter<Uint8Array>): void {
+    const watcher = this.watchers.get(writer);
+    if (!watcher) return;
+    this.watchers.delete(writer);
+    this.streams.close({ address: watcher.address, user: watcher.userId });
+  }
+
+  /** The fan as the line sees them now. */
+  private viewOf(fan: fans.Fan, place: Place, now: number): QueueView {
+    return fan.state === "admitted" ? { state: "admitted" } : view(this.current(), place, now, undefined);
   }
 
   private async armTick(): Promise<void> {
@@ -198,6 +263,7 @@ export class QueueRoom extends DurableObject<Env> {
     this.loading ??= (async () => {
       const stored = this.readState();
       if (stored) return (this.state = stored);
+      // An id that is not a queue-enabled event gets no tables and no writes.
       const config = await fetchQueueConfig(this.env, eventId);
       if (!config?.queue.enabled) return undefined;
       // Re-check after the read: a concurrent configure may have set it up.
@@ -209,6 +275,7 @@ export class QueueRoom extends DurableObject<Env> {
   }
 
   private async fresh(eventId: string, settings: QueueSettings, onSaleAt: number | null): Promise<QueueState> {
+    fans.create(this.ctx.storage.sql);
     const seed = [...crypto.getRandomValues(new Uint8Array(32))].map((b) => b.toString(16).padStart(2, "0")).join("");
     const state: QueueState = {
       eventId,
@@ -236,6 +303,7 @@ export class QueueRoom extends DurableObject<Env> {
   }
 
   private readState(): QueueState | undefined {
+    if (!fans.hasTables(this.ctx.storage.sql)) return undefined;
     const row = this.ctx.storage.sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'state'").toArray()[0];
     return row ? (JSON.parse(row.value) as QueueState) : undefined;
   }

@@ -23,6 +23,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { newHoldId } from "../../src/shared/ids";
+import { refusedStream, SEAT_STREAMS_PER_USER, streamsPerAddress } from "../../src/shared/stream-caps";
 import { log } from "../../src/shared/log";
 import type {
   AttachOutcome,
@@ -73,7 +74,12 @@ export class SeatRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    void ctx.blockConcurrencyWhile(async () => store.migrate(ctx.storage.sql));
+    // A room for an id that is not an event must not write anything: tables
+    // are created when the catalog first arrives (load.ts), and rooms that
+    // already have them are brought forward here.
+    void ctx.blockConcurrencyWhile(async () => {
+      if (store.hasSchema(ctx.storage.sql)) store.migrate(ctx.storage.sql);
+    });
   }
 
   // ---- The fan's steps (called by the API) ----
@@ -116,7 +122,7 @@ export class SeatRoom extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => ledger.endHold(hold, "released", "released", now));
     log("info", "hold_released", { eventId, holdId, userId });
     await this.armForPayments(ledger);
-    await this.freeQueueSlot(ledger, userId);
+    await this.freeQueueSlot(ledger, userId, "released");
     return { kind: "released" };
   }
 
@@ -187,7 +193,7 @@ export class SeatRoom extends DurableObject<Env> {
     if (ledger) {
       const changed = ledger.sell(holdId, booking, "booked", this.clock());
       await this.armForPayments(ledger);
-      if (changed) await this.freeQueueSlot(ledger, booking.userId);
+      if (changed) await this.freeQueueSlot(ledger, booking.userId, "booked");
     }
     return this.paymentHold(eventId, holdId, paymentIntentId);
   }
@@ -245,7 +251,10 @@ export class SeatRoom extends DurableObject<Env> {
     if (!ledger) return new Response("no such event", { status: 404 });
     this.sweepIfLate(ledger);
     const last = Number(request.headers.get("last-event-id") ?? url.searchParams.get("lastEventId") ?? Number.NaN);
-    const body = ledger.live.feed.subscribe(Number.isInteger(last) && last >= 0 ? last : undefined);
+    const owner = { address: request.headers.get("x-client-address"), user: request.headers.get("x-user-id") };
+    const limits = { perAddress: streamsPerAddress(this.env), perUser: SEAT_STREAMS_PER_USER };
+    const body = ledger.live.feed.subscribe(Number.isInteger(last) && last >= 0 ? last : undefined, owner, limits);
+    if (typeof body === "string") return refusedStream(body);
     return new Response(body, {
       headers: {
         "content-type": "text/event-stream; charset=utf-8",
@@ -323,13 +332,13 @@ export class SeatRoom extends DurableObject<Env> {
    * admission no longer holds seats here, and their slot in the waiting room
    * goes to the next fan.
    */
-  private async freeQueueSlot(ledger: SeatLedger, userId: string): Promise<void> {
+  private async freeQueueSlot(ledger: SeatLedger, userId: string, reason: "booked" | "released"): Promise<void> {
     const { state } = ledger;
     if (!state.catalog.queueEnabled) return;
     const ended = store.endSession(ledger.sql, userId, this.clock());
     if (ended) state.endedSessions.add(ended);
     try {
-      await this.env.QUEUE_ROOM.getByName(state.catalog.eventId).leave(state.catalog.eventId, userId);
+      await this.env.QUEUE_ROOM.getByName(state.catalog.eventId).leave(state.catalog.eventId, userId, reason);
     } catch (error) {
       // The slot frees itself when the session lapses.
       log("warn", "queue_leave_failed", { eventId: state.catalog.eventId, userId, message: String(error) });

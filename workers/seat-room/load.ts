@@ -25,6 +25,7 @@ export async function loadRoom(
     catalog = fetched;
     // Only one load runs at a time (callers share its promise); nothing wrote meanwhile.
     storage.transactionSync(() => {
+      store.migrate(sql);
       store.writeCatalog(sql, fetched);
       store.writeSold(sql, sold);
     });

@@ -19,6 +19,7 @@
  * an edge-cached snapshot keyed by `seq` can serve them unchanged later.
  */
 import type { SeatStatus } from "../../src/shared/room-protocol";
+import { StreamCaps, type StreamLimits, type StreamOwner } from "../../src/shared/stream-caps";
 
 export const FLUSH_MS = 100;
 export const KEEPALIVE_MS = 25_000;
@@ -45,7 +46,8 @@ export interface FeedSource {
 const encoder = new TextEncoder();
 
 export class SeatFeed {
-  private readonly watchers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+  private readonly watchers = new Map<WritableStreamDefaultWriter<Uint8Array>, StreamOwner>();
+  private readonly caps = new StreamCaps();
   private pending: Change[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
   private keepalive: ReturnType<typeof setInterval> | undefined;
@@ -83,11 +85,17 @@ export class SeatFeed {
     this.flushed = last;
     if (this.watchers.size === 0) return;
     const frame = encoder.encode(sse("delta", last, this.delta(from, last, changes)));
-    for (const writer of this.watchers) this.write(writer, frame);
+    for (const writer of this.watchers.keys()) this.write(writer, frame);
   }
 
-  /** A new watcher's stream: a snapshot, or the changes it missed, then live deltas. */
-  subscribe(lastEventId: number | undefined): ReadableStream<Uint8Array> {
+  /**
+   * A new watcher's stream: a snapshot, or the changes it missed, then live
+   * deltas; or, past the caps on streams per address and per user, the
+   * reason it is refused.
+   */
+  subscribe(lastEventId: number | undefined, owner: StreamOwner, limits: StreamLimits): ReadableStream<Uint8Array> | string {
+    const refused = this.caps.open(owner, limits);
+    if (refused) return refused;
     // Send what is pending first, so what this watcher starts from and what
     // the next delta continues from are the same seq.
     this.flush();
@@ -103,15 +111,19 @@ export class SeatFeed {
     } else {
       this.write(writer, this.snapshotBytes());
     }
-    this.watchers.add(writer);
+    this.watchers.set(writer, owner);
+    // A watcher that went away frees its place under the caps at once, not at the next write.
+    writer.closed.catch(() => this.unwatch(writer));
     this.keepalive ??= setInterval(() => this.ping(), KEEPALIVE_MS);
     return readable;
   }
 
   /** Ends every stream with a hint to reconnect (the room is going away). */
   closeAll(): void {
-    for (const writer of this.watchers) void writer.close().catch(() => {});
-    this.watchers.clear();
+    for (const writer of [...this.watchers.keys()]) {
+      this.unwatch(writer);
+      void writer.close().catch(() => {});
+    }
     this.stopKeepalive();
   }
 
@@ -136,7 +148,7 @@ export class SeatFeed {
   private ping(): void {
     if (this.watchers.size === 0) return this.stopKeepalive();
     const frame = encoder.encode(": keepalive\n\n");
-    for (const writer of this.watchers) this.write(writer, frame);
+    for (const writer of this.watchers.keys()) this.write(writer, frame);
   }
 
   private stopKeepalive(): void {
@@ -146,12 +158,19 @@ export class SeatFeed {
 
   private write(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Uint8Array): void {
     const drop = () => {
-      this.watchers.delete(writer);
+      this.unwatch(writer);
       void writer.abort().catch(() => {});
     };
     if (writer.desiredSize !== null && writer.desiredSize < -MAX_QUEUED_FRAMES) return drop();
     // A watcher that went away is dropped on its first failed write.
     writer.write(frame).catch(drop);
+  }
+
+  private unwatch(writer: WritableStreamDefaultWriter<Uint8Array>): void {
+    const owner = this.watchers.get(writer);
+    if (!owner) return;
+    this.watchers.delete(writer);
+    this.caps.close(owner);
   }
 }
 

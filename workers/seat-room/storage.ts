@@ -52,6 +52,11 @@ CREATE TABLE IF NOT EXISTS payments_due (
 const SCHEMA_VERSION = 2;
 const MAX_PARAMS = 100;
 
+/** Whether this room has ever stored anything (a room is only given tables once it knows its event is real). */
+export function hasSchema(sql: SqlStorage): boolean {
+  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+}
+
 export function migrate(sql: SqlStorage): void {
   sql.exec(SCHEMA);
   const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
@@ -61,6 +66,7 @@ export function migrate(sql: SqlStorage): void {
 }
 
 export function readCatalog(sql: SqlStorage): Catalog | undefined {
+  if (!hasSchema(sql)) return undefined;
   const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'catalog'").toArray()[0];
   return row ? (JSON.parse(row.value) as Catalog) : undefined;
 }

@@ -14,11 +14,16 @@ import { newId } from "../../../src/shared/ids";
 import { buildSeatMap, capacityOf, SeatMapError, type SeatMap } from "../../../src/shared/seat-map";
 import { venueTemplate } from "../../../src/shared/venue-templates";
 import type { Database } from "../env";
+import { checkDailyEvents, checkTicketCap, type OrganizerQuotas } from "./quotas";
 import { badRequest, conflict, notFound } from "../problem";
 
 type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
-export async function createVenue(db: Database, input: z.infer<typeof VenueCreate>): Promise<{ id: string; capacity: number; sections: string[] }> {
+export async function createVenue(
+  db: Database,
+  input: z.infer<typeof VenueCreate>,
+  quotas?: OrganizerQuotas,
+): Promise<{ id: string; capacity: number; sections: string[] }> {
   let seatMap: SeatMap;
   try {
     seatMap = buildSeatMap(input.sections ?? venueTemplate(input.template ?? "theater"));
@@ -28,6 +33,7 @@ export async function createVenue(db: Database, input: z.infer<typeof VenueCreat
   }
   const id = newId("vn");
   const capacity = capacityOf(seatMap);
+  if (quotas) checkTicketCap(capacity, quotas);
   await db.insert(venues).values({
     id,
     name: input.name,
@@ -48,14 +54,22 @@ export async function createPerformer(db: Database, input: z.infer<typeof Perfor
   return { id };
 }
 
-export async function createEvent(db: Database, input: EventCreate): Promise<{ id: string; ticketCount: number }> {
+/** Creates the event; an organizer's request (`owner`) is held to their quotas, the seed's is not. */
+export async function createEvent(
+  db: Database,
+  input: EventCreate,
+  owner?: { userId: string; quotas: OrganizerQuotas },
+): Promise<{ id: string; ticketCount: number }> {
   const venue = await findVenue(db, input.venueId, "venueId");
+  if (owner) checkTicketCap(venue.capacity, owner.quotas);
   const performer = await findPerformer(db, input.performerId, "performerId");
   const prices = priceList(venue.seatMap, input.prices, true);
   const id = newId("ev");
   await db.transaction(async (tx) => {
+    if (owner) await checkDailyEvents(tx, owner.userId, owner.quotas);
     await tx.insert(events).values({
       id,
+      createdBy: owner?.userId ?? null,
       name: input.name,
       description: input.description ?? null,
       type: input.type,

@@ -17,7 +17,7 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
   } catch (error) {
     if (error instanceof Problem && error.status === 404) {
       return c.html(
-        <Layout title="Not found" devAuth={c.env.DEV_AUTH === "1"}>
+        <Layout title="Not found" env={c.env}>
           <h1>Event not found</h1>
           <p>
             <a href="/">Search for events</a>
@@ -38,7 +38,7 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
     queueEnabled: detail.queue.enabled,
   };
   return c.html(
-    <Layout title={detail.name} devAuth={c.env.DEV_AUTH === "1"} scripts={["event"]} data={data}>
+    <Layout title={detail.name} env={c.env} scripts={["event"]} data={data}>
       <h1>{detail.name}</h1>
       <p class="meta">
         <time datetime={detail.startsAt}>{when(detail.startsAt, tz)}</time> · {detail.venue.name}, {detail.venue.city} · {detail.performer.name} · {detail.type}

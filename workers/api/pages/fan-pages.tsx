@@ -2,16 +2,20 @@
 /** The fan's own pages, filled in by their scripts with the fan's token: waiting room, checkout, tickets. */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
+import { botCheckOn } from "../turnstile";
 import { Layout } from "./layout";
 
 export const fanPages = new Hono<AppEnv>();
 
 fanPages.get("/events/:eventId{ev_[0-9a-z]+}/queue", async (c) => {
   const eventId = c.req.param("eventId");
+  // The bot check runs when the team has set Turnstile keys; locally it is off, and the page says so.
+  const siteKey = botCheckOn(c.env) ? (c.env.TURNSTILE_SITE_KEY ?? null) : null;
   return c.html(
-    <Layout title="Waiting room" devAuth={c.env.DEV_AUTH === "1"} scripts={["queue"]} data={{ eventId }}>
+    <Layout title="Waiting room" env={c.env} scripts={["queue"]} data={{ eventId, turnstileSiteKey: siteKey }}>
       <h1>Waiting room</h1>
       <p>Fans are let in a batch at a time, so everyone gets a fair chance at the seats. Keep this page open.</p>
+      {siteKey ? <div id="bot-check" class="panel"></div> : <p class="notice">The bot check is off on this server (no Turnstile key set).</p>}
       <dl class="panel" aria-live="polite">
         <dt>Status</dt>
         <dd id="q-state">Joining…</dd>
@@ -34,7 +38,7 @@ fanPages.get("/checkout/:holdId{hd_[0-9a-z_]+}", (c) => {
   const holdId = c.req.param("holdId");
   const simulated = !c.env.STRIPE_SECRET_KEY;
   return c.html(
-    <Layout title="Checkout" devAuth={c.env.DEV_AUTH === "1"} scripts={["checkout"]} data={{ holdId, publishableKey: c.env.STRIPE_PUBLISHABLE_KEY ?? null }}>
+    <Layout title="Checkout" env={c.env} scripts={["checkout"]} data={{ holdId, publishableKey: c.env.STRIPE_PUBLISHABLE_KEY ?? null }}>
       <h1>Checkout</h1>
       <p id="summary"></p>
       <p>
@@ -75,7 +79,7 @@ fanPages.get("/checkout/:holdId{hd_[0-9a-z_]+}", (c) => {
 
 fanPages.get("/me/tickets", (c) =>
   c.html(
-    <Layout title="My tickets" devAuth={c.env.DEV_AUTH === "1"} scripts={["tickets"]}>
+    <Layout title="My tickets" env={c.env} scripts={["tickets"]}>
       <h1>My tickets</h1>
       <p id="message" hidden role="status"></p>
       <div id="bookings"></div>

@@ -9,7 +9,10 @@ import type { Child } from "hono/jsx";
 import { ASSET_VERSION } from "./assets";
 import { STYLES } from "./styles";
 
-export function Layout(props: { title: string; devAuth: boolean; children: Child; scripts?: string[]; data?: unknown }) {
+/** The settings the frame shows: demo accounts (DEV_AUTH=1) and where "Sign in" goes (SIGN_IN_URL). */
+type AccountSettings = Pick<Env, "DEV_AUTH" | "SIGN_IN_URL">;
+
+export function Layout(props: { title: string; env: AccountSettings; children: Child; scripts?: string[]; data?: unknown }) {
   return (
     <html lang="en">
       <head>
@@ -19,7 +22,7 @@ export function Layout(props: { title: string; devAuth: boolean; children: Child
         <link rel="icon" href="data:," />
         <style dangerouslySetInnerHTML={{ __html: STYLES }} />
       </head>
-      <body data-dev-auth={props.devAuth ? "1" : "0"}>
+      <body data-dev-auth={props.env.DEV_AUTH === "1" ? "1" : "0"} data-sign-in-url={props.env.SIGN_IN_URL || undefined}>
         <header class="site">
           <a class="brand" href="/">
             Edge Tickets

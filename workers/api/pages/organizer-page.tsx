@@ -9,7 +9,7 @@ export const organizerPage = new Hono<AppEnv>();
 
 organizerPage.get("/organizer", (c) =>
   c.html(
-    <Layout title="Organizer" devAuth={c.env.DEV_AUTH === "1"} scripts={["organizer"]}>
+    <Layout title="Organizer" env={c.env} scripts={["organizer"]}>
       <h1>Organizer</h1>
       <p id="message" hidden role="status"></p>
       <form id="performer-form">

@@ -12,6 +12,7 @@ import { eventOfHold, parseTicketId, ticketId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
 import { verifyAdmission } from "../../../src/shared/queue";
 import { requireUser } from "../auth";
+import { limitByAddress, limitByUser } from "../rate-limits";
 import { seatRoom } from "../rooms";
 import type { AppEnv } from "../env";
 import { bearer, createApp } from "../openapi-app";
@@ -59,11 +60,11 @@ const confirmRoute = (method: "put" | "post") =>
     path: "/booking/confirm",
     summary: method === "put" ? "Start checkout: authorize a payment for the hold" : "Start checkout (POST alias of PUT)",
     security: bearer,
-    middleware: [requireUser],
+    middleware: [limitByAddress("checkout"), requireUser, limitByUser("checkout")],
     request: { body: json(ConfirmRequest) },
     responses: {
       200: { description: "a payment intent to authorize", content: { "application/json": { schema: ConfirmResponse } } },
-      ...problemResponses(400, 401, 404, 409, 503),
+      ...problemResponses(400, 401, 404, 409, 429, 503),
     },
   });
 
@@ -119,11 +120,11 @@ export const bookingRoutes = createApp()
       path: "/booking/reserve",
       summary: "Hold tickets of one event for a few minutes, all or none",
       security: bearer,
-      middleware: [requireUser],
+      middleware: [limitByAddress("hold"), requireUser, limitByUser("hold")],
       request: { body: json(ReserveRequest), headers: ReserveHeaders },
       responses: {
         201: { description: "the hold", content: { "application/json": { schema: HoldCreated } } },
-        ...problemResponses(400, 401, 403, 409, 422),
+        ...problemResponses(400, 401, 403, 409, 422, 429),
       },
     }),
     async (c) => {
@@ -195,9 +196,9 @@ export const bookingRoutes = createApp()
       path: "/booking/holds/{holdId}",
       summary: "Release one of your holds; the seats are free at once (a payment started for them is cancelled)",
       security: bearer,
-      middleware: [requireUser],
+      middleware: [limitByAddress("hold"), requireUser, limitByUser("hold")],
       request: { params: HoldParams },
-      responses: { 204: { description: "released (or already ended)" }, ...problemResponses(400, 401, 404, 409) },
+      responses: { 204: { description: "released (or already ended)" }, ...problemResponses(400, 401, 404, 409, 429) },
     }),
     async (c) => {
       const { holdId } = c.req.valid("param");

@@ -2,6 +2,9 @@
  * Local development only (DEV_AUTH=1, set by `npm run dev` and the tests):
  * mints tokens so a developer can act as any fan or organizer without an
  * identity provider. Without DEV_AUTH the routes answer 404, as if absent.
+ * `/dev/sign-in` plays the identity provider for the web app's demo
+ * accounts: it sends the fan back with `#token=…&state=…`, so the page
+ * accepts it through the same code as a real provider's redirect.
  * The simulated card network is in `dev-payments.ts`, the invariant checker
  * in `dev-invariants.ts`.
  */
@@ -10,6 +13,7 @@ import { createMiddleware } from "hono/factory";
 import { signToken } from "../auth";
 import type { AppEnv } from "../env";
 import { createApp } from "../openapi-app";
+import { limitByAddress } from "../rate-limits";
 import { problemResponses, Problem } from "../problem";
 
 export const devOnly = createMiddleware<AppEnv>(async (c, next) => {
@@ -17,13 +21,22 @@ export const devOnly = createMiddleware<AppEnv>(async (c, next) => {
   await next();
 });
 
+const UserId = z.string().trim().min(1).max(200).regex(/^[\w.@:-]+$/, "letters, digits and . _ @ : - only");
+
 const TokenRequest = z
   .object({
-    userId: z.string().trim().min(1).max(200).regex(/^[\w.@:-]+$/, "letters, digits and . _ @ : - only"),
+    userId: UserId,
     roles: z.array(z.enum(["fan", "organizer"])).max(2).default([]),
   })
   .strict()
   .openapi("DevTokenRequest");
+
+const SignInQuery = z.object({
+  role: z.enum(["fan", "organizer"]).default("fan"),
+  userId: UserId.optional(),
+  state: z.string().min(16).max(128).regex(/^[\w-]+$/, "letters, digits, _ and - only"),
+  redirect_uri: z.url({ protocol: /^https?$/ }).max(2000),
+});
 
 export const devRoutes = createApp()
   .openapi(
@@ -31,7 +44,7 @@ export const devRoutes = createApp()
       method: "post",
       path: "/dev/token",
       summary: "Local development only: a signed token for any user",
-      middleware: [devOnly],
+      middleware: [devOnly, limitByAddress("sign-in")],
       request: { body: { content: { "application/json": { schema: TokenRequest } }, required: true } },
       responses: {
         200: { description: "a token", content: { "application/json": { schema: z.object({ token: z.string() }) } } },
@@ -41,5 +54,27 @@ export const devRoutes = createApp()
     async (c) => {
       const { userId, roles } = c.req.valid("json");
       return c.json({ token: await signToken(c.env, { id: userId, roles }) }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/dev/sign-in",
+      summary: "Local development only: the demo identity provider; back to the page with #token=…&state=…",
+      middleware: [devOnly, limitByAddress("sign-in")],
+      request: { query: SignInQuery },
+      responses: {
+        302: { description: "to redirect_uri's path on this site, with `#token=<jwt>&state=<state>`" },
+        ...problemResponses(400, 404),
+      },
+    }),
+    async (c) => {
+      const { role, userId, state, redirect_uri } = c.req.valid("query");
+      const roles = role === "organizer" ? ["organizer", "fan"] : ["fan"];
+      const token = await signToken(c.env, { id: userId ?? `demo-${role}`, roles });
+      // Only back to this site: the path of redirect_uri, never its origin.
+      const back = new URL(redirect_uri);
+      const fragment = new URLSearchParams({ token, state });
+      return c.redirect(`${back.pathname}${back.search}#${fragment}`, 302);
     },
   );

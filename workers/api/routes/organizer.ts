@@ -10,6 +10,7 @@ import {
 } from "../../../src/shared/catalog";
 import { log } from "../../../src/shared/log";
 import { requireOrganizer, requireUser } from "../auth";
+import { organizerQuotas } from "../catalog/quotas";
 import { createEvent, createPerformer, createVenue, patchEvent } from "../catalog/writes";
 import { seatRoom } from "../rooms";
 import { invalidateCatalog } from "../edge-cache";
@@ -18,7 +19,7 @@ import { Problem, problemResponses } from "../problem";
 
 const organizer = [requireUser, requireOrganizer];
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
-const writeProblems = problemResponses(400, 401, 403);
+const writeProblems = problemResponses(400, 401, 403, 422, 429);
 
 export const organizerRoutes = createApp()
   .openapi(
@@ -38,7 +39,7 @@ export const organizerRoutes = createApp()
       },
     }),
     async (c) => {
-      const venue = await createVenue(c.var.db(), c.req.valid("json"));
+      const venue = await createVenue(c.var.db(), c.req.valid("json"), organizerQuotas(c.env));
       log("info", "venue_created", { requestId: c.var.requestId, venueId: venue.id, userId: c.var.user.id, capacity: venue.capacity });
       return c.json(venue, 201);
     },
@@ -70,7 +71,7 @@ export const organizerRoutes = createApp()
       responses: { 201: { description: "created", content: { "application/json": { schema: EventCreated } } }, ...writeProblems },
     }),
     async (c) => {
-      const event = await createEvent(c.var.db(), c.req.valid("json"));
+      const event = await createEvent(c.var.db(), c.req.valid("json"), { userId: c.var.user.id, quotas: organizerQuotas(c.env) });
       await invalidateCatalog();
       log("info", "event_created", { requestId: c.var.requestId, eventId: event.id, userId: c.var.user.id, tickets: event.ticketCount });
       return c.json(event, 201);

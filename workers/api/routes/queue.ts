@@ -1,26 +1,34 @@
 /**
  * The waiting room, as fans and auditors see it. Queue tickets are verified
- * here (signature, user, event, expiry); the QueueRoom keeps only counters.
+ * here (signature, user, event, expiry); the QueueRoom decides places (one
+ * per fan) and admission. Ids that are not queue-enabled events are turned
+ * away from the edge cache before any room is touched.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { EventParams } from "../../../src/shared/catalog";
 import { log } from "../../../src/shared/log";
 import { signTicket, verifyTicket, type QueueTicket } from "../../../src/shared/queue";
-import { positionBody } from "../../../src/shared/room-protocol";
+import { positionBody, QUEUE_END_REASONS, QUEUE_STATES } from "../../../src/shared/room-protocol";
+import { requireEvent, requireQueuedEvent } from "../catalog/event-presence";
+import { limitByAddress, limitByUser } from "../rate-limits";
+import { verifyTurnstile } from "../turnstile";
 import { requireUser } from "../auth";
 import { bearer, createApp } from "../openapi-app";
 import { notFound, Problem, problemResponses } from "../problem";
-import { endsCleanly, retryLater, sseResponse } from "../sse";
-
-const QUEUE_STATES = ["before-sale", "waiting", "admissible", "admitted", "sold-out"] as const;
+import { endsCleanly, refuseOverCap, retryLater, sseResponse, streamOwner } from "../sse";
 
 const Position = z
   .object({
-    state: z.enum(QUEUE_STATES),
+    state: z.enum(QUEUE_STATES).openapi({
+      description:
+        "waiting (in line, or before the sale with `opensAt`), admitted (your turn), ended (your session ended: booked, released, lapsed or cancelled; join again to queue at the back), paused (admission paused), closed (the queue is closed)",
+    }),
     position: z.number().int().nullable().openapi({ description: "1 is next; null before the lottery is drawn" }),
     ahead: z.number().int().nullable(),
     etaSeconds: z.number().int(),
     opensAt: z.string().optional(),
+    soldOut: z.boolean().optional().openapi({ description: "no seats are free now; seats that come back go to the fans in line" }),
+    reason: z.enum(QUEUE_END_REASONS).optional().openapi({ description: "why an ended place ended" }),
   })
   .openapi("QueuePosition");
 
@@ -47,28 +55,50 @@ export const queueRoutes = createApp()
       path: "/events/{eventId}/queue",
       summary: "Join the waiting room of a queue-enabled event",
       description:
-        "Fans who join before the on-sale time are put in random order when it opens; later fans are first come, first served. Send your existing ticket as X-Queue-Ticket to keep your place.",
+        "A fan has one place per event: joining again (another tab or device) returns the same place. Fans who join before the on-sale time are put in random order when it opens (one lottery draw per fan); later fans are first come, first served; a fan whose session ended joins at the back. With a bot check configured, send the Turnstile token as X-Turnstile-Token.",
       security: bearer,
-      middleware: [requireUser],
+      middleware: [limitByAddress("queue"), requireUser, limitByUser("queue")],
       request: {
         params: EventParams,
-        headers: z.object({ "x-queue-ticket": z.string().max(2_000).optional() }),
+        headers: z.object({ "x-turnstile-token": z.string().max(2_048).optional().openapi({ description: "the Turnstile widget's token, when the bot check is on" }) }),
       },
       responses: {
         201: { description: "your place", content: { "application/json": { schema: Joined } } },
-        ...problemResponses(400, 401, 404, 409),
+        ...problemResponses(400, 401, 403, 404, 409, 429),
       },
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
       const userId = c.var.user.id;
-      const presented = c.req.valid("header")["x-queue-ticket"];
-      const existing = presented ? await verifyTicket(c.env, presented, userId, eventId) : undefined;
-      const outcome = await queueRoom(c.env, eventId).join(eventId, userId, existing?.place ?? null);
+      await requireQueuedEvent(c, eventId);
+      await verifyTurnstile(c, c.req.valid("header")["x-turnstile-token"]);
+      const outcome = await queueRoom(c.env, eventId).join(eventId, userId);
       if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
-      const queueTicket = existing && presented ? presented : await signTicket(c.env, { userId, eventId, place: outcome.place });
-      log("info", "queue_joined", { requestId: c.var.requestId, eventId, userId, kind: outcome.place.kind, rejoined: existing !== undefined });
+      const queueTicket = await signTicket(c.env, { userId, eventId, place: outcome.place });
+      log("info", "queue_joined", { requestId: c.var.requestId, eventId, userId, kind: outcome.place.kind });
       return c.json({ queueTicket, ...positionBody(outcome.view) }, 201);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/events/{eventId}/queue",
+      summary: "Leave the waiting room (your place ends; joining again puts you at the back)",
+      security: bearer,
+      middleware: [requireUser],
+      request: { params: EventParams },
+      responses: {
+        204: { description: "you left the line" },
+        ...problemResponses(400, 401, 404, 409),
+      },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid("param");
+      await requireQueuedEvent(c, eventId);
+      const outcome = await queueRoom(c.env, eventId).leave(eventId, c.var.user.id, "cancelled");
+      if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
+      if (outcome.kind === "not-in-line") throw notFound("you are not in this event's waiting room");
+      return c.body(null, 204);
     },
   )
   .openapi(
@@ -79,12 +109,13 @@ export const queueRoutes = createApp()
       request: { params: EventParams, query: TicketQuery },
       responses: {
         200: { description: "where you stand", content: { "application/json": { schema: Status } } },
-        ...problemResponses(400, 403, 409),
+        ...problemResponses(400, 403, 404, 409),
       },
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
       const ticket = await ticketOf(c.env, c.req.valid("query").ticket, eventId);
+      await requireQueuedEvent(c, eventId);
       const outcome = await queueRoom(c.env, eventId).status(eventId, ticket.userId, ticket.place);
       if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
       if (outcome.kind === "admitted") {
@@ -101,28 +132,31 @@ export const queueRoutes = createApp()
       method: "get",
       path: "/events/{eventId}/queue/stream",
       summary: "Your place in the waiting room, live (Server-Sent Events)",
-      description: "`position` events ({state, position, ahead, etaSeconds}) on every admission tick, then `admitted` ({admissionToken, expiresAt}) and the end of the stream.",
+      description:
+        "`position` events ({state, position, ahead, etaSeconds}) on every admission tick, then `admitted` ({admissionToken, expiresAt}) and the end of the stream; an ended place or a closed queue ends it too. One stream per place in line (a second one is a 429: poll the status instead).",
       request: { params: EventParams, query: TicketQuery },
       responses: {
         200: { description: "an event stream", content: { "text/event-stream": { schema: z.string() } } },
-        ...problemResponses(400, 403, 404),
+        ...problemResponses(400, 403, 404, 409, 429),
       },
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
       const ticket = await ticketOf(c.env, c.req.valid("query").ticket, eventId);
+      await requireQueuedEvent(c, eventId);
       const url = new URL("https://queue-room/stream");
       url.searchParams.set("eventId", eventId);
       let upstream: Response;
       try {
         upstream = await queueRoom(c.env, eventId).fetch(url, {
-          headers: { "x-user-id": ticket.userId, "x-place": JSON.stringify(ticket.place) },
+          headers: { ...streamOwner(c, ticket.userId), "x-place": JSON.stringify(ticket.place) },
         });
       } catch (error) {
         log("warn", "queue_stream_unavailable", { requestId: c.var.requestId, eventId, message: String(error) });
         return retryLater();
       }
       if (upstream.status === 404) throw notFound("this event has no waiting room");
+      await refuseOverCap(upstream);
       return sseResponse(endsCleanly(upstream.body));
     },
   )
@@ -156,6 +190,7 @@ export const queueRoutes = createApp()
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
+      await requireEvent(c, eventId);
       const draw = await queueRoom(c.env, eventId).draw(eventId);
       if (!draw) throw notFound("this event has no waiting room");
       return c.json(draw, 200);

@@ -12,7 +12,9 @@ import { loadEventDetail, type EventStatic } from "../catalog/event-detail";
 import { cachedText } from "../edge-cache";
 import { notFound, Problem, problemResponses } from "../problem";
 import { seatRoom } from "../rooms";
-import { endsCleanly, retryLater, sseResponse } from "../sse";
+import { endsCleanly, refuseOverCap, retryLater, sseResponse, streamOwner } from "../sse";
+import { optionalUser } from "../auth";
+import { requireEvent } from "../catalog/event-presence";
 
 const SeatSnapshot = z
   .object({
@@ -53,6 +55,7 @@ export const seatRoutes = createApp()
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
+      await requireEvent(c, eventId);
       const snapshot = await seatRoom(c.env, eventId).seats(eventId);
       if (!snapshot) throw notFound(`no event with id ${eventId}`);
       c.header("cache-control", "no-store");
@@ -73,10 +76,9 @@ export const seatRoutes = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       const query = c.req.valid("query");
-      const [{ body }, snapshot] = await Promise.all([
-        cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId)),
-        seatRoom(c.env, eventId).seats(eventId),
-      ]);
+      // The detail first: an id that is not an event is a 404 before any room is touched.
+      const { body } = await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId));
+      const snapshot = await seatRoom(c.env, eventId).seats(eventId);
       if (!snapshot) throw notFound(`no event with id ${eventId}`);
       const detail = JSON.parse(body) as EventStatic;
       const prices = new Map(detail.prices.map((p) => [p.section, p.minCents]));
@@ -98,18 +100,21 @@ export const seatRoutes = createApp()
       request: { params: EventParams, query: StreamQuery },
       responses: {
         200: { description: "an event stream", content: { "text/event-stream": { schema: z.string() } } },
-        ...problemResponses(400, 404),
+        ...problemResponses(400, 401, 404, 429),
       },
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
+      await requireEvent(c, eventId);
+      // Browsers' EventSource sends no token, so anonymous watchers are capped per address; API clients that sign in, per user too.
+      const user = await optionalUser(c);
       const url = new URL("https://seat-room/seats/stream");
       url.searchParams.set("eventId", eventId);
       const { lastEventId } = c.req.valid("query");
       const last = c.req.header("last-event-id") ?? lastEventId;
       let upstream: Response;
       try {
-        upstream = await seatRoom(c.env, eventId).fetch(url, { headers: last ? { "last-event-id": last } : {} });
+        upstream = await seatRoom(c.env, eventId).fetch(url, { headers: { ...streamOwner(c, user?.id), ...(last ? { "last-event-id": last } : {}) } });
       } catch (error) {
         // The room is restarting: a 200 that ends at once with a retry hint,
         // because EventSource gives up for good on a non-2xx answer.
@@ -117,6 +122,7 @@ export const seatRoutes = createApp()
         return retryLater();
       }
       if (upstream.status === 404) throw notFound(`no event with id ${eventId}`);
+      await refuseOverCap(upstream);
       return sseResponse(endsCleanly(upstream.body));
     },
   );

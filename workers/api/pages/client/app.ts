@@ -1,16 +1,28 @@
 /**
  * The shared client script (plain browser JavaScript, served as
  * /assets/app.js): the fan's token, API calls, the account widget, money and
- * countdown helpers. A token arriving as `#token=…` (from the team's identity
- * provider) is kept; in local development the widget offers demo accounts.
+ * countdown helpers.
+ *
+ * Signing in: the page makes a random `state`, keeps it in sessionStorage
+ * and sends the fan to the sign-in page (SIGN_IN_URL, or in local
+ * development the demo identity provider `/api/dev/sign-in`) with `state`
+ * and `redirect_uri`. A token coming back as `#token=…&state=…` is kept only
+ * if the state is the one this tab made, and the state works once: a link
+ * with someone else's token (sign-in fixation) is ignored, and the widget
+ * says so.
  */
 export const APP_JS = String.raw`
 (() => {
   const KEY = "edge-tickets-token";
-  const fromIdp = /[#&]token=([^&]+)/.exec(location.hash);
-  if (fromIdp) {
-    localStorage.setItem(KEY, decodeURIComponent(fromIdp[1]));
+  const STATE_KEY = "edge-tickets-sign-in-state";
+  let signInNote = "";
+  const handOff = new URLSearchParams(location.hash.slice(1));
+  if (handOff.has("token")) {
+    const expected = sessionStorage.getItem(STATE_KEY);
+    sessionStorage.removeItem(STATE_KEY);
     history.replaceState(null, "", location.pathname + location.search);
+    if (expected && handOff.get("state") === expected) localStorage.setItem(KEY, handOff.get("token"));
+    else signInNote = "A sign-in link was ignored: it was not started from this page.";
   }
   const token = () => localStorage.getItem(KEY);
   function claims() {
@@ -37,34 +49,46 @@ export const APP_JS = String.raw`
     try { data = text ? JSON.parse(text) : null; } catch { data = text; }
     return { status: res.status, ok: res.ok, data, headers: res.headers };
   }
-  async function signInAs(role) {
-    const userId = role === "organizer" ? "demo-organizer" : "demo-fan";
-    const roles = role === "organizer" ? ["organizer", "fan"] : ["fan"];
-    const { ok, data } = await api("/api/dev/token", { method: "POST", body: { userId, roles } });
-    if (!ok) { alert("Sign-in failed: " + (data && data.detail)); return; }
-    localStorage.setItem(KEY, data.token);
-    renderAccount();
-    document.dispatchEvent(new CustomEvent("account-changed"));
+  /** Sends the fan to a sign-in page with a fresh state; the token comes back as #token=…&state=…. */
+  function beginSignIn(url, params) {
+    const state = Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, "0")).join("");
+    sessionStorage.setItem(STATE_KEY, state);
+    const target = new URL(url, location.href);
+    for (const [name, value] of Object.entries(params || {})) target.searchParams.set(name, value);
+    target.searchParams.set("state", state);
+    target.searchParams.set("redirect_uri", location.origin + location.pathname + location.search);
+    location.assign(target.href);
   }
+  /** Local development: the demo identity provider signs in a demo fan or organizer (or any userId). */
+  function signInAs(role, userId) { beginSignIn("/api/dev/sign-in", userId ? { role, userId } : { role }); }
   function signOut() { localStorage.removeItem(KEY); renderAccount(); document.dispatchEvent(new CustomEvent("account-changed")); }
   function renderAccount() {
     const box = document.getElementById("account");
     if (!box) return;
     box.replaceChildren();
     const me = claims();
+    if (signInNote) {
+      const note = document.createElement("span");
+      note.className = "notice"; note.textContent = signInNote;
+      box.append(note);
+    }
+    const button = (label, className, onClick) => {
+      const b = document.createElement("button");
+      b.type = "button"; b.className = className; b.textContent = label;
+      b.addEventListener("click", onClick);
+      box.append(b);
+    };
+    const { devAuth, signInUrl } = document.body.dataset;
     if (me) {
       const who = document.createElement("span");
       who.textContent = "Signed in as " + me.sub;
-      const out = document.createElement("button");
-      out.className = "secondary"; out.type = "button"; out.textContent = "Sign out";
-      out.addEventListener("click", signOut);
-      box.append(who, out);
-    } else if (document.body.dataset.devAuth === "1") {
-      for (const [role, label] of [["fan", "Continue as demo fan"], ["organizer", "Continue as demo organizer"]]) {
-        const b = document.createElement("button");
-        b.type = "button"; b.className = role === "fan" ? "" : "secondary"; b.textContent = label;
-        b.addEventListener("click", () => signInAs(role));
-        box.append(b);
+      box.append(who);
+      button("Sign out", "secondary", signOut);
+    } else if (signInUrl || devAuth === "1") {
+      if (signInUrl) button("Sign in", "", () => beginSignIn(signInUrl));
+      if (devAuth === "1") {
+        button("Continue as demo fan", signInUrl ? "secondary" : "", () => signInAs("fan"));
+        button("Continue as demo organizer", "secondary", () => signInAs("organizer"));
       }
     } else {
       const note = document.createElement("span");

@@ -100,35 +100,68 @@ export const QUEUE_JS = String.raw`
   const page = T.pageData();
   const message = document.getElementById("message");
   const out = { state: document.getElementById("q-state"), position: document.getElementById("q-position"), ahead: document.getElementById("q-ahead"), eta: document.getElementById("q-eta") };
-  const key = "queue:" + page.eventId;
-  const words = { "before-sale": "Waiting for the sale to open; your place is drawn by lottery when it does.", waiting: "In the queue", admissible: "It's your turn", admitted: "It's your turn", "sold-out": "Sold out" };
+  const ended = { booked: "You booked: your session is over.", released: "You gave your seats back: your session is over.", lapsed: "Your shopping time ran out.", cancelled: "You left the line.", replaced: "This place was replaced by a newer one." };
+  let source = null;
+  let polling = null;
   function show(p) {
+    const words = {
+      waiting: p.opensAt ? "Waiting for the sale to open; your place is drawn by lottery when it does." : p.soldOut ? "In the queue (sold out for now; returned seats go to fans in line)" : "In the queue",
+      admitted: "It's your turn",
+      ended: (ended[p.reason] || "Your place has ended.") + " Join again to queue at the back.",
+      paused: "Admission is paused; you keep your place.",
+      closed: "The waiting room is closed.",
+    };
     out.state.textContent = words[p.state] || p.state;
-    out.position.textContent = p.position == null ? "to be drawn" : String(p.position);
+    out.position.textContent = p.position == null ? (p.state === "waiting" ? "to be drawn" : "—") : String(p.position);
     out.ahead.textContent = p.ahead == null ? "—" : String(p.ahead);
     out.eta.textContent = p.etaSeconds > 90 ? Math.round(p.etaSeconds / 60) + " min" : p.etaSeconds + " s";
   }
+  function stop() {
+    if (source) source.close();
+    if (polling) clearInterval(polling);
+    source = null; polling = null;
+  }
   function admitted(token) {
+    stop();
     sessionStorage.setItem("admission:" + page.eventId, token);
     out.state.textContent = "It's your turn! Taking you to the seats…";
     location.href = "/events/" + page.eventId;
   }
-  async function join() {
+  // Without a live stream (another tab watches this place, or the stream failed), ask every few seconds.
+  function poll(ticket) {
+    if (polling) return;
+    polling = setInterval(async () => {
+      const res = await T.api("/api/events/" + page.eventId + "/queue/status?ticket=" + encodeURIComponent(ticket));
+      if (!res.ok) return;
+      if (res.data.admissionToken) return admitted(res.data.admissionToken);
+      show(res.data);
+      if (res.data.state === "ended" || res.data.state === "closed") stop();
+    }, 5000);
+  }
+  async function join(botToken) {
+    stop();
     if (!T.claims()) { T.say(message, "Sign in (top right) to join the queue.", "error"); return; }
-    const headers = {};
-    const saved = localStorage.getItem(key);
-    if (saved) headers["x-queue-ticket"] = saved;
+    const headers = botToken ? { "x-turnstile-token": botToken } : {};
     const res = await T.api("/api/events/" + page.eventId + "/queue", { method: "POST", headers });
     if (!res.ok) { T.say(message, res.data.detail, "error"); return; }
-    localStorage.setItem(key, res.data.queueTicket);
+    const ticket = res.data.queueTicket;
     show(res.data);
-    const source = new EventSource("/api/events/" + page.eventId + "/queue/stream?ticket=" + encodeURIComponent(res.data.queueTicket));
+    source = new EventSource("/api/events/" + page.eventId + "/queue/stream?ticket=" + encodeURIComponent(ticket));
     source.addEventListener("position", (e) => show(JSON.parse(e.data)));
-    source.addEventListener("admitted", (e) => { source.close(); admitted(JSON.parse(e.data).admissionToken); });
-    source.addEventListener("closed", (e) => { source.close(); T.say(message, JSON.parse(e.data).detail, "error"); });
+    source.addEventListener("admitted", (e) => admitted(JSON.parse(e.data).admissionToken));
+    source.addEventListener("closed", (e) => { stop(); T.say(message, JSON.parse(e.data).detail, "error"); });
+    source.addEventListener("error", () => { if (source && source.readyState === EventSource.CLOSED) { source = null; poll(ticket); } });
   }
-  document.addEventListener("account-changed", join);
-  join();
+  function start() {
+    if (!page.turnstileSiteKey) return join();
+    // The bot check: Turnstile's widget gives a single-use token that the server verifies.
+    const script = document.createElement("script");
+    script.src = "https://challenges.cloudflare.com/turnstile/v0/api.js?render=explicit";
+    script.onload = () => window.turnstile.render("#bot-check", { sitekey: page.turnstileSiteKey, callback: (token) => join(token) });
+    document.head.append(script);
+  }
+  document.addEventListener("account-changed", () => start());
+  start();
 })();
 `;
 

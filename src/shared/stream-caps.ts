@@ -1,0 +1,62 @@
+/**
+ * Caps on the open streams of one room, so that one client cannot exhaust
+ * it: per client address (CF-Connecting-IP, passed on by the API; default
+ * 256, high enough for a carrier's NAT or a venue's Wi-Fi) and per user.
+ * Each room counts its own streams in memory: a stream lives in exactly one
+ * room, and a room that restarts has none.
+ *
+ * A request without an address (only local tools and tests omit
+ * CF-Connecting-IP; Cloudflare always sets it) is capped per user only.
+ */
+export interface StreamOwner {
+  address: string | null;
+  user: string | null;
+}
+
+export interface StreamLimits {
+  perAddress: number;
+  perUser: number;
+}
+
+const DEFAULT_PER_ADDRESS = 256;
+/** Seat streams one signed-in user may keep open at once (tabs, devices). */
+export const SEAT_STREAMS_PER_USER = 4;
+
+export function streamsPerAddress(env: Env): number {
+  const configured = Number(env.STREAMS_PER_ADDRESS);
+  return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_PER_ADDRESS;
+}
+
+export class StreamCaps {
+  private readonly open_ = new Map<string, number>();
+
+  /** Counts a new stream, or says why it is refused (and counts nothing). */
+  open(owner: StreamOwner, limits: StreamLimits): string | undefined {
+    const keys = this.keys(owner);
+    if (owner.address !== null && (this.open_.get(keys[0] ?? "") ?? 0) >= limits.perAddress) {
+      return `at most ${limits.perAddress} live streams per client address; close some and try again`;
+    }
+    if (owner.user !== null && (this.open_.get(keys.at(-1) ?? "") ?? 0) >= limits.perUser) {
+      return limits.perUser === 1 ? "this place in line is already being watched in another tab or device" : `at most ${limits.perUser} live streams per user`;
+    }
+    for (const key of keys) this.open_.set(key, (this.open_.get(key) ?? 0) + 1);
+    return undefined;
+  }
+
+  close(owner: StreamOwner): void {
+    for (const key of this.keys(owner)) {
+      const left = (this.open_.get(key) ?? 0) - 1;
+      if (left > 0) this.open_.set(key, left);
+      else this.open_.delete(key);
+    }
+  }
+
+  private keys(owner: StreamOwner): string[] {
+    return [...(owner.address !== null ? [`a:${owner.address}`] : []), ...(owner.user !== null ? [`u:${owner.user}`] : [])];
+  }
+}
+
+/** The room's answer to a stream it will not open; the API turns it into a 429 problem. */
+export function refusedStream(detail: string): Response {
+  return new Response(JSON.stringify({ detail }), { status: 429, headers: { "content-type": "application/json" } });
+}
