@@ -13,16 +13,9 @@
  * Sizes: BENCH_SECONDS (default 8), BENCH_STREAMS (default 2000).
  */
 import http from "node:http";
-import { mkdtemp, readFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
-import { drizzle } from "drizzle-orm/neon-serverless";
-import * as schema from "../src/shared/db-schema";
-import { createPool } from "../src/shared/neon";
-import { venueTemplate } from "../src/shared/venue-templates";
-import { applyMigrations, openDatabase } from "../scripts/local/database";
-import { startWorker, waitUntilReady } from "../scripts/local/worker";
-import { createEvent, createPerformer, createVenue } from "../workers/api/catalog/writes";
+import { startBenchStack } from "./stack";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 2000);
@@ -78,30 +71,13 @@ async function workerdPid(): Promise<number> {
   return pid;
 }
 
-const stateDir = await mkdtemp(path.join(os.tmpdir(), "edge-tickets-bench-"));
-const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: process.env.DATABASE_URL ? undefined : path.join(stateDir, "pg") });
-await applyMigrations(database);
-const pool = createPool(database.url, database.neon);
-const db = drizzle(pool, { schema });
-const sections = venueTemplate("stadium");
-const venue = await createVenue(db, { name: "Bench Stadium", city: "London", country: "GB", lat: 51.556, lng: -0.2796, timezone: "Europe/London", sections });
-const performer = await createPerformer(db, { name: "The Benchmarks" });
-const event = await createEvent(db, {
-  name: "Benchmark Night",
-  type: "concert",
-  startsAt: new Date(Date.now() + 30 * 86_400_000).toISOString(),
-  venueId: venue.id,
-  performerId: performer.id,
-  prices: sections.map((s) => ({ section: s.name, priceCents: 9900 })),
-});
-console.error(`stadium event ${event.id}: ${event.ticketCount} tickets`);
-
 // The benchmark is many fans from one address: the abuse limits are lifted for it (said in the results).
 const LIFTED_LIMITS = { RATE_LIMITS: "off", STREAMS_PER_ADDRESS: "1000000" };
-const worker = await startWorker({ database, port: PORT, stateDir, vars: { CACHE_TTL_SECONDS: "0", ...LIFTED_LIMITS }, quiet: true });
+const stack = await startBenchStack({ venue: "stadium", port: PORT, vars: { CACHE_TTL_SECONDS: "0", ...LIFTED_LIMITS } });
+const { database, pool, event, worker } = stack;
+console.error(`stadium event ${event.id}: ${event.ticketCount} tickets`);
 const results: Record<string, unknown> = { machine: `${os.cpus().length} cores, ${Math.round(os.totalmem() / 2 ** 30)} GiB`, database: database.embedded ? "embedded (PGlite)" : "DATABASE_URL", limits: "rate limits and stream caps lifted (one address)" };
 try {
-  await waitUntilReady(worker.url);
   const token = async (userId: string) => JSON.parse((await post(`${worker.url}/api/dev/token`, { userId })).body).token as string;
 
   // Scatter some holds so the map is not uniform.
@@ -200,8 +176,6 @@ try {
   console.error("hold → delta:", results.holdToDeltaMs);
   for (const req of requests) req.destroy();
 } finally {
-  await worker.stop();
-  await pool.end();
-  await database.stop();
+  await stack.stop();
 }
 console.log(JSON.stringify(results, null, 2));

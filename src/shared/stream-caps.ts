@@ -7,6 +7,11 @@
  *
  * A request without an address (only local tools and tests omit
  * CF-Connecting-IP; Cloudflare always sets it) is capped per user only.
+ *
+ * A client that went away is noticed when its stream is next written to (an
+ * idle stream's cancel does not travel back before that), so before refusing
+ * a stream a room pings the streams of the same address or user (`probe`)
+ * and counts again: a reload never locks a fan out.
  */
 export interface StreamOwner {
   address: string | null;
@@ -54,6 +59,31 @@ export class StreamCaps {
   private keys(owner: StreamOwner): string[] {
     return [...(owner.address !== null ? [`a:${owner.address}`] : []), ...(owner.user !== null ? [`u:${owner.user}`] : [])];
   }
+}
+
+const PING = new TextEncoder().encode(": ping\n\n");
+/** Long enough for a write to a stream whose client went away to fail. */
+const PROBE_MS = 100;
+
+/**
+ * Writes a comment to every stream that shares the owner's address or user;
+ * streams whose client went away fail the write and are dropped by `onGone`.
+ * Resolves once the writes had time to fail.
+ */
+export async function probe(
+  watchers: Map<WritableStreamDefaultWriter<Uint8Array>, StreamOwner>,
+  owner: StreamOwner,
+  onGone: (writer: WritableStreamDefaultWriter<Uint8Array>) => void,
+): Promise<void> {
+  const pings: Promise<void>[] = [];
+  for (const [writer, other] of watchers) {
+    const shared = (owner.address !== null && other.address === owner.address) || (owner.user !== null && other.user === owner.user);
+    if (shared) pings.push(writer.write(PING).catch(() => onGone(writer)));
+  }
+  if (pings.length === 0) return;
+  await Promise.race([Promise.allSettled(pings), new Promise((resolve) => setTimeout(resolve, PROBE_MS))]);
+  // A failed write is seen a moment after it is made; give it that moment.
+  await new Promise((resolve) => setTimeout(resolve, PROBE_MS));
 }
 
 /** The room's answer to a stream it will not open; the API turns it into a 429 problem. */

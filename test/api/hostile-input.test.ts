@@ -157,6 +157,11 @@ describe("hostile text is refused at the door", () => {
     expect(body.detail).toContain("term");
   });
 
+  it("a NUL in the search page's term or location is a 400 too, not a 500 (pages are behind the same door)", async () => {
+    await problem(await call("GET", "/?term=a%00b"), 400);
+    await problem(await call("GET", "/?location=a%00b"), 400);
+  });
+
   it("an unpaired surrogate in a performer's name is a 400, not a name silently changed", async () => {
     const organizer = await tokenFor(`${MARK}-organizer`, ["organizer"]);
     const body = await problem(await call("POST", "/api/performers", { token: organizer, body: `{"name":"${MARK} \\ud800"}` }), 400);

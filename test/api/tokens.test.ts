@@ -40,6 +40,12 @@ describe("bearer tokens", () => {
     expect(body.detail).toContain("more than 86400 seconds from now");
   });
 
+  it("refuses a token issued in the future (iat), which would hide a longer life", async () => {
+    const iat = now() + 30 * DAY;
+    const body = await problem(await myBookings(await signed({ sub: "future-fan", iat, exp: now() + 3600 })), 401);
+    expect(body.detail).toContain("iat");
+  });
+
   it("refuses a token whose subject contains a NUL with 401, before it reaches Postgres", async () => {
     await problem(await myBookings(await signed({ sub: "fan\u0000x", iat: now(), exp: now() + 60 })), 401);
   });
@@ -74,8 +80,16 @@ describe("the demo identity provider (/api/dev/sign-in)", () => {
   });
 
   it("never sends the fan to another site", async () => {
-    const res = await signIn({ role: "fan", state, redirect_uri: "https://attacker.example/steal" });
-    expect(res.headers.get("location")).toMatch(/^\/steal#token=/);
+    for (const redirect_uri of [
+      "https://attacker.example/steal",
+      "https://tickets.test//evil.example/steal",
+      "https://tickets.test/\\evil.example/steal",
+      "https://tickets.test/.//evil.example/steal",
+    ]) {
+      const location = new URL((await signIn({ role: "fan", state, redirect_uri })).headers.get("location") ?? "", "http://elsewhere.test");
+      expect(location.origin, redirect_uri).toBe("http://tickets.test");
+      expect(location.hash).toMatch(/^#token=/);
+    }
   });
 
   it("refuses a redirect_uri that is not a web address with 400", async () => {

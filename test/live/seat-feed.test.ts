@@ -1,5 +1,4 @@
 import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
-import { endsCleanly } from "../../workers/api/sse";
 import { describe, expect, it } from "vitest";
 import { call, json, problem } from "../helpers";
 import { checkout, fan, hold, pay, room, smallEvent, travel } from "../booking-helpers";
@@ -115,24 +114,6 @@ describe("a stadium's snapshot", () => {
     expect(snap.statuses.length).toBe(event.ticketCount);
     expect([...snap.statuses].filter((c) => c === "1").length).toBeGreaterThan(2_500);
     expect(gzipped.byteLength).toBeLessThan(25 * 1024);
-  });
-});
-
-describe("a stream whose room goes away", () => {
-  it("ends cleanly with a retry hint instead of an error", async () => {
-    let sent = false;
-    const failing = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (!sent) {
-          sent = true;
-          controller.enqueue(new TextEncoder().encode("id: 1\nevent: snapshot\ndata: {}\n\n"));
-        } else controller.error(new Error("the room was reset"));
-      },
-    });
-    const reader = new SseReader(new Response(endsCleanly(failing)));
-    const events = await reader.readToEnd();
-    expect(events.map((e) => e.event)).toEqual(["snapshot"]);
-    expect(reader.retry).toBe(2000);
   });
 });
 

@@ -5,40 +5,8 @@ import { lotteryRank, sha256Hex, signAdmission, signTicket, verifyTicket } from 
 import { call, json, organizerToken, problem } from "../helpers";
 import { fan, reserve, smallEvent, travel } from "../booking-helpers";
 import { SseReader } from "../sse";
+import { join, queuedEvent, queueRoom, queueTravel, status, type Position } from "../queue-helpers";
 
-interface Position {
-  state: string;
-  position: number | null;
-  ahead: number | null;
-  etaSeconds: number;
-  queueTicket?: string;
-  admissionToken?: string;
-  opensAt?: string;
-}
-
-const queueRoom = (eventId: string) => env.QUEUE_ROOM.getByName(eventId);
-
-async function queuedEvent(queue: Record<string, unknown>, onSaleAt?: string) {
-  const event = await smallEvent(onSaleAt ? { onSaleAt } : {});
-  const res = await call("PATCH", `/api/events/${event.id}`, { token: await organizerToken(), body: { queue: { enabled: true, ...queue } } });
-  await json(res, 200);
-  return event;
-}
-
-async function join(eventId: string, token: string): Promise<Position> {
-  return json<Position>(await call("POST", `/api/events/${eventId}/queue`, { token }), 201);
-}
-
-async function status(eventId: string, ticket: string): Promise<Position> {
-  return json<Position>(await call("GET", `/api/events/${eventId}/queue/status?ticket=${encodeURIComponent(ticket)}`), 200);
-}
-
-async function queueTravel(eventId: string, ms: number): Promise<void> {
-  await runInDurableObject(queueRoom(eventId), (room) => {
-    const before = room.now;
-    room.now = () => before() + ms;
-  });
-}
 
 describe("waiting room", () => {
   it("admits a fan in a short queue on the next tick, and reserve needs the admission token", async () => {

@@ -30,16 +30,6 @@ import { webhookRoutes } from "./routes/webhooks";
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
 const api = createApp();
-api.use(
-  "*",
-  bodyLimit({
-    maxSize: MAX_BODY_BYTES,
-    onError: () => {
-      throw new Problem(413, `the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
-    },
-  }),
-);
-api.use("*", hostileInput);
 api.route("/", health);
 api.route("/", search);
 api.route("/", eventReads);
@@ -82,6 +72,17 @@ app.use(
     },
   }),
 );
+app.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: () => {
+      throw new Problem(413, `the request body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MiB`);
+    },
+  }),
+);
+// Before every route, pages included (the search page reads `term` too).
+app.use("*", hostileInput);
 app.use("*", database);
 app.route("/api", api);
 app.route("/", pages);

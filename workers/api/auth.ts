@@ -62,6 +62,10 @@ function tokenMaxAge(env: Env): number {
 /** Refuses a token without `exp`, or one that lives, or has left to live, longer than the maximum. */
 function checkLifetime(payload: JWTPayload, maxAge: number): void {
   if (payload.exp === undefined) throw unauthorized("the bearer token has no expiry (exp)");
+  // An issue time in the future would let exp - iat hide a longer life.
+  if (payload.iat !== undefined && payload.iat > Date.now() / 1000 + CLOCK_SKEW_SECONDS) {
+    throw unauthorized("the bearer token was issued in the future (iat)");
+  }
   if (payload.iat !== undefined && payload.exp - payload.iat > maxAge) {
     throw unauthorized(`the bearer token lives longer than ${maxAge} seconds (exp - iat)`);
   }

@@ -1,9 +1,11 @@
 /**
  * Rate limits on the routes a bot hammers: holds (reserve, release),
- * checkout, joining a waiting room, and sign-in. Each action is counted per
+ * checkout, joining and leaving a waiting room, polling one's place in it,
+ * catalog writes, and sign-in. Each action is counted per
  * client address (CF-Connecting-IP) before anything else runs, and per
  * user once the token is verified, with Workers' rate-limiting binding
- * (`[[ratelimits]]` in wrangler.toml: ADDRESS_RATE_LIMIT and FAN_RATE_LIMIT).
+ * (`[[ratelimits]]` in wrangler.toml: ADDRESS_RATE_LIMIT, FAN_RATE_LIMIT, and
+ * ORGANIZER_RATE_LIMIT for catalog writes).
  * The binding answers only yes or no for a key within its period, so a
  * refusal is a 429 whose Retry-After is that period.
  *
@@ -17,14 +19,31 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./env";
 import { Problem } from "./problem";
 
-export type LimitedAction = "hold" | "checkout" | "queue" | "sign-in";
+export type LimitedAction = "hold" | "checkout" | "queue" | "queue-status" | "catalog" | "sign-in";
 
 /** The period of both bindings in wrangler.toml (the binding allows 10 or 60). */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;
 
-/** The client's address as Cloudflare saw it, or null (only local tools and tests omit it). */
+/**
+ * The client's address as Cloudflare saw it, as the key limits count by; null
+ * only for local tools and tests, which send none. An IPv6 client controls
+ * at least a /64, so IPv6 addresses count by their /64 prefix (an IPv4
+ * address mapped into IPv6 counts as itself).
+ */
 export function clientAddress(headers: { header(name: string): string | undefined }): string | null {
-  return headers.header("cf-connecting-ip") ?? null;
+  const address = headers.header("cf-connecting-ip")?.trim().toLowerCase();
+  if (!address) return null;
+  if (!address.includes(":")) return address;
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/.exec(address);
+  if (mapped?.[1]) return mapped[1];
+  const [head = "", tail] = address.split("::", 2);
+  const groups = head ? head.split(":") : [];
+  const rest = tail === undefined ? [] : tail ? tail.split(":") : [];
+  const full = tail === undefined ? groups : [...groups, ...Array<string>(Math.max(0, 8 - groups.length - rest.length)).fill("0"), ...rest];
+  return `${full
+    .slice(0, 4)
+    .map((g) => g.replace(/^0+(?=.)/, ""))
+    .join(":")}::/64`;
 }
 
 function lifted(env: Env): boolean {
@@ -48,13 +67,20 @@ function tooMany(who: "address" | "account"): Problem {
 export const limitByAddress = (action: LimitedAction) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const address = clientAddress(c.req);
-    if (address !== null && !lifted(c.env) && !(await allowed(c.env.ADDRESS_RATE_LIMIT, `${action}:${address}`))) throw tooMany("address");
+    if (address !== null) await enforce(c.env, "address", `${action}:${address}`);
     await next();
   });
 
 /** Counts the action against the signed-in user; mount it after `requireUser`. */
 export const limitByUser = (action: LimitedAction) =>
   createMiddleware<AppEnv>(async (c, next) => {
-    if (!lifted(c.env) && !(await allowed(c.env.FAN_RATE_LIMIT, `${action}:${c.var.user.id}`))) throw tooMany("account");
+    await enforce(c.env, action === "catalog" ? "organizer" : "account", `${action}:${c.var.user.id}`);
     await next();
   });
+
+/** Counts one request under `key` (an action and whose it is); 429 past the limit. */
+export async function enforce(env: Env, who: "address" | "account" | "organizer", key: string): Promise<void> {
+  if (lifted(env)) return;
+  const limiter = { address: env.ADDRESS_RATE_LIMIT, account: env.FAN_RATE_LIMIT, organizer: env.ORGANIZER_RATE_LIMIT }[who];
+  if (!(await allowed(limiter, key))) throw tooMany(who === "address" ? "address" : "account");
+}

@@ -1,8 +1,8 @@
 /**
  * Server-Sent Events from a room to the client. `Content-Encoding: identity`
- * keeps local dev from buffering; if the room goes away the stream ends with
- * a `retry:` hint and a 200, never a 5xx (EventSource gives up for good on a
- * non-2xx answer).
+ * keeps local dev from buffering; a room that cannot be reached is a 200
+ * that ends with a `retry:` hint, never a 5xx (EventSource gives up for good
+ * on a non-2xx answer, and reconnects after a stream that ends or breaks).
  */
 import type { Context } from "hono";
 import type { AppEnv } from "./env";
@@ -12,8 +12,14 @@ import { clientAddress } from "./rate-limits";
 const encoder = new TextEncoder();
 export const RETRY_LATER = encoder.encode("retry: 2000\n\n");
 
+/**
+ * A room's stream, passed through untouched (natively: no JavaScript per
+ * chunk, and a client who goes away cancels the room's stream directly). If
+ * the room goes away mid-stream the response breaks off, and EventSource
+ * reconnects (with Last-Event-ID) after the `retry` the room sent first.
+ */
 export function sseResponse(body: ReadableStream<Uint8Array> | null): Response {
-  return new Response(body, {
+  return new Response(body ?? RETRY_LATER, {
     headers: {
       "content-type": "text/event-stream; charset=utf-8",
       "cache-control": "no-cache, no-transform",
@@ -25,26 +31,7 @@ export function sseResponse(body: ReadableStream<Uint8Array> | null): Response {
 
 /** A stream that only says "come back later". */
 export function retryLater(): Response {
-  return sseResponse(new Response(RETRY_LATER).body);
-}
-
-/**
- * Passes a room's stream through (natively, with pipeTo); if the room goes
- * away mid-stream, ends it with a retry hint instead of an error.
- */
-export function endsCleanly(body: ReadableStream<Uint8Array> | null): ReadableStream<Uint8Array> {
-  if (!body) return new Response(RETRY_LATER).body ?? new ReadableStream();
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-  body
-    .pipeTo(writable, { preventAbort: true, preventClose: true })
-    .catch(async () => {
-      const writer = writable.getWriter();
-      await writer.write(RETRY_LATER).catch(() => {});
-      writer.releaseLock();
-    })
-    .finally(() => writable.close().catch(() => {}))
-    .catch(() => {});
-  return readable;
+  return sseResponse(null);
 }
 
 /**

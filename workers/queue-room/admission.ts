@@ -5,7 +5,9 @@
  * (rank = HMAC(seed, user)), then everyone after, first come first served
  * (join sequence). Admission moves two watermarks: early fans with a rank
  * below `earlyWatermark`, then late fans with a sequence below
- * `lateWatermark`, are admitted. Each tick moves them by the tick's quota,
+ * `lateWatermark`, are admitted. The late watermark moves past the next
+ * waiting places (`AdvanceLate`, an index range of the tick's quota), so
+ * places that ended while waiting take no one's turn. Each tick moves the watermarks by the tick's quota,
  * which never exceeds the batch size, the free shopping slots (maxActive
  * minus active sessions), or the seats left. Tokens handed out in a tick
  * are also capped by that quota, so admission never outruns the rate even
@@ -33,6 +35,13 @@ export interface QueueState {
   lateCount: number;
   earlyWatermark: number;
   lateWatermark: number;
+  /**
+   * Late fans still waiting at or past the late watermark. Places that ended
+   * while waiting (a fan who left the line) are not counted, and the late
+   * watermark skips them, so they hold no one up. (Absent in rooms of the
+   * first release: then every place past the watermark.)
+   */
+  lateWaiting?: number;
   tickAt: number;
   tickQuota: number;
   tickIssued: number;
@@ -62,21 +71,41 @@ export function admitted(state: QueueState, place: Place): boolean {
   return place.kind === "early" ? place.rank < state.earlyWatermark : place.seq < state.lateWatermark;
 }
 
+export function lateWaiting(state: QueueState): number {
+  return state.lateWaiting ?? state.lateCount - state.lateWatermark;
+}
+
+/**
+ * People ahead of a place. Between the late watermark and a late place,
+ * the share of places still waiting is taken as even, so ended places
+ * (ghosts) do not count; exact when none ended, O(1) always.
+ */
 export function peopleAhead(state: QueueState, place: Place): number {
   const earlyLeft = Math.ceil(state.earlyCount * (1 - state.earlyWatermark));
   if (place.kind === "early") return Math.max(0, Math.floor((place.rank - state.earlyWatermark) * state.earlyCount));
-  return earlyLeft + Math.max(0, place.seq - state.lateWatermark);
+  const span = state.lateCount - state.lateWatermark;
+  const live = span > 0 ? Math.min(1, lateWaiting(state) / span) : 1;
+  return earlyLeft + Math.max(0, Math.round((place.seq - state.lateWatermark) * live));
 }
+
+/** Moves past the next `quota` waiting late places from `from`: the new watermark and how many were passed. */
+export type AdvanceLate = (from: number, quota: number) => { watermark: number; passed: number };
 
 /**
  * One admission tick: opens the sale if due and moves the watermarks by the
  * tick's quota. Returns the new state and whether fans are still waiting.
  */
-export function tick(state: QueueState, now: number, activeSessions: number, seatsLeft: number): { state: QueueState; waiting: boolean } {
-  const next = { ...state };
+export function tick(
+  state: QueueState,
+  now: number,
+  activeSessions: number,
+  seatsLeft: number,
+  advanceLate: AdvanceLate,
+): { state: QueueState; waiting: boolean } {
+  const next = { ...state, lateWaiting: lateWaiting(state) };
   if (!isOpen(next, now)) return { state: next, waiting: true };
   next.opened = true;
-  if (next.settings.paused || next.settings.closed) return { state: next, waiting: next.earlyWatermark < 1 || next.lateWatermark < next.lateCount };
+  if (next.settings.paused || next.settings.closed) return { state: next, waiting: next.earlyWatermark < 1 || next.lateWaiting > 0 };
   const { batchSize, maxActive } = next.settings;
   let quota = Math.max(0, Math.min(batchSize, maxActive - activeSessions, seatsLeft - activeSessions));
   next.tickAt = now;
@@ -89,8 +118,12 @@ export function tick(state: QueueState, now: number, activeSessions: number, sea
     quota -= take;
   }
   if (next.earlyCount === 0) next.earlyWatermark = 1;
-  if (next.earlyWatermark >= 1) next.lateWatermark = Math.min(next.lateCount, next.lateWatermark + quota);
-  const waiting = next.earlyWatermark < 1 || next.lateWatermark < next.lateCount;
+  if (next.earlyWatermark >= 1 && quota > 0 && next.lateWatermark < next.lateCount) {
+    const moved = advanceLate(next.lateWatermark, quota);
+    next.lateWatermark = moved.watermark;
+    next.lateWaiting = Math.max(0, next.lateWaiting - moved.passed);
+  }
+  const waiting = next.earlyWatermark < 1 || next.lateWaiting > 0;
   return { state: next, waiting };
 }
 

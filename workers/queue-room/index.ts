@@ -27,8 +27,8 @@ import {
   type QueueView,
   type StatusOutcome,
 } from "../../src/shared/room-protocol";
-import { refusedStream, StreamCaps, streamsPerAddress } from "../../src/shared/stream-caps";
-import { canIssue, isOpen, tick, view, type QueueState } from "./admission";
+import { probe, refusedStream, StreamCaps, streamsPerAddress, type StreamOwner } from "../../src/shared/stream-caps";
+import { canIssue, isOpen, lateWaiting, tick, view, type QueueState } from "./admission";
 import { fetchQueueConfig } from "./config-source";
 import * as fans from "./fans";
 
@@ -66,7 +66,11 @@ export class QueueRoom extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     fans.lapse(sql, now);
     const fan = fans.find(sql, userId);
-    if (fan?.place && fan.state !== "ended") return { kind: "joined", place: fan.place, view: this.viewOf(fan, fan.place, now) };
+    if (fan && fan.state !== "ended") {
+      const place = fan.place ?? fans.FIRST_RELEASE_PLACE;
+      if (!fan.place) fans.adoptPlace(sql, userId, place);
+      return { kind: "joined", place, view: this.viewOf(fan, place, now) };
+    }
     const current = this.current();
     let place: Place;
     if (rank !== undefined) {
@@ -75,7 +79,7 @@ export class QueueRoom extends DurableObject<Env> {
       if (!fan) this.save({ ...current, earlyCount: current.earlyCount + 1 });
     } else {
       place = { kind: "late", seq: current.lateCount };
-      this.save({ ...current, opened: true, lateCount: current.lateCount + 1 });
+      this.save({ ...current, opened: true, lateCount: current.lateCount + 1, lateWaiting: lateWaiting(current) + 1 });
     }
     fans.wait(sql, userId, place, now);
     await this.armTick();
@@ -95,7 +99,9 @@ export class QueueRoom extends DurableObject<Env> {
     fans.lapse(sql, now);
     const fan = fans.find(sql, userId);
     if (!fan) {
-      // A ticket signed by the first release, which kept no rows: its place is adopted.
+      // No row: a ticket signed by the first release, which kept none. A place
+      // it had not admitted yet is adopted; one it had is done.
+      if (!fans.waitingSinceFirstRelease(sql, place)) return { kind: "status", view: { state: "ended", reason: "replaced" } };
       fans.wait(sql, userId, place, now);
     } else if (fan.place === null) {
       fans.adoptPlace(sql, userId, place);
@@ -107,6 +113,9 @@ export class QueueRoom extends DurableObject<Env> {
     if (!session) {
       const current = view(state, place, now, undefined);
       if (current.state !== "admitted") return { kind: "status", view: current };
+      // Paused or closed: no new shopping sessions, even for places already under the watermark.
+      if (state.settings.paused) return { kind: "status", view: { state: "paused", ahead: 0 } };
+      if (state.settings.closed) return { kind: "status", view: { state: "closed" } };
       if (!canIssue(state, fans.shopping(sql))) {
         return { kind: "status", view: { state: "waiting", ahead: 0, etaSeconds: state.settings.tickSeconds } };
       }
@@ -123,10 +132,17 @@ export class QueueRoom extends DurableObject<Env> {
   async leave(eventId: string, userId: string, reason: QueueEndReason): Promise<LeaveOutcome> {
     if (!(await this.load(eventId))) return { kind: "rejected", status: 409, detail: "this event has no waiting room" };
     const sql = this.ctx.storage.sql;
-    if (reason === "cancelled" && fans.find(sql, userId)?.state === "admitted") {
+    const fan = fans.find(sql, userId);
+    if (reason === "cancelled" && fan?.state === "admitted") {
       return { kind: "rejected", status: 409, detail: "it is your turn: release your seats instead of leaving the line" };
     }
-    return { kind: fans.end(sql, userId, reason) ? "left" : "not-in-line" };
+    if (!fans.end(sql, userId, reason)) return { kind: "not-in-line" };
+    // A late place that ends while waiting no longer counts ahead of anyone.
+    const current = this.current();
+    if (fan?.place?.kind === "late" && fan.state === "waiting" && fan.place.seq >= current.lateWatermark) {
+      this.save({ ...current, lateWaiting: Math.max(0, lateWaiting(current) - 1) });
+    }
+    return { kind: "left" };
   }
 
   /** The organizer changed the queue settings or the on-sale time. */
@@ -165,8 +181,14 @@ export class QueueRoom extends DurableObject<Env> {
     const address = request.headers.get("x-client-address");
     const state = await this.load(eventId);
     if (!state?.settings.enabled || !place) return new Response("no waiting room", { status: 404 });
-    const refused = this.streams.open({ address, user: userId }, { perAddress: streamsPerAddress(this.env), perUser: 1 });
-    if (refused) return refusedStream(refused);
+    const owner = { address, user: userId };
+    const limits = { perAddress: streamsPerAddress(this.env), perUser: 1 };
+    if (this.streams.open(owner, limits)) {
+      // At a cap: streams whose clients went away (a reload) are found and dropped first.
+      await probe(this.owners(), owner, (writer) => this.unwatch(writer));
+      const refused = this.streams.open(owner, limits);
+      if (refused) return refusedStream(refused);
+    }
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
     this.watchers.set(writer, { userId, place, address });
@@ -195,7 +217,8 @@ export class QueueRoom extends DurableObject<Env> {
     const now = this.now();
     fans.lapse(this.ctx.storage.sql, now);
     const seatsLeft = isOpen(state, now) ? await this.seatsLeft(state.eventId) : Number.MAX_SAFE_INTEGER;
-    const result = tick(this.current(), now, this.activeSessions(), seatsLeft);
+    const sql = this.ctx.storage.sql;
+    const result = tick(this.current(), now, this.activeSessions(), seatsLeft, (from, quota) => fans.advanceLate(sql, from, this.current().lateCount, quota));
     this.save(result.state);
     for (const [writer, watcher] of [...this.watchers]) await this.tell(writer, state.eventId, watcher.userId, watcher.place, seatsLeft);
     if (!isOpen(result.state, now)) await this.ctx.storage.setAlarm(result.state.onSaleAt);
@@ -235,6 +258,10 @@ export class QueueRoom extends DurableObject<Env> {
 
   private activeSessions(): number {
     return fans.shopping(this.ctx.storage.sql);
+  }
+
+  private owners(): Map<WritableStreamDefaultWriter<Uint8Array>, StreamOwner> {
+    return new Map([...this.watchers].map(([writer, w]) => [writer, { address: w.address, user: w.userId }]));
   }
 
   private unwatch(writer: WritableStreamDefaultWriter<Uint8Array>): void {
@@ -288,6 +315,7 @@ export class QueueRoom extends DurableObject<Env> {
       lateCount: 0,
       earlyWatermark: 0,
       lateWatermark: 0,
+      lateWaiting: 0,
       tickAt: 0,
       tickQuota: 0,
       tickIssued: 0,

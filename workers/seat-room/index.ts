@@ -253,7 +253,7 @@ export class SeatRoom extends DurableObject<Env> {
     const last = Number(request.headers.get("last-event-id") ?? url.searchParams.get("lastEventId") ?? Number.NaN);
     const owner = { address: request.headers.get("x-client-address"), user: request.headers.get("x-user-id") };
     const limits = { perAddress: streamsPerAddress(this.env), perUser: SEAT_STREAMS_PER_USER };
-    const body = ledger.live.feed.subscribe(Number.isInteger(last) && last >= 0 ? last : undefined, owner, limits);
+    const body = await ledger.live.feed.subscribe(Number.isInteger(last) && last >= 0 ? last : undefined, owner, limits);
     if (typeof body === "string") return refusedStream(body);
     return new Response(body, {
       headers: {

@@ -19,7 +19,7 @@
  * an edge-cached snapshot keyed by `seq` can serve them unchanged later.
  */
 import type { SeatStatus } from "../../src/shared/room-protocol";
-import { StreamCaps, type StreamLimits, type StreamOwner } from "../../src/shared/stream-caps";
+import { probe, StreamCaps, type StreamLimits, type StreamOwner } from "../../src/shared/stream-caps";
 
 export const FLUSH_MS = 100;
 export const KEEPALIVE_MS = 25_000;
@@ -93,9 +93,13 @@ export class SeatFeed {
    * deltas; or, past the caps on streams per address and per user, the
    * reason it is refused.
    */
-  subscribe(lastEventId: number | undefined, owner: StreamOwner, limits: StreamLimits): ReadableStream<Uint8Array> | string {
-    const refused = this.caps.open(owner, limits);
-    if (refused) return refused;
+  async subscribe(lastEventId: number | undefined, owner: StreamOwner, limits: StreamLimits): Promise<ReadableStream<Uint8Array> | string> {
+    if (this.caps.open(owner, limits)) {
+      // At a cap: streams whose clients went away are found and dropped first.
+      await probe(this.watchers, owner, (writer) => this.unwatch(writer));
+      const refused = this.caps.open(owner, limits);
+      if (refused) return refused;
+    }
     // Send what is pending first, so what this watcher starts from and what
     // the next delta continues from are the same seq.
     this.flush();

@@ -5,6 +5,12 @@
  * Durable Object. Answers for ids that are not events are cached too (a
  * catalog write changes the cache's version, so a new event is seen at once
  * where it was made).
+ *
+ * The seat map is the hottest read, so an isolate also remembers the ids it
+ * has seen to be events for a while (events are never deleted): the check
+ * then costs nothing. Booking routes do not ask: the room answers an
+ * unknown event itself, without storing anything, and a burst of holds on a
+ * new event must not become a burst of lookups.
  */
 import type { Context } from "hono";
 import { eq } from "drizzle-orm";
@@ -26,14 +32,23 @@ async function presence(c: Context<AppEnv>, eventId: string): Promise<Presence> 
   return JSON.parse(body) as Presence;
 }
 
+const KNOWN_FOR_MS = 60_000;
+const KNOWN_MAX = 10_000;
+/** Ids this isolate has seen to be events, until when it trusts that. */
+const knownEvents = new Map<string, number>();
+
 /** 404 unless `eventId` is an event. */
 export async function requireEvent(c: Context<AppEnv>, eventId: string): Promise<void> {
+  if ((knownEvents.get(eventId) ?? 0) > Date.now()) return;
   if (!(await presence(c, eventId)).exists) throw notFound(`no event with id ${eventId}`);
+  if (knownEvents.size >= KNOWN_MAX) knownEvents.clear();
+  knownEvents.set(eventId, Date.now() + KNOWN_FOR_MS);
 }
 
-/** 404 unless `eventId` is an event, 409 unless it has a waiting room. */
-export async function requireQueuedEvent(c: Context<AppEnv>, eventId: string): Promise<void> {
+/** 404 unless `eventId` is an event; unless it has a waiting room, 409 (or the status given: a read of the room's record is a 404). */
+export async function requireQueuedEvent(c: Context<AppEnv>, eventId: string, withoutQueue: 404 | 409 = 409): Promise<void> {
   const found = await presence(c, eventId);
   if (!found.exists) throw notFound(`no event with id ${eventId}`);
-  if (!found.queue) throw conflict("this event has no waiting room; go straight to the seats");
+  if (found.queue) return;
+  throw withoutQueue === 404 ? notFound("this event has no waiting room") : conflict("this event has no waiting room; go straight to the seats");
 }

@@ -92,11 +92,12 @@ export async function createEvent(
 }
 
 /** Applies the change and returns the event as it now is. */
-export async function patchEvent(db: Database, eventId: string, patch: EventPatch): Promise<typeof events.$inferSelect> {
+export async function patchEvent(db: Database, eventId: string, patch: EventPatch, quotas?: OrganizerQuotas): Promise<typeof events.$inferSelect> {
   const [current] = await db.select().from(events).where(eq(events.id, eventId));
   if (!current) throw notFound(`no event with id ${eventId}`);
   const venueChanged = patch.venueId !== undefined && patch.venueId !== current.venueId;
   const venue = await findVenue(db, patch.venueId ?? current.venueId, "venueId");
+  if (venueChanged && quotas) checkTicketCap(venue.capacity, quotas);
   const performer = await findPerformer(db, patch.performerId ?? current.performerId, "performerId");
   if (venueChanged && !patch.prices) throw badRequest("prices: a new venue needs a price for each of its sections");
   const prices = patch.prices ? priceList(venue.seatMap, patch.prices, venueChanged) : undefined;

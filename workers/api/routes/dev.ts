@@ -73,8 +73,11 @@ export const devRoutes = createApp()
       const roles = role === "organizer" ? ["organizer", "fan"] : ["fan"];
       const token = await signToken(c.env, { id: userId ?? `demo-${role}`, roles });
       // Only back to this site: the path of redirect_uri, never its origin.
-      const back = new URL(redirect_uri);
-      const fragment = new URLSearchParams({ token, state });
-      return c.redirect(`${back.pathname}${back.search}#${fragment}`, 302);
+      // (A path such as //evil.example is resolved against this site, never read as another host.)
+      const given = new URL(redirect_uri);
+      const back = new URL(given.pathname.replace(/^[/\\]+/, "/") + given.search, c.req.url);
+      if (back.origin !== new URL(c.req.url).origin) throw new Problem(400, "redirect_uri must be a page of this site");
+      back.hash = new URLSearchParams({ token, state }).toString();
+      return c.redirect(back.toString(), 302);
     },
   );

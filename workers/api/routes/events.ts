@@ -2,6 +2,7 @@ import { createRoute } from "@hono/zod-openapi";
 import { type EventDetail as EventDetailBody, EventDetail, EventParams, TicketsQuery, TicketsResponse } from "../../../src/shared/catalog";
 import { listTickets, loadEventDetail } from "../catalog/event-detail";
 import { seatRoom } from "../rooms";
+import { requireEvent } from "../catalog/event-presence";
 import { cachedText, jsonFromCache, withLiveFields } from "../edge-cache";
 import { createApp } from "../openapi-app";
 import { notFound, problemResponses } from "../problem";
@@ -21,10 +22,9 @@ export const eventReads = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       // The static part comes from the edge cache; availability is live, from the room.
-      const [{ body, hit }, live] = await Promise.all([
-        cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId)),
-        seatRoom(c.env, eventId).availability(eventId),
-      ]);
+      // The detail first: an id that is not an event is a 404 before any room is touched.
+      const { body, hit } = await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId));
+      const live = await seatRoom(c.env, eventId).availability(eventId);
       if (!live) throw notFound(`no event with id ${eventId}`);
       const { seq: _seq, ...availability } = live;
       return jsonFromCache<EventDetailBody>(withLiveFields(body, { availability }), hit);
@@ -43,6 +43,7 @@ export const eventReads = createApp()
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
+      await requireEvent(c, eventId);
       const held = await seatRoom(c.env, eventId).heldSeats(eventId);
       return c.json(await listTickets(c.var.db(), eventId, held, c.req.valid("query")), 200);
     },

@@ -10,14 +10,17 @@ import {
 } from "../../../src/shared/catalog";
 import { log } from "../../../src/shared/log";
 import { requireOrganizer, requireUser } from "../auth";
+import { requireEvent } from "../catalog/event-presence";
 import { organizerQuotas } from "../catalog/quotas";
+import { limitByUser } from "../rate-limits";
 import { createEvent, createPerformer, createVenue, patchEvent } from "../catalog/writes";
 import { seatRoom } from "../rooms";
 import { invalidateCatalog } from "../edge-cache";
 import { bearer, createApp } from "../openapi-app";
 import { Problem, problemResponses } from "../problem";
 
-const organizer = [requireUser, requireOrganizer];
+// Catalog writes change the edge cache's version for every reader: counted per organizer.
+const organizer = [requireUser, requireOrganizer, limitByUser("catalog")];
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const writeProblems = problemResponses(400, 401, 403, 422, 429);
 
@@ -87,18 +90,19 @@ export const organizerRoutes = createApp()
       request: { params: EventParams, body: json(EventPatch) },
       responses: {
         200: { description: "changed", content: { "application/json": { schema: Created } } },
-        ...problemResponses(400, 401, 403, 404, 409),
+        ...problemResponses(400, 401, 403, 404, 409, 422, 429),
       },
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
       const patch = c.req.valid("json");
+      await requireEvent(c, eventId);
       if (patch.venueId !== undefined) {
         // Seat indexes mean other seats in another venue: not while fans hold any.
         const live = await seatRoom(c.env, eventId).availability(eventId);
         if (live && live.held > 0) throw new Problem(409, "fans are holding seats of this event; the venue cannot change while they do");
       }
-      const event = await patchEvent(c.var.db(), eventId, patch);
+      const event = await patchEvent(c.var.db(), eventId, patch, organizerQuotas(c.env));
       await invalidateCatalog();
       await seatRoom(c.env, eventId).catalogChanged(eventId);
       if (patch.queue || (patch.onSaleAt !== undefined && event.queue.enabled)) {

@@ -9,13 +9,13 @@ import { EventParams } from "../../../src/shared/catalog";
 import { log } from "../../../src/shared/log";
 import { signTicket, verifyTicket, type QueueTicket } from "../../../src/shared/queue";
 import { positionBody, QUEUE_END_REASONS, QUEUE_STATES } from "../../../src/shared/room-protocol";
-import { requireEvent, requireQueuedEvent } from "../catalog/event-presence";
-import { limitByAddress, limitByUser } from "../rate-limits";
+import { requireQueuedEvent } from "../catalog/event-presence";
+import { enforce, limitByAddress, limitByUser } from "../rate-limits";
 import { verifyTurnstile } from "../turnstile";
 import { requireUser } from "../auth";
 import { bearer, createApp } from "../openapi-app";
 import { notFound, Problem, problemResponses } from "../problem";
-import { endsCleanly, refuseOverCap, retryLater, sseResponse, streamOwner } from "../sse";
+import { refuseOverCap, retryLater, sseResponse, streamOwner } from "../sse";
 
 const Position = z
   .object({
@@ -42,9 +42,11 @@ const TicketQuery = z.object({ ticket: z.string().min(1).max(2_000).openapi({ de
 
 const queueRoom = (env: Env, eventId: string) => env.QUEUE_ROOM.getByName(eventId);
 
+/** The ticket's holder and place, counted against the holder's polling limit. */
 async function ticketOf(env: Env, token: string, eventId: string): Promise<QueueTicket> {
   const ticket = await verifyTicket(env, token, undefined, eventId);
   if (!ticket) throw new Problem(403, "this queue ticket is not valid for this event (forged, expired, or for another event)");
+  await enforce(env, "account", `queue-status:${ticket.userId}`);
   return ticket;
 }
 
@@ -85,11 +87,11 @@ export const queueRoutes = createApp()
       path: "/events/{eventId}/queue",
       summary: "Leave the waiting room (your place ends; joining again puts you at the back)",
       security: bearer,
-      middleware: [requireUser],
+      middleware: [limitByAddress("queue"), requireUser, limitByUser("queue")],
       request: { params: EventParams },
       responses: {
         204: { description: "you left the line" },
-        ...problemResponses(400, 401, 404, 409),
+        ...problemResponses(400, 401, 404, 409, 429),
       },
     }),
     async (c) => {
@@ -109,7 +111,7 @@ export const queueRoutes = createApp()
       request: { params: EventParams, query: TicketQuery },
       responses: {
         200: { description: "where you stand", content: { "application/json": { schema: Status } } },
-        ...problemResponses(400, 403, 404, 409),
+        ...problemResponses(400, 403, 404, 409, 429),
       },
     }),
     async (c) => {
@@ -157,7 +159,7 @@ export const queueRoutes = createApp()
       }
       if (upstream.status === 404) throw notFound("this event has no waiting room");
       await refuseOverCap(upstream);
-      return sseResponse(endsCleanly(upstream.body));
+      return sseResponse(upstream.body);
     },
   )
   .openapi(
@@ -190,7 +192,7 @@ export const queueRoutes = createApp()
     }),
     async (c) => {
       const { eventId } = c.req.valid("param");
-      await requireEvent(c, eventId);
+      await requireQueuedEvent(c, eventId, 404);
       const draw = await queueRoom(c.env, eventId).draw(eventId);
       if (!draw) throw notFound("this event has no waiting room");
       return c.json(draw, 200);

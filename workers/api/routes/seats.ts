@@ -12,7 +12,7 @@ import { loadEventDetail, type EventStatic } from "../catalog/event-detail";
 import { cachedText } from "../edge-cache";
 import { notFound, Problem, problemResponses } from "../problem";
 import { seatRoom } from "../rooms";
-import { endsCleanly, refuseOverCap, retryLater, sseResponse, streamOwner } from "../sse";
+import { refuseOverCap, retryLater, sseResponse, streamOwner } from "../sse";
 import { optionalUser } from "../auth";
 import { requireEvent } from "../catalog/event-presence";
 
@@ -123,7 +123,7 @@ export const seatRoutes = createApp()
       }
       if (upstream.status === 404) throw notFound(`no event with id ${eventId}`);
       await refuseOverCap(upstream);
-      return sseResponse(endsCleanly(upstream.body));
+      return sseResponse(upstream.body);
     },
   );
 
