@@ -94,6 +94,15 @@ describe("Durable Objects only for real events", () => {
     }
   });
 
+  it("with Postgres unreachable, a room that knows its event still serves its seat map (the check fails open)", async () => {
+    const event = await smallEvent();
+    // The room loads its event while Postgres is up; the API has not asked about this id yet.
+    expect(await env.SEAT_ROOM.getByName(event.id).seats(event.id)).not.toBeNull();
+    const down = { DATABASE_URL: "postgres://postgres@127.0.0.1:1/none", CACHE_TTL_SECONDS: "0" };
+    const res = await callWith(down, "GET", `/api/events/${event.id}/seats`);
+    expect((await json<{ statuses: string }>(res, 200)).statuses).toHaveLength(event.ticketCount);
+  });
+
   it("sees an event created after an id was asked for", async () => {
     const token = await organizerToken();
     const event = await makeEvent(token);

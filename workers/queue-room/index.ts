@@ -192,7 +192,7 @@ export class QueueRoom extends DurableObject<Env> {
     const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
     const writer = writable.getWriter();
     this.watchers.set(writer, { userId, place, address });
-    // The fan went away (tab closed, reload): the slot frees at once, not at the next write.
+    // The fan went away (tab closed, reload): the slot frees as soon as the cancel reaches the room.
     writer.closed.catch(() => this.unwatch(writer));
     void writer.write(encode(`retry: ${STREAM_RETRY_MS}\n\n`)).catch(() => this.unwatch(writer));
     await this.tell(writer, eventId, userId, place);

@@ -116,7 +116,7 @@ export class SeatFeed {
       this.write(writer, this.snapshotBytes());
     }
     this.watchers.set(writer, owner);
-    // A watcher that went away frees its place under the caps at once, not at the next write.
+    // A watcher whose client went away frees its place as soon as the cancel reaches the room (at the latest, at its next write).
     writer.closed.catch(() => this.unwatch(writer));
     this.keepalive ??= setInterval(() => this.ping(), KEEPALIVE_MS);
     return readable;

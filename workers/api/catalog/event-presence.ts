@@ -17,19 +17,30 @@ import { eq } from "drizzle-orm";
 import { events } from "../../../src/shared/db-schema";
 import { cachedText } from "../edge-cache";
 import type { AppEnv } from "../env";
-import { conflict, notFound } from "../problem";
+import { conflict, isDatabaseUnavailable, notFound } from "../problem";
 
 interface Presence {
   exists: boolean;
   queue: boolean;
 }
 
-async function presence(c: Context<AppEnv>, eventId: string): Promise<Presence> {
-  const { body } = await cachedText(c, `presence/${eventId}`, async (): Promise<Presence> => {
-    const [row] = await c.var.db().select({ queue: events.queue }).from(events).where(eq(events.id, eventId));
-    return { exists: row !== undefined, queue: row?.queue.enabled === true };
-  });
-  return JSON.parse(body) as Presence;
+/**
+ * What the catalog says of the id, or undefined when Postgres cannot be
+ * reached: then the room decides (it knows its own event without Postgres,
+ * and makes nothing for an id it does not know), so a database outage never
+ * takes down the seat map that rooms serve from memory.
+ */
+async function presence(c: Context<AppEnv>, eventId: string): Promise<Presence | undefined> {
+  try {
+    const { body } = await cachedText(c, `presence/${eventId}`, async (): Promise<Presence> => {
+      const [row] = await c.var.db().select({ queue: events.queue }).from(events).where(eq(events.id, eventId));
+      return { exists: row !== undefined, queue: row?.queue.enabled === true };
+    });
+    return JSON.parse(body) as Presence;
+  } catch (error) {
+    if (isDatabaseUnavailable(error)) return undefined;
+    throw error;
+  }
 }
 
 const KNOWN_FOR_MS = 60_000;
@@ -40,7 +51,9 @@ const knownEvents = new Map<string, number>();
 /** 404 unless `eventId` is an event. */
 export async function requireEvent(c: Context<AppEnv>, eventId: string): Promise<void> {
   if ((knownEvents.get(eventId) ?? 0) > Date.now()) return;
-  if (!(await presence(c, eventId)).exists) throw notFound(`no event with id ${eventId}`);
+  const found = await presence(c, eventId);
+  if (!found) return;
+  if (!found.exists) throw notFound(`no event with id ${eventId}`);
   if (knownEvents.size >= KNOWN_MAX) knownEvents.clear();
   knownEvents.set(eventId, Date.now() + KNOWN_FOR_MS);
 }
@@ -48,7 +61,7 @@ export async function requireEvent(c: Context<AppEnv>, eventId: string): Promise
 /** 404 unless `eventId` is an event; unless it has a waiting room, 409 (or the status given: a read of the room's record is a 404). */
 export async function requireQueuedEvent(c: Context<AppEnv>, eventId: string, withoutQueue: 404 | 409 = 409): Promise<void> {
   const found = await presence(c, eventId);
+  if (!found || found.queue) return;
   if (!found.exists) throw notFound(`no event with id ${eventId}`);
-  if (found.queue) return;
   throw withoutQueue === 404 ? notFound("this event has no waiting room") : conflict("this event has no waiting room; go straight to the seats");
 }
