@@ -13,8 +13,8 @@
  * Sizes: BENCH_SECONDS (default 8), BENCH_STREAMS (default 2000).
  */
 import http from "node:http";
-import { readFile } from "node:fs/promises";
 import os from "node:os";
+import { rssKb } from "./process-memory";
 import { startBenchStack } from "./stack";
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 8);
@@ -57,11 +57,6 @@ async function load(concurrency: number, work: () => Promise<void>) {
   latencies.sort((a, b) => a - b);
   const pct = (p: number) => Number((latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * p))] ?? 0).toFixed(1));
   return { opsPerSecond: Math.round(latencies.length / SECONDS), p50: pct(0.5), p99: pct(0.99) };
-}
-
-async function rssKb(pid: number): Promise<number> {
-  const status = await readFile(`/proc/${pid}/status`, "utf8");
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 }
 
 async function workerdPid(): Promise<number> {

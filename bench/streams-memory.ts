@@ -37,13 +37,18 @@
  * bench/results/streams-memory.json. BENCH_STREAMS (default 2000),
  * BENCH_ROUNDS (default 3, at least 2 to judge (b)) and BENCH_PORT (default
  * 8791) change it; about 100 s a round.
+ *
+ * This module drives the rounds; the readings are taken by inspector.ts
+ * (heap), process-memory.ts (RSS) and sse-clients.ts (the streams), and
+ * streams-memory-report.ts judges them and writes the report.
  */
-import http from "node:http";
-import { mkdir, readFile, readdir, readlink, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
-import WebSocket from "ws";
+import { setTimeout as sleep } from "node:timers/promises";
+import { Inspector, findInspectors, heapAfterGc } from "./inspector";
+import { WorkerdMemory, endLeftovers, workerds } from "./process-memory";
+import { distinctAddress, openMany, openStream, type Stream } from "./sse-clients";
 import { startBenchStack, type BenchStack } from "./stack";
+import { heapAllowance, mbOfBytes, mbOfKb, report, type Round, type Sample } from "./streams-memory-report";
 
 const STREAMS = Number(process.env.BENCH_STREAMS ?? 2000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
@@ -51,258 +56,15 @@ const PORT = Number(process.env.BENCH_PORT ?? 8791);
 /** wrangler.toml's STREAMS_PER_ADDRESS, left as it is. */
 const PER_ADDRESS = 256;
 const CAPPED = "10.255.0.1";
-/** How many streams are opened at once. */
-const OPENING = 100;
-const OPEN_TIMEOUT_MS = 20_000;
 const SETTLE_MS = 3_000;
 /** After closing: a sample every SAMPLE_MS, for at most RELEASE_MAX_MS (three keepalives, 25 s each, and some). */
 const SAMPLE_MS = 5_000;
 const RELEASE_MAX_MS = 95_000;
 /** "No longer falling": the heap fell by less than this since the sample before. */
 const STEADY_BYTES = 512 * 1024;
-/** The pass criteria. */
-/**
- * 2 MB, not more: after a full GC, 2,000 open streams add only about 5 MB of
- * heap (the rest of a stream's memory is native), so a floor of 10 MB would
- * pass with every closed stream still held.
- */
-const HEAP_ALLOWANCE_MIN_BYTES = 2 * 2 ** 20;
-const HEAP_ALLOWANCE_SHARE = 0.2;
-const RSS_PLATEAU_SHARE = 0.15;
 /** The whole run, start-up included, ends by then: a bounded benchmark. */
 const RUN_DEADLINE_MS = 60_000 + ROUNDS * 125_000;
 const RESULTS = path.join(import.meta.dirname, "results", "streams-memory.json");
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const mbOfKb = (kb: number) => Math.round(kb / 1024);
-const mbOfBytes = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10;
-
-/** One workerd process below wrangler: `proxy` is wrangler's own (dev only, on the public port), `runtime` runs the Worker. */
-interface Workerd {
-  pid: number;
-  /** When it started (clock ticks after boot): with the pid, names this process and no later one. */
-  startedAt: string;
-  role: "proxy" | "runtime";
-  rssKb: number;
-}
-
-/** Every workerd below `root`, found afresh each time (wrangler restarts workerd when a source file changes). */
-async function workerds(root: number): Promise<Workerd[]> {
-  const parents = new Map<number, number>();
-  const names = new Map<number, string>();
-  const starts = new Map<number, string>();
-  for (const entry of await readdir("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = await readFile(`/proc/${entry}/stat`, "utf8").catch(() => "");
-    // pid (comm) state ppid …: comm may hold spaces and parentheses.
-    const close = stat.lastIndexOf(")");
-    if (close < 0) continue;
-    names.set(Number(entry), stat.slice(stat.indexOf("(") + 1, close));
-    const fields = stat.slice(close + 2).split(" ");
-    parents.set(Number(entry), Number(fields[1]));
-    starts.set(Number(entry), fields[19] ?? "");
-  }
-  const below = (pid: number): boolean => {
-    for (let p = parents.get(pid); p !== undefined && p > 1; p = parents.get(p)) if (p === root) return true;
-    return false;
-  };
-  const found: Workerd[] = [];
-  for (const [pid, name] of names) {
-    if (name !== "workerd" || !below(pid)) continue;
-    const status = await readFile(`/proc/${pid}/status`, "utf8").catch(() => "");
-    const cmdline = await readFile(`/proc/${pid}/cmdline`, "utf8").catch(() => "");
-    const role = cmdline.includes(`entry=127.0.0.1:${PORT}`) ? "proxy" : "runtime";
-    found.push({ pid, startedAt: starts.get(pid) ?? "", role, rssKb: Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) });
-  }
-  return found;
-}
-
-/** The TCP ports `pid` listens on: its socket descriptors matched against /proc/net/tcp{,6}. */
-async function listeningPorts(pid: number): Promise<number[]> {
-  const inodes = new Set<string>();
-  for (const fd of await readdir(`/proc/${pid}/fd`).catch(() => [])) {
-    const link = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => "");
-    const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-    if (inode) inodes.add(inode);
-  }
-  const ports: number[] = [];
-  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    for (const row of (await readFile(table, "utf8").catch(() => "")).split("\n").slice(1)) {
-      const cols = row.trim().split(/\s+/);
-      // local_address rem_address st … inode: st 0A is LISTEN.
-      if (cols[3] === "0A" && inodes.has(cols[9] ?? "")) ports.push(parseInt(cols[1]?.split(":")[1] ?? "", 16));
-    }
-  }
-  return ports;
-}
-
-interface InspectorTarget {
-  id: string;
-  title?: string;
-  webSocketDebuggerUrl?: string;
-}
-
-async function getJson<T>(url: string): Promise<T | undefined> {
-  try {
-    const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-    return res.ok ? ((await res.json()) as T) : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/**
- * The inspectors below wrangler: its inspector proxy (/json/version says
- * "wrangler/…"; one target, the Worker) and the runtime's own (says
- * "workerd"; one target per isolate), the latter only to list what it has.
- */
-async function findInspectors(root: number) {
-  let proxy: { port: number; version: string; targets: InspectorTarget[] } | undefined;
-  let runtime: { port: number; targets: string[] } | undefined;
-  for (const w of await workerds(root)) {
-    for (const port of await listeningPorts(w.pid)) {
-      if (port === PORT) continue;
-      const version = await getJson<{ Browser?: string }>(`http://127.0.0.1:${port}/json/version`);
-      const targets = (await getJson<InspectorTarget[]>(`http://127.0.0.1:${port}/json/list`)) ?? [];
-      if (version?.Browser?.startsWith("wrangler/")) proxy = { port, version: version.Browser, targets };
-      else if (version?.Browser === "workerd") runtime = { port, targets: targets.map((t) => t.id) };
-    }
-  }
-  return { proxy, runtime };
-}
-
-/** A DevTools protocol session over a WebSocket, reopened when it drops. */
-class Inspector {
-  private socket: WebSocket | undefined;
-  private next = 0;
-  private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
-
-  constructor(private readonly url: string) {}
-
-  private async open(): Promise<WebSocket> {
-    if (this.socket?.readyState === WebSocket.OPEN) return this.socket;
-    const socket = new WebSocket(this.url);
-    await new Promise((resolve, reject) => {
-      socket.once("open", resolve);
-      socket.once("error", reject);
-    });
-    socket.on("message", (data) => {
-      const message = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string } };
-      const call = message.id === undefined ? undefined : this.waiting.get(message.id);
-      if (!call) return; // an event
-      this.waiting.delete(message.id!);
-      if (message.error) call.reject(new Error(message.error.message));
-      else call.resolve(message.result);
-    });
-    socket.on("close", () => {
-      for (const call of this.waiting.values()) call.reject(new Error("inspector connection closed"));
-      this.waiting.clear();
-    });
-    socket.on("error", () => {});
-    this.socket = socket;
-    return socket;
-  }
-
-  async send<T>(method: string, params: object = {}, timeoutMs = 30_000): Promise<T> {
-    const socket = await this.open();
-    const id = ++this.next;
-    return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new Error(`${method}: no answer within ${timeoutMs} ms`));
-      }, timeoutMs);
-      this.waiting.set(id, {
-        resolve: (value) => (clearTimeout(timer), resolve(value as T)),
-        reject: (error) => (clearTimeout(timer), reject(error)),
-      });
-      socket.send(JSON.stringify({ id, method, params }));
-    });
-  }
-
-  close(): void {
-    this.socket?.close();
-  }
-}
-
-interface HeapUsage {
-  usedSize: number;
-  totalSize: number;
-  embedderHeapUsedSize?: number;
-  backingStorageSize?: number;
-}
-
-interface Stream {
-  status: number;
-  contentType: string;
-  /** The stream reached its `snapshot` frame: it is really open. */
-  snapshot: boolean;
-  /** The answer's body, for an answer that ended (a refusal). */
-  body: string;
-  /** The server ended an open stream (a workerd restart, say). */
-  endedEarly: boolean;
-  close(): void;
-}
-
-/**
- * Opens a seat stream from `address`; resolves once its `snapshot` frame
- * arrived, or with the whole answer when it ends first (a refusal). An open
- * stream is read, its bytes dropped, until `close()` destroys the socket.
- */
-function openStream(url: string, address: string): Promise<Stream> {
-  return new Promise((resolve, reject) => {
-    let stream: Stream | undefined;
-    const request = http.get(url, { agent: false, headers: { "cf-connecting-ip": address, accept: "text/event-stream" } }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      const read = (chunk: string) => {
-        body += chunk;
-        if (res.statusCode !== 200 || !body.includes("event: snapshot")) return;
-        clearTimeout(timer);
-        res.off("data", read);
-        res.resume();
-        stream = { status: 200, contentType: String(res.headers["content-type"]), snapshot: true, body: "", endedEarly: false, close: () => request.destroy() };
-        resolve(stream);
-      };
-      res.on("data", read);
-      res.on("end", () => {
-        clearTimeout(timer);
-        if (stream) stream.endedEarly = true;
-        else resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"]), snapshot: false, body, endedEarly: false, close: () => {} });
-      });
-      // A destroyed socket ends its response with an error: expected here.
-      res.on("error", () => {});
-    });
-    const timer = setTimeout(() => {
-      request.destroy();
-      reject(new Error(`no snapshot for ${address} within ${OPEN_TIMEOUT_MS} ms`));
-    }, OPEN_TIMEOUT_MS);
-    request.on("error", (error) => {
-      clearTimeout(timer);
-      if (!stream) reject(error);
-    });
-  });
-}
-
-/** Opens `count` streams, OPENING at a time; `address(i)` is the i-th stream's client address. */
-async function openMany(url: string, count: number, address: (i: number) => string, afterBatch?: () => Promise<void>): Promise<Stream[]> {
-  const streams: Stream[] = [];
-  for (let start = 0; start < count; start += OPENING) {
-    streams.push(...(await Promise.all(Array.from({ length: Math.min(OPENING, count - start) }, (_, k) => openStream(url, address(start + k))))));
-    await afterBatch?.();
-  }
-  return streams;
-}
-
-/** 10.0.0.1, 10.0.0.2, … 10.0.0.250, 10.0.1.1, …: one address per stream. */
-const distinctAddress = (i: number) => `10.${Math.floor(i / 62_500) % 250}.${Math.floor(i / 250) % 250}.${(i % 250) + 1}`;
-
-async function workerdVersion(): Promise<string> {
-  for (const name of ["workerd", `@cloudflare/workerd-${process.platform}-${process.arch === "x64" ? "64" : process.arch}`]) {
-    const pkg = await readFile(path.join(import.meta.dirname, "..", "node_modules", name, "package.json"), "utf8").catch(() => "");
-    if (pkg) return (JSON.parse(pkg) as { version: string }).version;
-  }
-  return "unknown";
-}
 
 let stack: BenchStack | undefined;
 let inspector: Inspector | undefined;
@@ -315,45 +77,10 @@ process.once("SIGINT", () => void cleanUp().finally(() => process.exit(130)));
 async function cleanUp(): Promise<void> {
   inspector?.close();
   const root = stack?.worker.process.pid;
-  const left = root === undefined ? [] : await workerds(root);
+  const left = root === undefined ? [] : await workerds(root, PORT);
   await stack?.stop();
   // wrangler ends its workerd on SIGINT; one that outlived it is ended here, by its own pid.
-  for (const { pid, startedAt } of left) {
-    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "");
-    if (stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19] !== startedAt) continue;
-    try {
-      process.kill(pid, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
-}
-
-/** One reading: RSS in KB (all workerd, runtime, wrangler's proxy), the Worker's heap in bytes after a full GC. */
-interface Sample {
-  rssKb: number;
-  runtimeKb: number;
-  proxyKb: number;
-  heapUsed: number;
-  heapTotal: number;
-  /** ArrayBuffer backing stores outside the V8 heap (stream chunks, say). */
-  backingStore: number;
-}
-
-interface Round {
-  round: number;
-  atRest: Sample;
-  during: Sample;
-  /** The highest RSS sampled so far in the run, this round included (KB). */
-  highestRssKb: number;
-  after: Sample;
-  afterSeconds: number;
-  /** The heap was back near rest and no longer falling (else the wait hit RELEASE_MAX_MS). */
-  settled: boolean;
-  secondsToOpen: number;
-  snapshots: number;
-  cap: { opened: number; tries: number; refusedStatus: number; refusedContentType: string; refusedBody: string };
-  afterSamples: { seconds: number; heapMb: number; rssMb: number }[];
+  await endLeftovers(left);
 }
 
 async function run(): Promise<boolean> {
@@ -367,41 +94,22 @@ async function run(): Promise<boolean> {
   if (root === undefined) throw new Error("wrangler did not start");
   console.error(`event ${event.id} (${event.ticketCount} seats); stack up in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
-  const found = await findInspectors(root);
+  const found = await findInspectors(root, PORT);
   const target = found.proxy?.targets[0];
   if (!found.proxy || !target?.webSocketDebuggerUrl) throw new Error(`wrangler dev's inspector proxy was not found below pid ${root}`);
   console.error(`inspector: wrangler's on port ${found.proxy.port}, target "${target.title}" (${target.webSocketDebuggerUrl}); the runtime's own lists ${found.runtime?.targets.join(", ") ?? "nothing"}`);
-  inspector = new Inspector(target.webSocketDebuggerUrl);
+  const session = (inspector = new Inspector(target.webSocketDebuggerUrl));
 
-  const pidsSeen = new Set<number>();
-  let highestRssKb = 0;
-  const rss = async () => {
-    const list = await workerds(root);
-    for (const w of list) pidsSeen.add(w.pid);
-    const sum = (role?: Workerd["role"]) => list.filter((w) => !role || w.role === role).reduce((total, w) => total + w.rssKb, 0);
-    const reading = { rssKb: sum(), runtimeKb: sum("runtime"), proxyKb: sum("proxy") };
-    highestRssKb = Math.max(highestRssKb, reading.rssKb);
-    return reading;
-  };
+  const memory = new WorkerdMemory(root, PORT);
   const get = async (path: string) => {
     const res = await fetch(`${worker.url}${path}`);
     await res.arrayBuffer();
     return res.status;
   };
-  const heap = async (): Promise<HeapUsage> => {
-    // The inspector's GC runs as a task of the isolate, which workerd runs when the isolate is next
-    // entered: a cheap request (a 404 that touches no database) every 100 ms until it answers.
-    const pokes = setInterval(() => void get("/bench-gc").catch(() => {}), 100);
-    try {
-      await inspector!.send("HeapProfiler.collectGarbage");
-      return await inspector!.send<HeapUsage>("Runtime.getHeapUsage");
-    } finally {
-      clearInterval(pokes);
-    }
-  };
   const sample = async (): Promise<Sample> => {
-    const h = await heap();
-    return { ...(await rss()), heapUsed: h.usedSize, heapTotal: h.totalSize, backingStore: h.backingStorageSize ?? 0 };
+    // A cheap request to wake the isolate for the GC: a 404 that touches no database.
+    const h = await heapAfterGc(session, () => get("/bench-gc"));
+    return { ...(await memory.read()), heapUsed: h.usedSize, heapTotal: h.totalSize, backingStore: h.backingStorageSize ?? 0 };
   };
 
   // At rest: the room is open and a few streams have come and gone, so what follows is the streams' cost.
@@ -420,7 +128,7 @@ async function run(): Promise<boolean> {
     const atRest = r === 1 ? rest : previousAfter;
     // During: STREAMS open streams, each from its own address; RSS read after every batch.
     const opening = Date.now();
-    const streams = await openMany(url, STREAMS, distinctAddress, async () => void (await rss()));
+    const streams = await openMany(url, STREAMS, distinctAddress, async () => void (await memory.read()));
     const secondsToOpen = (Date.now() - opening) / 1000;
     const snapshots = streams.filter((s) => s.snapshot).length;
     if (snapshots !== STREAMS) {
@@ -442,7 +150,7 @@ async function run(): Promise<boolean> {
     const refused = await openStream(url, CAPPED);
     console.error(`round ${r}: ${capped.length} of ${PER_ADDRESS} from ${CAPPED} open (${tries} tries); the next: ${refused.status} ${refused.contentType} ${refused.body.trim()}`);
     endedEarly += [...streams, ...capped].filter((s) => s.endedEarly).length;
-    await rss();
+    await memory.read();
 
     // After: every socket destroyed; a sample every SAMPLE_MS until the heap is back near rest
     // and has stopped falling, or RELEASE_MAX_MS.
@@ -450,7 +158,7 @@ async function run(): Promise<boolean> {
     refused.close();
     const closedAt = Date.now();
     const since = () => Math.round((Date.now() - closedAt) / 1000);
-    const allowance = Math.max(HEAP_ALLOWANCE_MIN_BYTES, HEAP_ALLOWANCE_SHARE * (during.heapUsed - atRest.heapUsed));
+    const allowance = heapAllowance(during.heapUsed - atRest.heapUsed);
     const afterSamples: Round["afterSamples"] = [];
     let after = during;
     let settled = false;
@@ -470,7 +178,7 @@ async function run(): Promise<boolean> {
       round: r,
       atRest,
       during,
-      highestRssKb,
+      highestRssKb: memory.highestRssKb,
       after,
       afterSeconds,
       settled,
@@ -487,95 +195,24 @@ async function run(): Promise<boolean> {
   const lastPlacesBack = back.filter((s) => s.snapshot).length;
   for (const s of back) s.close();
 
-  // The criteria.
-  const heapChecks = rounds.map((r) => {
-    const growth = r.during.heapUsed - r.atRest.heapUsed;
-    const allowance = Math.max(HEAP_ALLOWANCE_MIN_BYTES, HEAP_ALLOWANCE_SHARE * growth);
-    const left = r.after.heapUsed - rest.heapUsed;
-    // A growth within the allowance means (a) would pass with every stream still open.
-    return { round: r.round, growthMb: mbOfBytes(growth), afterMinusRestMb: mbOfBytes(left), allowanceMb: mbOfBytes(allowance), pass: left <= allowance, tells: growth > allowance };
-  });
-  const round1RssGrowthKb = rounds[0]!.highestRssKb - rest.rssKb;
-  const rssChecks = rounds.slice(1).map((r, i) => {
-    const added = r.highestRssKb - rounds[i]!.highestRssKb;
-    const limit = RSS_PLATEAU_SHARE * round1RssGrowthKb;
-    return { round: r.round, addedMb: mbOfKb(added), limitMb: mbOfKb(limit), pass: added < limit };
-  });
-  const capHeld = rounds.every((r) => r.cap.refusedStatus === 429 && r.cap.refusedContentType.startsWith("application/problem+json"));
-  const placesBack = rounds.every((r) => r.cap.opened === PER_ADDRESS) && lastPlacesBack === PER_ADDRESS;
-  const heapPass = heapChecks.every((c) => c.pass);
-  const rssPass = rssChecks.length > 0 && rssChecks.every((c) => c.pass);
-  const criteria = {
-    heap: `(a) every round: heap after - heap at rest before round 1 <= max(${HEAP_ALLOWANCE_MIN_BYTES / 2 ** 20} MB, ${HEAP_ALLOWANCE_SHARE * 100}% of the round's heap growth, at rest to during); heap = the Worker isolate's V8 used size after HeapProfiler.collectGarbage`,
-    rss: `(b) rounds 2..${ROUNDS}: the rise of the highest RSS seen (wrangler's proxy + runtime workerd) < ${RSS_PLATEAU_SHARE * 100}% of round 1's rise above rest${rounds.length < 2 ? " (needs BENCH_ROUNDS >= 2)" : ""}`,
-    cap: `stream ${PER_ADDRESS + 1} from one address is a 429 problem+json, and each round (and once more at the end) that address opens all ${PER_ADDRESS} again`,
-  };
-
-  const results = {
-    date: new Date().toISOString(),
-    machine: { cores: os.cpus().length, cpu: os.cpus()[0]?.model ?? "unknown", memoryGiB: Math.round(os.totalmem() / 2 ** 30), node: process.version },
-    workerd: await workerdVersion(),
-    database: stack.database.embedded ? "embedded (PGlite)" : "DATABASE_URL",
-    event: { venue: "theater", seats: event.ticketCount },
-    streamsPerRound: STREAMS,
-    cappedStreamsPerRound: PER_ADDRESS,
-    inspector: {
-      wranglerProxy: { port: found.proxy.port, version: found.proxy.version, targets: found.proxy.targets.map((t) => t.title ?? t.id) },
-      runtimeTargets: found.runtime?.targets ?? null,
-      measured: "the Worker's isolate (wrangler's one target: core:user:edge-tickets, which also runs the Durable Objects); miniflare's own isolates (core:entry etc.) and wrangler's proxy process have no target there",
+  const [first, ...later] = rounds;
+  if (!first) throw new Error("no round ran");
+  return report(
+    {
+      started,
+      streams: STREAMS,
+      perAddress: PER_ADDRESS,
+      rest,
+      rounds: [first, ...later],
+      lastPlacesBack,
+      streamsEndedByTheServer: endedEarly,
+      workerdPidsSeen: [...memory.pidsSeen],
+      database: stack.database.embedded ? "embedded (PGlite)" : "DATABASE_URL",
+      seats: event.ticketCount,
+      inspector: { port: found.proxy.port, version: found.proxy.version, targets: found.proxy.targets.map((t) => t.title ?? t.id), runtimeTargets: found.runtime?.targets ?? null },
     },
-    workerdPidsSeen: [...pidsSeen],
-    streamsEndedByTheServer: endedEarly,
-    rounds: rounds.map((r) => ({
-      round: r.round,
-      secondsToOpen: r.secondsToOpen,
-      snapshots: r.snapshots,
-      heapMb: { atRest: mbOfBytes(r.atRest.heapUsed), during: mbOfBytes(r.during.heapUsed), after: mbOfBytes(r.after.heapUsed) },
-      backingStoreMb: { atRest: mbOfBytes(r.atRest.backingStore), during: mbOfBytes(r.during.backingStore), after: mbOfBytes(r.after.backingStore) },
-      rssMb: { atRest: mbOfKb(r.atRest.rssKb), during: mbOfKb(r.during.rssKb), after: mbOfKb(r.after.rssKb), highestSoFar: mbOfKb(r.highestRssKb) },
-      runtimeRssMb: { atRest: mbOfKb(r.atRest.runtimeKb), during: mbOfKb(r.during.runtimeKb), after: mbOfKb(r.after.runtimeKb) },
-      wranglerProxyRssMb: { atRest: mbOfKb(r.atRest.proxyKb), during: mbOfKb(r.during.proxyKb), after: mbOfKb(r.after.proxyKb) },
-      afterSeconds: r.afterSeconds,
-      heapSettled: r.settled,
-      cap: r.cap,
-      afterSamples: r.afterSamples,
-    })),
-    heapKbPerStream: Number(((rounds[0]!.during.heapUsed - rest.heapUsed) / 1024 / STREAMS).toFixed(1)),
-    rssKbPerStream: Number(((rounds[0]!.during.rssKb - rest.rssKb) / STREAMS).toFixed(1)),
-    criteria,
-    checks: { heap: heapChecks, rss: rssChecks, capHeld, placesBack, lastPlacesBack },
-    pass: { heap: heapPass, rss: rssPass, cap: capHeld && placesBack },
-    seconds: Math.round((Date.now() - started) / 1000),
-  };
-  await mkdir(path.dirname(RESULTS), { recursive: true });
-  await writeFile(RESULTS, `${JSON.stringify(results, null, 2)}\n`);
-
-  const cell = (v: string | number, w = 8) => String(v).padStart(w);
-  const lines = [
-    `${STREAMS} streams (+ ${PER_ADDRESS} from one address) a round; heap = the Worker's V8 heap used after a full GC, RSS = wrangler's workerd processes`,
-    `round  ${cell("heap MB: rest", 14)} ${cell("during")} ${cell("after")}   ${cell("RSS MB: rest", 13)} ${cell("during")} ${cell("after")} ${cell("highest")}   after closing`,
-    ...rounds.map(
-      (r) =>
-        `${cell(r.round, 5)}  ${cell(mbOfBytes(r.atRest.heapUsed), 14)} ${cell(mbOfBytes(r.during.heapUsed))} ${cell(mbOfBytes(r.after.heapUsed))}   ${cell(mbOfKb(r.atRest.rssKb), 13)} ${cell(mbOfKb(r.during.rssKb))} ${cell(mbOfKb(r.after.rssKb))} ${cell(mbOfKb(r.highestRssKb))}   ${r.afterSeconds} s${r.settled ? "" : " (heap not back)"}`,
-    ),
-    "",
-    criteria.heap,
-    ...heapChecks.map(
-      (c) =>
-        `  round ${c.round}: after - rest = ${c.afterMinusRestMb} MB, allowed ${c.allowanceMb} MB (growth ${c.growthMb} MB): ${c.pass ? "pass" : "FAIL"}${c.tells ? "" : " (the growth is within the allowance: too few streams for this check to tell)"}`,
-    ),
-    criteria.rss,
-    ...(rssChecks.length === 0
-      ? ["  not judged: one round only: FAIL"]
-      : [`  round 1 raised it ${mbOfKb(round1RssGrowthKb)} MB`, ...rssChecks.map((c) => `  round ${c.round}: +${c.addedMb} MB, allowed < ${c.limitMb} MB: ${c.pass ? "pass" : "FAIL"}`)]),
-    criteria.cap,
-    `  ${rounds.map((r) => `round ${r.round}: ${r.cap.opened} open, then ${r.cap.refusedStatus} ${r.cap.refusedContentType}`).join("; ")}; at the end: ${lastPlacesBack} open: ${capHeld && placesBack ? "pass" : "FAIL"}`,
-    "",
-    `memory comes back down: ${heapPass && rssPass && capHeld && placesBack ? "PASS" : "FAIL"}; written to ${path.relative(process.cwd(), RESULTS)}; the run took ${results.seconds} s`,
-  ];
-  console.log(lines.join("\n"));
-  if (endedEarly > 0 || pidsSeen.size > 2) console.log(`warning: ${endedEarly} streams ended by the server, workerd pids ${[...pidsSeen].join(", ")}: wrangler restarted workerd (a source file changed?)`);
-  return heapPass && rssPass && capHeld && placesBack;
+    RESULTS,
+  );
 }
 
 let ok = false;

@@ -64,26 +64,33 @@ export class StreamCaps {
 const PING = new TextEncoder().encode(": ping\n\n");
 /** Long enough for a write to a stream whose client went away to fail. */
 const PROBE_MS = 100;
+/**
+ * Pings per probe: a client's disconnect travels back one hop per write
+ * (client, Worker, room; one more under `wrangler dev`'s proxy).
+ */
+const PROBE_ROUNDS = 3;
 
 /**
- * Writes a comment to every stream that shares the owner's address or user;
- * streams whose client went away fail the write and are dropped by `onGone`.
- * Resolves once the writes had time to fail.
+ * Writes a comment to every stream that shares the owner's address or user,
+ * a few times; streams whose client went away fail a write and are dropped
+ * by `onGone`. Resolves once the writes had time to fail.
  */
 export async function probe(
   watchers: Map<WritableStreamDefaultWriter<Uint8Array>, StreamOwner>,
   owner: StreamOwner,
   onGone: (writer: WritableStreamDefaultWriter<Uint8Array>) => void,
 ): Promise<void> {
-  const pings: Promise<void>[] = [];
-  for (const [writer, other] of watchers) {
-    const shared = (owner.address !== null && other.address === owner.address) || (owner.user !== null && other.user === owner.user);
-    if (shared) pings.push(writer.write(PING).catch(() => onGone(writer)));
+  for (let round = 0; round < PROBE_ROUNDS; round++) {
+    const pings: Promise<void>[] = [];
+    for (const [writer, other] of watchers) {
+      const shared = (owner.address !== null && other.address === owner.address) || (owner.user !== null && other.user === owner.user);
+      if (shared) pings.push(writer.write(PING).catch(() => onGone(writer)));
+    }
+    if (pings.length === 0) return;
+    await Promise.race([Promise.allSettled(pings), new Promise((resolve) => setTimeout(resolve, PROBE_MS))]);
+    // A failed write is seen a moment after it is made; give it that moment.
+    await new Promise((resolve) => setTimeout(resolve, PROBE_MS));
   }
-  if (pings.length === 0) return;
-  await Promise.race([Promise.allSettled(pings), new Promise((resolve) => setTimeout(resolve, PROBE_MS))]);
-  // A failed write is seen a moment after it is made; give it that moment.
-  await new Promise((resolve) => setTimeout(resolve, PROBE_MS));
 }
 
 /** The room's answer to a stream it will not open; the API turns it into a 429 problem. */
