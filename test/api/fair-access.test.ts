@@ -5,6 +5,7 @@ import { newId } from "../../src/shared/ids";
 import { fan, smallEvent } from "../booking-helpers";
 import { call, callWith, dispatchToApp, json, makeEvent, makeVenue, organizerToken, problem, tokenFor } from "../helpers";
 import { queuedEvent, statuses } from "../queue-helpers";
+import { SseReader } from "../sse";
 import { PASSING_TOKEN, STAND_IN_SECRET } from "../turnstile-stand-in";
 
 // Thousands of requests: straight to the app (see dispatchToApp).
@@ -101,6 +102,20 @@ describe("Durable Objects only for real events", () => {
     const down = { DATABASE_URL: "postgres://postgres@127.0.0.1:1/none", CACHE_TTL_SECONDS: "0" };
     const res = await callWith(down, "GET", `/api/events/${event.id}/seats`);
     expect((await json<{ statuses: string }>(res, 200)).statuses).toHaveLength(event.ticketCount);
+  });
+
+  it("a burst of 100 fans opening the seat map of an event nobody has asked about yet all get it (one lookup, not 100)", async () => {
+    const event = await smallEvent();
+    const opened = await Promise.all(
+      Array.from({ length: 100 }, async () => {
+        const res = await call("GET", `/api/events/${event.id}/seats/stream`, { headers: { "cf-connecting-ip": "198.51.100.30" } });
+        const reader = new SseReader(res);
+        const frames = await reader.readUntil((events) => events.length > 0).catch(() => []);
+        await reader.close();
+        return frames[0]?.event;
+      }),
+    );
+    expect(opened.filter((e) => e === "snapshot")).toHaveLength(100);
   });
 
   it("sees an event created after an id was asked for", async () => {

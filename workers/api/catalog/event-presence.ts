@@ -17,6 +17,7 @@ import { eq } from "drizzle-orm";
 import { events } from "../../../src/shared/db-schema";
 import { cachedText } from "../edge-cache";
 import type { AppEnv } from "../env";
+import { log } from "../../../src/shared/log";
 import { conflict, isDatabaseUnavailable, notFound } from "../problem";
 
 interface Presence {
@@ -31,6 +32,26 @@ interface Presence {
  * takes down the seat map that rooms serve from memory.
  */
 async function presence(c: Context<AppEnv>, eventId: string): Promise<Presence | undefined> {
+  const asking = pending.get(eventId);
+  if (asking) {
+    // Another request of this isolate is asking already (a burst of fans on
+    // a cold cache): its answer serves this one too, so a burst costs one
+    // lookup. Briefly: if that request went away, this one asks itself.
+    const answer = await Promise.race([asking.then((found) => ({ found })), scheduler.wait(SHARED_WAIT_MS).then(() => undefined)]);
+    if (answer) return answer.found;
+  }
+  const lookup = lookUp(c, eventId).finally(() => {
+    if (pending.get(eventId) === lookup) pending.delete(eventId);
+  });
+  pending.set(eventId, lookup);
+  return lookup;
+}
+
+/** Lookups under way in this isolate, by event id. */
+const pending = new Map<string, Promise<Presence | undefined>>();
+const SHARED_WAIT_MS = 2_000;
+
+async function lookUp(c: Context<AppEnv>, eventId: string): Promise<Presence | undefined> {
   try {
     const { body } = await cachedText(c, `presence/${eventId}`, async (): Promise<Presence> => {
       const [row] = await c.var.db().select({ queue: events.queue }).from(events).where(eq(events.id, eventId));
@@ -38,8 +59,9 @@ async function presence(c: Context<AppEnv>, eventId: string): Promise<Presence |
     });
     return JSON.parse(body) as Presence;
   } catch (error) {
-    if (isDatabaseUnavailable(error)) return undefined;
-    throw error;
+    // Unreachable, or refused: the room decides.
+    if (!isDatabaseUnavailable(error)) log("warn", "event_presence_failed", { eventId, message: String(error) });
+    return undefined;
   }
 }
 
