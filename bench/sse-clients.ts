@@ -64,11 +64,15 @@ export function openStream(url: string, address: string): Promise<Stream> {
   });
 }
 
+const NO_ANSWER: Stream = { status: 0, contentType: "", snapshot: false, body: "", endedEarly: false, close: () => {} };
+
 /** Opens `count` streams, OPENING at a time; `address(i)` is the i-th stream's client address; `afterBatch` runs after each batch. */
 export async function openMany(url: string, count: number, address: (i: number) => string, afterBatch?: () => Promise<void>): Promise<Stream[]> {
   const streams: Stream[] = [];
   for (let start = 0; start < count; start += OPENING) {
-    streams.push(...(await Promise.all(Array.from({ length: Math.min(OPENING, count - start) }, (_, k) => openStream(url, address(start + k))))));
+    // An open that got no answer in time counts as not open (status 0), like a refused one.
+    const batch = Array.from({ length: Math.min(OPENING, count - start) }, (_, k) => openStream(url, address(start + k)).catch(() => NO_ANSWER));
+    streams.push(...(await Promise.all(batch)));
     await afterBatch?.();
   }
   return streams;
