@@ -19,7 +19,6 @@ import { DurableObject } from "cloudflare:workers";
 import { log } from "../../src/shared/log";
 import { lotteryRank, resolveSettings, sha256Hex, signAdmission, type Place, type QueueSettings } from "../../src/shared/queue";
 import {
-  positionBody,
   type DrawRecord,
   type JoinOutcome,
   type LeaveOutcome,
@@ -27,20 +26,18 @@ import {
   type QueueView,
   type StatusOutcome,
 } from "../../src/shared/room-protocol";
-import { probe, refusedStream, StreamCaps, streamsPerAddress, type StreamOwner } from "../../src/shared/stream-caps";
+import { refusedStream, streamsPerAddress } from "../../src/shared/stream-caps";
 import { canIssue, isOpen, lateWaiting, tick, view, type QueueState } from "./admission";
 import { fetchQueueConfig } from "./config-source";
 import * as fans from "./fans";
-
-const STREAM_RETRY_MS = 3_000;
+import { PositionFeed } from "./position-feed";
 
 export class QueueRoom extends DurableObject<Env> {
   /** The room's clock; tests move it. */
   now: () => number = () => Date.now();
   private state: QueueState | undefined;
   private loading: Promise<QueueState | undefined> | undefined;
-  private readonly watchers = new Map<WritableStreamDefaultWriter<Uint8Array>, { userId: string; place: Place; address: string | null }>();
-  private readonly streams = new StreamCaps();
+  private readonly feed = new PositionFeed();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -181,31 +178,18 @@ export class QueueRoom extends DurableObject<Env> {
     const address = request.headers.get("x-client-address");
     const state = await this.load(eventId);
     if (!state?.settings.enabled || !place) return new Response("no waiting room", { status: 404 });
-    const owner = { address, user: userId };
     const limits = { perAddress: streamsPerAddress(this.env), perUser: 1 };
-    if (this.streams.open(owner, limits)) {
-      // At a cap: streams whose clients went away (a reload) are found and dropped first.
-      await probe(this.owners(), owner, (writer) => this.unwatch(writer));
-      const refused = this.streams.open(owner, limits);
-      if (refused) return refusedStream(refused);
-    }
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
-    const writer = writable.getWriter();
-    this.watchers.set(writer, { userId, place, address });
-    // The fan went away (tab closed, reload): the slot frees as soon as the cancel reaches the room.
-    writer.closed.catch(() => this.unwatch(writer));
-    void writer.write(encode(`retry: ${STREAM_RETRY_MS}\n\n`)).catch(() => this.unwatch(writer));
-    await this.tell(writer, eventId, userId, place);
+    const body = await this.feed.open({ address, user: userId, userId, place }, limits, (user, at) => this.status(eventId, user, at));
+    if (typeof body === "string") return refusedStream(body);
     await this.armTick();
-    // (tell() does not wait for the write, so the response can go out first.)
-    return new Response(readable, {
+    return new Response(body, {
       headers: { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "content-encoding": "identity" },
     });
   }
 
   /** How many streams are open, by address and in all (for tests and the memory measurement). */
   async openStreams(): Promise<number> {
-    return this.watchers.size;
+    return this.feed.watching;
   }
 
   /** One admission tick; re-arms while anyone waits or shops. Safe to run twice. */
@@ -220,30 +204,9 @@ export class QueueRoom extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     const result = tick(this.current(), now, this.activeSessions(), seatsLeft, (from, quota) => fans.advanceLate(sql, from, this.current().lateCount, quota));
     this.save(result.state);
-    for (const [writer, watcher] of [...this.watchers]) await this.tell(writer, state.eventId, watcher.userId, watcher.place, seatsLeft);
+    await this.feed.tellAll((user, place) => this.status(state.eventId, user, place), seatsLeft);
     if (!isOpen(result.state, now)) await this.ctx.storage.setAlarm(result.state.onSaleAt);
-    else if (result.waiting || this.watchers.size > 0 || this.activeSessions() > 0) await this.ctx.storage.setAlarm(now + result.state.settings.tickSeconds * 1000);
-  }
-
-  /** Writes a watcher's position, or its admission and the end of its stream. */
-  private async tell(writer: WritableStreamDefaultWriter<Uint8Array>, eventId: string, userId: string, place: Place, seatsLeft?: number): Promise<void> {
-    const outcome = await this.status(eventId, userId, place);
-    let frame: string;
-    if (outcome.kind === "admitted") {
-      frame = `event: admitted\ndata: ${JSON.stringify({ admissionToken: outcome.token, expiresAt: new Date(outcome.expiresAt).toISOString() })}\n\n`;
-    } else if (outcome.kind === "status") {
-      const shown = seatsLeft === 0 && outcome.view.state === "waiting" ? { ...outcome.view, soldOut: true } : outcome.view;
-      frame = `event: position\ndata: ${JSON.stringify(positionBody(shown))}\n\n`;
-    } else {
-      frame = `event: closed\ndata: ${JSON.stringify({ detail: outcome.detail })}\n\n`;
-    }
-    // Not awaited: a watcher that does not read must not hold up the tick.
-    const drop = () => this.unwatch(writer);
-    writer.write(encode(frame)).catch(drop);
-    if (outcome.kind !== "status" || outcome.view.state === "ended" || outcome.view.state === "closed") {
-      drop();
-      writer.close().catch(() => {});
-    }
+    else if (result.waiting || this.feed.watching > 0 || this.activeSessions() > 0) await this.ctx.storage.setAlarm(now + result.state.settings.tickSeconds * 1000);
   }
 
   private async seatsLeft(eventId: string): Promise<number> {
@@ -258,17 +221,6 @@ export class QueueRoom extends DurableObject<Env> {
 
   private activeSessions(): number {
     return fans.shopping(this.ctx.storage.sql);
-  }
-
-  private owners(): Map<WritableStreamDefaultWriter<Uint8Array>, StreamOwner> {
-    return new Map([...this.watchers].map(([writer, w]) => [writer, { address: w.address, user: w.userId }]));
-  }
-
-  private unwatch(writer: WritableStreamDefaultWriter<Uint8Array>): void {
-    const watcher = this.watchers.get(writer);
-    if (!watcher) return;
-    this.watchers.delete(writer);
-    this.streams.close({ address: watcher.address, user: watcher.userId });
   }
 
   /** The fan as the line sees them now. */
@@ -343,5 +295,3 @@ export class QueueRoom extends DurableObject<Env> {
   }
 }
 
-const textEncoder = new TextEncoder();
-const encode = (text: string) => textEncoder.encode(text);
