@@ -27,9 +27,17 @@ const DEFAULT_PER_ADDRESS = 256;
 /** Seat streams one signed-in user may keep open at once (tabs, devices). */
 export const SEAT_STREAMS_PER_USER = 4;
 
-export function streamsPerAddress(env: Env): number {
+function streamsPerAddress(env: Env): number {
   const configured = Number(env.STREAMS_PER_ADDRESS);
   return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_PER_ADDRESS;
+}
+
+/** Who asks a room for a stream (the headers the API sets from what it verified) and the caps that apply. */
+export function streamAsker(request: Request, env: Env, perUser: number): { owner: StreamOwner; limits: StreamLimits } {
+  return {
+    owner: { address: request.headers.get("x-client-address"), user: request.headers.get("x-user-id") },
+    limits: { perAddress: streamsPerAddress(env), perUser },
+  };
 }
 
 export class StreamCaps {

@@ -17,6 +17,7 @@
  * nothing.
  */
 import type { Place } from "../../src/shared/queue";
+import { hasTable } from "../../src/shared/room-sql";
 import type { QueueEndReason } from "../../src/shared/room-protocol";
 
 const SCHEMA = `
@@ -49,7 +50,7 @@ interface FanRow extends Record<string, SqlStorageValue> {
 }
 
 export function hasTables(sql: SqlStorage): boolean {
-  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+  return hasTable(sql, "meta");
 }
 
 /**
@@ -60,7 +61,7 @@ export function hasTables(sql: SqlStorage): boolean {
  * done).
  */
 export function create(sql: SqlStorage): void {
-  const legacy = sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'sessions'").toArray().length > 0;
+  const legacy = hasTable(sql, "sessions");
   sql.exec(SCHEMA);
   if (legacy) {
     sql.exec(
@@ -135,6 +136,14 @@ export function admit(sql: SqlStorage, userId: string, session: { sessionId: str
 /** Ends a fan's place (their session, if admitted, frees its slot). Returns whether it was live. */
 export function end(sql: SqlStorage, userId: string, reason: QueueEndReason): boolean {
   return sql.exec("UPDATE fans SET state = 'ended', ended_reason = ? WHERE user_id = ? AND state != 'ended'", reason, userId).rowsWritten > 0;
+}
+
+/** The fan, with a shopping session past its time ended as `lapsed` (the alarm ends the rest each tick). */
+export function current(sql: SqlStorage, userId: string, now: number): Fan | undefined {
+  const fan = find(sql, userId);
+  if (fan?.state !== "admitted" || !fan.session || fan.session.expiresAt > now) return fan;
+  end(sql, userId, "lapsed");
+  return { ...fan, state: "ended", endedReason: "lapsed" };
 }
 
 /** Shopping sessions past their time end as `lapsed`. */

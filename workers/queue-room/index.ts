@@ -26,7 +26,7 @@ import {
   type QueueView,
   type StatusOutcome,
 } from "../../src/shared/room-protocol";
-import { refusedStream, streamsPerAddress } from "../../src/shared/stream-caps";
+import { refusedStream, streamAsker } from "../../src/shared/stream-caps";
 import { canIssue, isOpen, lateWaiting, tick, view, type QueueState } from "./admission";
 import { fetchQueueConfig } from "./config-source";
 import * as fans from "./fans";
@@ -61,8 +61,7 @@ export class QueueRoom extends DurableObject<Env> {
     const rank = early ? await lotteryRank(state.seed, userId) : undefined;
     // From here nothing awaits: the fan's row is read and written in one step.
     const sql = this.ctx.storage.sql;
-    fans.lapse(sql, now);
-    const fan = fans.find(sql, userId);
+    const fan = fans.current(sql, userId, now);
     if (fan && fan.state !== "ended") {
       const place = fan.place ?? fans.FIRST_RELEASE_PLACE;
       if (!fan.place) fans.adoptPlace(sql, userId, place);
@@ -93,8 +92,7 @@ export class QueueRoom extends DurableObject<Env> {
     if (!state?.settings.enabled) return { kind: "rejected", status: 409, detail: "this event has no waiting room" };
     const now = this.now();
     const sql = this.ctx.storage.sql;
-    fans.lapse(sql, now);
-    const fan = fans.find(sql, userId);
+    const fan = fans.current(sql, userId, now);
     if (!fan) {
       // No row: a ticket signed by the first release, which kept none. A place
       // it had not admitted yet is adopted; one it had is done.
@@ -173,13 +171,11 @@ export class QueueRoom extends DurableObject<Env> {
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const eventId = url.searchParams.get("eventId") ?? "";
-    const userId = request.headers.get("x-user-id") ?? "";
     const place = JSON.parse(request.headers.get("x-place") ?? "null") as Place | null;
-    const address = request.headers.get("x-client-address");
+    const { owner, limits } = streamAsker(request, this.env, 1);
     const state = await this.load(eventId);
-    if (!state?.settings.enabled || !place) return new Response("no waiting room", { status: 404 });
-    const limits = { perAddress: streamsPerAddress(this.env), perUser: 1 };
-    const body = await this.feed.open({ address, user: userId, userId, place }, limits, (user, at) => this.status(eventId, user, at));
+    if (!state?.settings.enabled || !place || !owner.user) return new Response("no waiting room", { status: 404 });
+    const body = await this.feed.open({ ...owner, userId: owner.user, place }, limits, (user, at) => this.status(eventId, user, at));
     if (typeof body === "string") return refusedStream(body);
     await this.armTick();
     return new Response(body, {

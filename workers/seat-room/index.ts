@@ -23,7 +23,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { newHoldId } from "../../src/shared/ids";
-import { refusedStream, SEAT_STREAMS_PER_USER, streamsPerAddress } from "../../src/shared/stream-caps";
+import { refusedStream, SEAT_STREAMS_PER_USER, streamAsker } from "../../src/shared/stream-caps";
 import { log } from "../../src/shared/log";
 import type {
   AttachOutcome,
@@ -74,12 +74,8 @@ export class SeatRoom extends DurableObject<Env> {
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
-    // A room for an id that is not an event must not write anything: tables
-    // are created when the catalog first arrives (load.ts), and rooms that
-    // already have them are brought forward here.
-    void ctx.blockConcurrencyWhile(async () => {
-      if (store.hasSchema(ctx.storage.sql)) store.migrate(ctx.storage.sql);
-    });
+    // Tables are created when the catalog first arrives (load.ts): an id that is not an event writes nothing.
+    void ctx.blockConcurrencyWhile(async () => store.migrateIfCreated(ctx.storage.sql));
   }
 
   // ---- The fan's steps (called by the API) ----
@@ -251,8 +247,7 @@ export class SeatRoom extends DurableObject<Env> {
     if (!ledger) return new Response("no such event", { status: 404 });
     this.sweepIfLate(ledger);
     const last = Number(request.headers.get("last-event-id") ?? url.searchParams.get("lastEventId") ?? Number.NaN);
-    const owner = { address: request.headers.get("x-client-address"), user: request.headers.get("x-user-id") };
-    const limits = { perAddress: streamsPerAddress(this.env), perUser: SEAT_STREAMS_PER_USER };
+    const { owner, limits } = streamAsker(request, this.env, SEAT_STREAMS_PER_USER);
     const body = await ledger.live.feed.subscribe(Number.isInteger(last) && last >= 0 ? last : undefined, owner, limits);
     if (typeof body === "string") return refusedStream(body);
     return new Response(body, {

@@ -20,6 +20,7 @@
  * bulk inserts go in chunks.
  */
 import { ACTIVE_HOLD_STATES, type HoldState, type SeatStatus } from "../../src/shared/room-protocol";
+import { hasTable } from "../../src/shared/room-sql";
 import type { Admission, Catalog, Hold } from "./rules";
 
 const SCHEMA = `
@@ -54,7 +55,12 @@ const MAX_PARAMS = 100;
 
 /** Whether this room has ever stored anything (a room is only given tables once it knows its event is real). */
 export function hasSchema(sql: SqlStorage): boolean {
-  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").toArray().length > 0;
+  return hasTable(sql, "meta");
+}
+
+/** Brings a room that has stored something forward; a room that never knew its event stays empty. */
+export function migrateIfCreated(sql: SqlStorage): void {
+  if (hasSchema(sql)) migrate(sql);
 }
 
 export function migrate(sql: SqlStorage): void {
