@@ -15,6 +15,7 @@ import { venueTemplate, type VenueKind } from "../src/shared/venue-templates";
 import { applyMigrations, openDatabase, type LocalDatabase } from "../scripts/local/database";
 import { startWorker, waitUntilReady, type LocalWorker } from "../scripts/local/worker";
 import { createEvent, createPerformer, createVenue } from "../workers/api/catalog/writes";
+import { DEMO_ORG } from "../workers/api/catalog/tenancy";
 
 export interface BenchStack {
   database: LocalDatabase;
@@ -57,8 +58,8 @@ export async function startBenchStack(options: {
 /** One concert on a fresh venue of the given kind, every section at one price. */
 async function createBenchEvent(db: Parameters<typeof createVenue>[0], kind: VenueKind) {
   const sections = venueTemplate(kind);
-  const venue = await createVenue(db, { name: `Bench ${kind}`, city: "London", country: "GB", lat: 51.556, lng: -0.2796, timezone: "Europe/London", sections });
-  const performer = await createPerformer(db, { name: "The Benchmarks" });
+  const venue = await createVenue(db, { name: `Bench ${kind}`, city: "London", country: "GB", lat: 51.556, lng: -0.2796, timezone: "Europe/London", sections }, { orgId: DEMO_ORG });
+  const performer = await createPerformer(db, { name: "The Benchmarks" }, DEMO_ORG);
   return createEvent(db, {
     name: "Benchmark Night",
     type: "concert",
@@ -66,5 +67,5 @@ async function createBenchEvent(db: Parameters<typeof createVenue>[0], kind: Ven
     venueId: venue.id,
     performerId: performer.id,
     prices: sections.map((s) => ({ section: s.name, priceCents: 9900 })),
-  });
+  }, { orgId: DEMO_ORG });
 }

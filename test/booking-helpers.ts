@@ -31,9 +31,10 @@ export interface ConfirmBody {
 export const fan = (name = `fan-${word(6)}`) => tokenFor(name, ["fan"]);
 
 /** A small event (8 seats in Stalls at 50.00, 5 GA places on the Floor at 30.00). */
-export async function smallEvent(options: EventOptions = {}): Promise<{ id: string; ticketCount: number; tickets: (i: number) => string }> {
-  const event = await makeEvent(await organizerToken(), options);
-  return { ...event, tickets: (i: number) => `${event.id}.${i}` };
+export async function smallEvent(options: EventOptions = {}): Promise<{ id: string; ticketCount: number; tickets: (i: number) => string; organizer: string }> {
+  const organizer = await organizerToken();
+  const event = await makeEvent(organizer, options);
+  return { ...event, organizer, tickets: (i: number) => `${event.id}.${i}` };
 }
 
 /** A fan at checkout: a small event, their hold of `seats` and its payment intent. */
@@ -43,6 +44,15 @@ export async function atCheckout(seats: number[] = [0], options: EventOptions = 
   const h = await hold(token, seats.map((s) => event.tickets(s)));
   const { paymentIntentId } = await checkout(token, h.holdId);
   return { event, token, hold: h, paymentIntentId };
+}
+
+/** A fan's confirmed booking of `seats` of a small event (paid through the simulated provider). */
+export async function bookedEvent(seats: number[] = [0], options: EventOptions = {}) {
+  const at = await atCheckout(seats, options);
+  await pay(at.paymentIntentId);
+  const view = await json<{ state: string; bookingId?: string }>(await call("GET", `/api/booking/holds/${at.hold.holdId}`, { token: at.token }), 200);
+  expect(view.state).toBe("booked");
+  return { ...at, bookingId: view.bookingId ?? "" };
 }
 
 /** The facts a webhook answers with: booked and paid, or nothing sold and nobody charged. */

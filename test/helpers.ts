@@ -69,7 +69,7 @@ export async function problem(response: Response, status: number): Promise<{ sta
   return body;
 }
 
-export const tokenFor = (id: string, roles: string[] = []) => signToken(env, { id, roles });
+export const tokenFor = (id: string, roles: string[] = [], org?: string) => signToken(env, { id, roles, org: org ?? null });
 export const organizerToken = () => tokenFor(`organizer-${word()}`, ["organizer"]);
 
 /** A random lower-case word, unique enough to scope a search to one test. */

@@ -2,7 +2,7 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { smallEvent } from "./booking-helpers";
-import { call, json, organizerToken } from "./helpers";
+import { call, json } from "./helpers";
 
 export interface Position {
   state: string;
@@ -20,7 +20,7 @@ export const queueRoom = (eventId: string) => env.QUEUE_ROOM.getByName(eventId);
 /** A small event with its waiting room on (`queue` settings), opening at `onSaleAt` when given. */
 export async function queuedEvent(queue: Record<string, unknown> = {}, onSaleAt?: string) {
   const event = await smallEvent(onSaleAt ? { onSaleAt } : {});
-  await json(await call("PATCH", `/api/events/${event.id}`, { token: await organizerToken(), body: { queue: { enabled: true, ...queue } } }), 200);
+  await json(await call("PATCH", `/api/events/${event.id}`, { token: event.organizer, body: { queue: { enabled: true, ...queue } } }), 200);
   return event;
 }
 

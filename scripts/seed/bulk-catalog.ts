@@ -9,6 +9,7 @@
 import { sql } from "drizzle-orm";
 import { EVENT_TYPES } from "../../src/shared/catalog";
 import { createVenue } from "../../workers/api/catalog/writes";
+import { DEMO_ORG } from "../../workers/api/catalog/tenancy";
 import type { Database } from "../../src/shared/database";
 import { CITIES } from "./cities";
 import type { SeedProgress } from "./demo-catalog";
@@ -27,7 +28,7 @@ export async function seedBulkEvents(db: Database, count: number, progress?: See
       lng: city.lng,
       timezone: city.timezone,
       sections: [{ name: "Standing", capacity: POP_UP_PLACES }],
-    });
+    }, { orgId: DEMO_ORG });
     venueIds.push(id);
   }
   const [{ start } = { start: 0 }] = (
@@ -42,9 +43,9 @@ export async function seedBulkEvents(db: Database, count: number, progress?: See
         with p as (select array_agg(id order by id) ids, array_agg(name order by id) names from performers),
              v as (select array_agg(id order by id) ids, array_agg(name order by id) names, array_agg(city order by id) cities
                    from venues where id in ${venueIds})
-        insert into events (id, name, description, type, starts_at, venue_id, performer_id, on_sale_at,
+        insert into events (id, org_id, name, description, type, starts_at, venue_id, performer_id, on_sale_at,
                             ticket_count, min_price_cents, max_price_cents, performer_name, venue_name, city, search_text)
-        select 'ev_bulk' || lpad(i::text, 10, '0'),
+        select 'ev_bulk' || lpad(i::text, 10, '0'), ${DEMO_ORG},
                p.names[1 + i % cardinality(p.ids)] || ' ' || (array['Live', 'Tour', 'Night', 'Session', 'Special'])[1 + i % 5],
                'A bulk benchmark event.',
                (string_to_array(${EVENT_TYPES.join(",")}, ','))[1 + i % ${EVENT_TYPES.length}],

@@ -8,6 +8,7 @@ import type { EventCreate, EventType } from "../../src/shared/catalog";
 import { venueTemplate, type VenueKind } from "../../src/shared/venue-templates";
 import type { Database } from "../../src/shared/database";
 import { createEvent, createPerformer, createVenue } from "../../workers/api/catalog/writes";
+import { DEMO_ORG } from "../../workers/api/catalog/tenancy";
 import { CITIES, type City } from "./cities";
 
 export const DEMO_EVENT_COUNT = 2_000;
@@ -73,7 +74,7 @@ export async function seedDemoCatalog(db: Database, options: { seed?: number; ev
     const list = [];
     for (const kind of ["club", "theater", "arena"] as const) {
       const name = venueName(kind, city, pick);
-      const { id } = await createVenue(db, { ...cityFields(city), name, sections: venueTemplate(kind) });
+      const { id } = await createVenue(db, { ...cityFields(city), name, sections: venueTemplate(kind) }, { orgId: DEMO_ORG });
       list.push({ id, kind, city });
     }
     venues.set(city.name, list);
@@ -84,7 +85,7 @@ export async function seedDemoCatalog(db: Database, options: { seed?: number; ev
     const list: Performer[] = [];
     for (let i = 0; i < 36; i++) {
       const { name, genre } = performerName(type, i, pick);
-      list.push({ ...(await createPerformer(db, { name, genre })), name });
+      list.push({ ...(await createPerformer(db, { name, genre }, DEMO_ORG)), name });
     }
     performers.set(type, list);
   }
@@ -97,7 +98,7 @@ export async function seedDemoCatalog(db: Database, options: { seed?: number; ev
     lat: 51.556,
     lng: -0.2796,
     sections: venueTemplate("stadium"),
-  });
+  }, { orgId: DEMO_ORG });
   const headliner = (performers.get("concert") ?? [])[0] as Performer;
   const now = Date.now();
   await createEvent(db, {
@@ -109,7 +110,7 @@ export async function seedDemoCatalog(db: Database, options: { seed?: number; ev
     performerId: headliner.id,
     onSaleAt: new Date(now - 3_600_000).toISOString(),
     prices: venueTemplate("stadium").map((s, i) => ({ section: s.name, priceCents: 8900 + (i % 4) * 3000 })),
-  });
+  }, { orgId: DEMO_ORG });
   options.progress?.(1, total);
 
   for (let i = 1; i < total; i++) {
@@ -133,7 +134,7 @@ export async function seedDemoCatalog(db: Database, options: { seed?: number; ev
         priceCents: Math.round((BASE_PRICE[type] * (1 + 0.25 * (n % 3)) * (0.8 + random() * 0.4)) / 100) * 100,
       })),
     };
-    await createEvent(db, input);
+    await createEvent(db, input, { orgId: DEMO_ORG });
     options.progress?.(i + 1, total);
   }
 }

@@ -42,10 +42,28 @@ const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
 
+/**
+ * The tenants: every venue, performer and event belongs to one. An org is
+ * written the first time one of its organizers writes the catalog (its id
+ * comes from their token); the demo catalog belongs to `demo`.
+ */
+export const organizations = pgTable("organizations", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  createdAt: createdAt(),
+});
+
+/** The organization a catalog row belongs to. */
+const orgId = () =>
+  text("org_id")
+    .notNull()
+    .references(() => organizations.id);
+
 export const venues = pgTable(
   "venues",
   {
     id: text("id").primaryKey(),
+    orgId: orgId(),
     name: text("name").notNull(),
     city: text("city").notNull(),
     country: text("country").notNull(),
@@ -59,21 +77,28 @@ export const venues = pgTable(
   (t) => [
     index("venues_city_idx").on(sql`lower(${t.city})`),
     index("venues_lat_lng_idx").on(t.lat, t.lng),
+    index("venues_org_idx").on(t.orgId),
   ],
 );
 
-export const performers = pgTable("performers", {
-  id: text("id").primaryKey(),
-  name: text("name").notNull(),
-  genre: text("genre"),
-  bio: text("bio"),
-  createdAt: createdAt(),
-});
+export const performers = pgTable(
+  "performers",
+  {
+    id: text("id").primaryKey(),
+    orgId: orgId(),
+    name: text("name").notNull(),
+    genre: text("genre"),
+    bio: text("bio"),
+    createdAt: createdAt(),
+  },
+  (t) => [index("performers_org_idx").on(t.orgId)],
+);
 
 export const events = pgTable(
   "events",
   {
     id: text("id").primaryKey(),
+    orgId: orgId(),
     name: text("name").notNull(),
     description: text("description"),
     type: text("type").notNull(),
@@ -110,6 +135,7 @@ export const events = pgTable(
   (t) => [
     index("events_starts_at_idx").on(t.startsAt, t.id),
     index("events_created_by_idx").on(t.createdBy, t.createdAt),
+    index("events_org_starts_at_idx").on(t.orgId, t.startsAt, t.id),
     index("events_type_starts_at_idx").on(t.type, t.startsAt),
     index("events_venue_idx").on(t.venueId),
     index("events_city_starts_at_idx").on(sql`lower(${t.city})`, t.startsAt),

@@ -125,8 +125,8 @@ describe("Durable Objects only for real events: routes that are not gated", () =
 
 describe("organizer quotas", () => {
   it("PATCH venueId cannot move an event onto a venue larger than TICKETS_PER_EVENT", async () => {
-    const token = await organizerToken();
     const event = await smallEvent();
+    const token = event.organizer;
     const big = await makeVenue(token, { sections: [{ name: "Field", capacity: 500 }] });
     const res = await callWith({ TICKETS_PER_EVENT: "100" }, "PATCH", `/api/events/${event.id}`, {
       token,

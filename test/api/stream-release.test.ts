@@ -8,7 +8,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fan, smallEvent } from "../booking-helpers";
-import { call, dispatchToApp, json, organizerToken } from "../helpers";
+import { call, dispatchToApp, json } from "../helpers";
 
 dispatchToApp();
 
@@ -74,7 +74,7 @@ describe("queue stream after a reload", () => {
     it(`${beforeSale ? "before" : "after"} the opening: the reloaded page gets its stream back`, async () => {
       const event = await smallEvent(beforeSale ? { onSaleAt: new Date(Date.now() + 3_600_000).toISOString() } : {});
       // Paused after the opening, so no admission ends the stream by itself.
-      await json(await call("PATCH", `/api/events/${event.id}`, { token: await organizerToken(), body: { queue: { enabled: true, paused: !beforeSale } } }), 200);
+      await json(await call("PATCH", `/api/events/${event.id}`, { token: event.organizer, body: { queue: { enabled: true, paused: !beforeSale } } }), 200);
       const joined = await json<{ queueTicket: string }>(await call("POST", `/api/events/${event.id}/queue`, { token: await fan() }), 201);
       const path = `/api/events/${event.id}/queue/stream?ticket=${encodeURIComponent(joined.queueTicket)}`;
       const first = await call("GET", path);

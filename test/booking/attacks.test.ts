@@ -14,7 +14,7 @@ import { writeBooking } from "../../src/lifecycle/records";
 import { withSession } from "../../src/shared/database";
 import { signAdmission } from "../../src/shared/queue";
 import { signEvent } from "../../workers/api/payments/webhook-events";
-import { call, json, organizerToken, problem } from "../helpers";
+import { call, json, problem } from "../helpers";
 import {
   act,
   atCheckout,
@@ -444,7 +444,7 @@ describe("payments: amounts, refunds, the alarm racing webhooks", () => {
 describe("promise 6: no sale after the start, and re-holds obey every reserve rule", () => {
   async function queuedEvent() {
     const event = await smallEvent();
-    await json(await call("PATCH", `/api/events/${event.id}`, { token: await organizerToken(), body: { queue: { enabled: true } } }), 200);
+    await json(await call("PATCH", `/api/events/${event.id}`, { token: event.organizer, body: { queue: { enabled: true } } }), 200);
     const userId = `queued-${crypto.randomUUID()}`;
     const token = await fan(userId);
     return { event, userId, token };

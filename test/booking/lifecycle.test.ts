@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { Fenced, writeBooking } from "../../src/lifecycle/records";
 import { withSession } from "../../src/shared/database";
 import { signAdmission } from "../../src/shared/queue";
-import { call, json, organizerToken, problem } from "../helpers";
+import { call, json, problem } from "../helpers";
 import {
   act,
   atCheckout,
@@ -264,7 +264,7 @@ describe("no sale after the event started", () => {
 
   it("a re-hold obeys an ended waiting-room session", async () => {
     const event = await smallEvent();
-    await json(await call("PATCH", `/api/events/${event.id}`, { token: await organizerToken(), body: { queue: { enabled: true } } }), 200);
+    await json(await call("PATCH", `/api/events/${event.id}`, { token: event.organizer, body: { queue: { enabled: true } } }), 200);
     const userId = `queued-${crypto.randomUUID()}`;
     const token = await fan(userId);
     const admission = await signAdmission(env, { userId, eventId: event.id, sessionId: "session-1", expiresAt: Date.now() + 2 * 3_600_000 });

@@ -6,6 +6,7 @@
 import { mkdtemp } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { eq } from "drizzle-orm";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import type { TestProject } from "vitest/node";
 import * as schema from "../../src/shared/db-schema";
@@ -13,6 +14,7 @@ import { createPool } from "../../src/shared/neon";
 import { applyMigrations, openDatabase } from "../../scripts/local/database";
 import { startWorker, waitUntilReady } from "../../scripts/local/worker";
 import { createEvent, createPerformer, createVenue, patchEvent } from "../../workers/api/catalog/writes";
+import { DEMO_ORG } from "../../workers/api/catalog/tenancy";
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const stateDir = await mkdtemp(path.join(os.tmpdir(), "edge-tickets-e2e-"));
@@ -21,19 +23,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const pool = createPool(database.url, database.neon);
   const db = drizzle(pool, { schema });
   const marker = `e2e${Date.now().toString(36)}`;
-  const performer = await createPerformer(db, { name: `The Playwrights ${marker}` });
-  const club = await createVenue(db, { name: "Browser Hall", city: "Leeds", country: "GB", lat: 53.8, lng: -1.55, timezone: "Europe/London", template: "theater" });
+  const performer = await createPerformer(db, { name: `The Playwrights ${marker}` }, DEMO_ORG);
+  const club = await createVenue(db, { name: "Browser Hall", city: "Leeds", country: "GB", lat: 53.8, lng: -1.55, timezone: "Europe/London", template: "theater" }, { orgId: DEMO_ORG });
   const startsAt = new Date(Date.now() + 20 * 86_400_000).toISOString();
   const prices = club.sections.map((section) => ({ section, priceCents: 4200 }));
   const make = async (name: string) =>
-    (await createEvent(db, { name: `${name} ${marker}`, type: "concert", startsAt, venueId: club.id, performerId: performer.id, prices })).id;
+    (await createEvent(db, { name: `${name} ${marker}`, type: "concert", startsAt, venueId: club.id, performerId: performer.id, prices }, { orgId: DEMO_ORG })).id;
   const events = {
     journey: await make("Journey Night"),
     together: await make("Together Night"),
     expiry: await make("Expiry Night"),
     queued: await make("Queue Night"),
   };
-  await patchEvent(db, events.queued, { queue: { enabled: true, batchSize: 10, tickSeconds: 1 } });
+  const [queued] = await db.select().from(schema.events).where(eq(schema.events.id, events.queued));
+  if (!queued) throw new Error("the queued event was not created");
+  await patchEvent(db, queued, { queue: { enabled: true, batchSize: 10, tickSeconds: 1 } });
   await pool.end();
 
   const port = 8800 + Math.floor(Math.random() * 100);

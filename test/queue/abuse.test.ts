@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { signAdmission, signTicket, verifyTicket } from "../../src/shared/queue";
 import { fan, reserve } from "../booking-helpers";
-import { call, dispatchToApp, json, organizerToken, tokenFor } from "../helpers";
+import { call, dispatchToApp, json, tokenFor } from "../helpers";
 import { join, queuedEvent, queueRoom, status } from "../queue-helpers";
 
 dispatchToApp();
@@ -130,7 +130,7 @@ describe("ended stays ended; admitted cannot leave to keep shopping", () => {
     const joined = [];
     for (const t of tokens) joined.push(await join(event.id, t));
     await runDurableObjectAlarm(queueRoom(event.id));
-    await json(await call("PATCH", `/api/events/${event.id}`, { token: await organizerToken(), body: { queue: { enabled: true, batchSize: 5, maxActive: 100, paused: true } } }), 200);
+    await json(await call("PATCH", `/api/events/${event.id}`, { token: event.organizer, body: { queue: { enabled: true, batchSize: 5, maxActive: 100, paused: true } } }), 200);
     const after = await status(event.id, joined[0]?.queueTicket ?? "");
     expect(after.state).not.toBe("admitted");
   });

@@ -2,7 +2,7 @@ import { runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { lotteryRank, sha256Hex, signAdmission, signTicket, verifyTicket } from "../../src/shared/queue";
-import { call, json, organizerToken, problem } from "../helpers";
+import { call, json, problem } from "../helpers";
 import { fan, reserve, smallEvent, travel } from "../booking-helpers";
 import { SseReader } from "../sse";
 import { join, queuedEvent, queueRoom, queueTravel, status, type Position } from "../queue-helpers";
@@ -236,7 +236,7 @@ describe("one fan, one place", () => {
     const joined = await join(event.id, await fan());
     await runDurableObjectAlarm(queueRoom(event.id));
     expect((await status(event.id, joined.queueTicket ?? "")).state).toBe("paused");
-    const organizer = await organizerToken();
+    const { organizer } = event;
     await json(await call("PATCH", `/api/events/${event.id}`, { token: organizer, body: { queue: { enabled: true, closed: true } } }), 200);
     await problem(await call("POST", `/api/events/${event.id}/queue`, { token: await fan() }), 409);
     expect((await status(event.id, joined.queueTicket ?? "")).state).toBe("closed");

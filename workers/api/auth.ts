@@ -2,7 +2,13 @@
  * Bearer-token authentication. The user is the token's `sub`, never a field
  * of a request body. Tokens are HS256 with JWT_SECRET, or verified against
  * the identity provider's JWKS when JWT_JWKS_URL is set (jose caches the key
- * set per isolate). Organizer routes also need `organizer` in `roles`.
+ * set per isolate).
+ *
+ * A token carries `roles` (fan, organizer, door, admin) and, for staff, `org`:
+ * the organization whose catalog and sales they act on. An organizer or door
+ * token without `org` belongs to a personal org named after its user
+ * (`user:<sub>`). Which rows an org may touch is decided in one place,
+ * `catalog/tenancy.ts`.
  *
  * Whichever key signed it, a token is accepted only if it expires (`exp`)
  * within TOKEN_MAX_AGE_SECONDS: a leaked or hand-crafted long-lived token
@@ -50,7 +56,23 @@ export async function verifyToken(env: Env, token: string): Promise<User> {
   }
   if (UNSAFE_TEXT.test(payload.sub)) throw unauthorized("the bearer token's subject (sub) contains a control character or an unpaired surrogate");
   const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
-  return { id: payload.sub, roles };
+  return { id: payload.sub, roles, org: orgOf(payload, roles), email: typeof payload.email === "string" ? payload.email : null };
+}
+
+/** Roles that act for an organization; an admin acts for any. */
+export const STAFF_ROLES = ["organizer", "door"] as const;
+export const ORG_ID_PATTERN = /^[\w.@:-]{1,200}$/;
+
+/** The personal organization of a user who signs in as staff without naming one. */
+export const personalOrg = (userId: string) => `user:${userId}`;
+
+function orgOf(payload: JWTPayload, roles: string[]): string | null {
+  if (payload.org !== undefined) {
+    if (typeof payload.org !== "string" || !ORG_ID_PATTERN.test(payload.org)) throw unauthorized("the bearer token's organization (org) is not a valid id");
+    return payload.org;
+  }
+  const staff = roles.some((r) => r === "admin" || (STAFF_ROLES as readonly string[]).includes(r));
+  return staff && typeof payload.sub === "string" ? personalOrg(payload.sub) : null;
 }
 
 /** The longest a token may live, in seconds (TOKEN_MAX_AGE_SECONDS, default 24 h). */
@@ -78,9 +100,9 @@ function checkLifetime(payload: JWTPayload, maxAge: number): void {
  * Mints a token (dev token route and tests); production tokens come from the
  * identity provider. Never for longer than the maximum a token may live.
  */
-export async function signToken(env: Env, user: User, ttlSeconds = 12 * 3600): Promise<string> {
+export async function signToken(env: Env, user: Pick<User, "id" | "roles"> & Partial<Pick<User, "org" | "email">>, ttlSeconds = 12 * 3600): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ roles: user.roles })
+  return new SignJWT({ roles: user.roles, ...(user.org ? { org: user.org } : {}), ...(user.email ? { email: user.email } : {}) })
     .setProtectedHeader({ alg: "HS256" })
     .setSubject(user.id)
     .setIssuedAt(now)
@@ -110,9 +132,12 @@ export async function optionalUser(c: Context<AppEnv>): Promise<User | undefined
   return token ? verifyToken(c.env, token) : undefined;
 }
 
-export const requireOrganizer = createMiddleware<AppEnv>(async (c, next) => {
-  if (!c.get("user").roles.includes("organizer")) {
-    throw new Problem(403, "this needs the organizer role");
-  }
-  await next();
-});
+/** The user has `role` in their organization (a platform admin has every role). */
+export const requireRole = (role: (typeof STAFF_ROLES)[number]) =>
+  createMiddleware<AppEnv>(async (c, next) => {
+    const { roles, org } = c.get("user");
+    if (!org || !(roles.includes(role) || roles.includes("admin"))) throw new Problem(403, `this needs the ${role} role`);
+    await next();
+  });
+
+export const requireOrganizer = requireRole("organizer");

@@ -10,6 +10,10 @@ export type { Database };
 export interface User {
   id: string;
   roles: string[];
+  /** The organization a staff token acts for (organizer, door, admin); null for a fan. */
+  org: string | null;
+  /** From the token's `email` claim, when it has one. */
+  email: string | null;
 }
 
 export interface AppEnv {

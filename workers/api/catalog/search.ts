@@ -13,6 +13,7 @@ import { sql, type SQL } from "drizzle-orm";
 import type { SearchQuery, SearchResponse } from "../../../src/shared/catalog";
 import type { Database } from "../env";
 import { badRequest } from "../problem";
+import { decodeCursor, encodeCursor } from "./cursor";
 
 const DEFAULT_LIMIT = 20;
 const DEFAULT_RADIUS_KM = 50;
@@ -57,7 +58,7 @@ export function searchCacheKey(query: SearchQuery): string {
 export async function searchEvents(db: Database, query: SearchQuery): Promise<SearchResponse> {
   const limit = query.limit ?? DEFAULT_LIMIT;
   const term = query.term?.trim() ? query.term.trim() : undefined;
-  const cursor = query.cursor ? decodeCursor(query.cursor, term !== undefined) : undefined;
+  const cursor = query.cursor ? searchCursor(query.cursor, term !== undefined) : undefined;
   const filters = [...dateFilters(query), ...placeFilters(query)];
   if (query.type) filters.push(sql`e.type in ${query.type}`);
 
@@ -164,22 +165,14 @@ function keyset(cursor: Cursor, ranked: boolean): SQL {
 
 const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s);
 
-function encodeCursor(cursor: Cursor): string {
-  return btoa(JSON.stringify(cursor)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function decodeCursor(raw: string, ranked: boolean): Cursor {
-  try {
-    const parsed: unknown = JSON.parse(atob(raw.replaceAll("-", "+").replaceAll("_", "/")));
-    if (typeof parsed === "object" && parsed !== null) {
-      const { r, s, i } = parsed as Record<string, unknown>;
+function searchCursor(raw: string, ranked: boolean): Cursor {
+  return decodeCursor(
+    raw,
+    ({ r, s, i }) => {
       const validRank = ranked ? typeof r === "number" && Number.isFinite(r) : r === undefined;
-      if (validRank && typeof s === "string" && !Number.isNaN(Date.parse(s)) && typeof i === "string") {
-        return { ...(ranked ? { r: r as number } : {}), s, i };
-      }
-    }
-  } catch {
-    // fall through to the 400 below
-  }
-  throw badRequest("cursor: not a cursor from a previous page of this search");
+      if (!validRank || typeof s !== "string" || Number.isNaN(Date.parse(s)) || typeof i !== "string") return undefined;
+      return { ...(ranked ? { r: r as number } : {}), s, i };
+    },
+    "this search",
+  );
 }

@@ -5,6 +5,10 @@
  * Creating an event creates one ticket per place of its venue in a single
  * INSERT … SELECT that expands the venue's stored seat map inside Postgres,
  * so an 80,000-seat stadium costs one statement, not 80,000 round trips.
+ *
+ * Every row is written for an organization (`orgId`), and an event may use
+ * only its own org's venue and performer: another org's id is answered as
+ * an id that does not exist.
  */
 import { and, eq, sql } from "drizzle-orm";
 import type { z } from "@hono/zod-openapi";
@@ -22,8 +26,9 @@ type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 export async function createVenue(
   db: Database,
   input: z.infer<typeof VenueCreate>,
-  quotas?: OrganizerQuotas,
+  owner: { orgId: string; quotas?: OrganizerQuotas },
 ): Promise<{ id: string; capacity: number; sections: string[] }> {
+  const { quotas } = owner;
   let seatMap: SeatMap;
   try {
     seatMap = buildSeatMap(input.sections ?? venueTemplate(input.template ?? "theater"));
@@ -36,6 +41,7 @@ export async function createVenue(
   if (quotas) checkTicketCap(capacity, quotas);
   await db.insert(venues).values({
     id,
+    orgId: owner.orgId,
     name: input.name,
     city: input.city,
     country: input.country,
@@ -48,28 +54,30 @@ export async function createVenue(
   return { id, capacity, sections: seatMap.sections.map((s) => s.name) };
 }
 
-export async function createPerformer(db: Database, input: z.infer<typeof PerformerCreate>): Promise<{ id: string }> {
+export async function createPerformer(db: Database, input: z.infer<typeof PerformerCreate>, orgId: string): Promise<{ id: string }> {
   const id = newId("pf");
-  await db.insert(performers).values({ id, name: input.name, genre: input.genre ?? null, bio: input.bio ?? null });
+  await db.insert(performers).values({ id, orgId, name: input.name, genre: input.genre ?? null, bio: input.bio ?? null });
   return { id };
 }
 
-/** Creates the event; an organizer's request (`owner`) is held to their quotas, the seed's is not. */
+/** Creates the event for `owner.orgId`; an organizer's request (with `userId`) is held to their quotas, the seed's is not. */
 export async function createEvent(
   db: Database,
   input: EventCreate,
-  owner?: { userId: string; quotas: OrganizerQuotas },
+  owner: { orgId: string; organizer?: { userId: string; quotas: OrganizerQuotas } },
 ): Promise<{ id: string; ticketCount: number }> {
-  const venue = await findVenue(db, input.venueId, "venueId");
-  if (owner) checkTicketCap(venue.capacity, owner.quotas);
-  const performer = await findPerformer(db, input.performerId, "performerId");
+  const { organizer } = owner;
+  const venue = await findVenue(db, input.venueId, "venueId", owner.orgId);
+  if (organizer) checkTicketCap(venue.capacity, organizer.quotas);
+  const performer = await findPerformer(db, input.performerId, "performerId", owner.orgId);
   const prices = priceList(venue.seatMap, input.prices, true);
   const id = newId("ev");
   await db.transaction(async (tx) => {
-    if (owner) await checkDailyEvents(tx, owner.userId, owner.quotas);
+    if (organizer) await checkDailyEvents(tx, organizer.userId, organizer.quotas);
     await tx.insert(events).values({
       id,
-      createdBy: owner?.userId ?? null,
+      orgId: owner.orgId,
+      createdBy: organizer?.userId ?? null,
       name: input.name,
       description: input.description ?? null,
       type: input.type,
@@ -91,14 +99,18 @@ export async function createEvent(
   return { id, ticketCount: venue.capacity };
 }
 
-/** Applies the change and returns the event as it now is. */
-export async function patchEvent(db: Database, eventId: string, patch: EventPatch, quotas?: OrganizerQuotas): Promise<typeof events.$inferSelect> {
-  const [current] = await db.select().from(events).where(eq(events.id, eventId));
-  if (!current) throw notFound(`no event with id ${eventId}`);
+/**
+ * Applies the change to an event the caller has loaded (as its org's) and
+ * returns the event as it now is. A new venue or performer must be the
+ * event's org's; the ones it has keep serving it.
+ */
+export async function patchEvent(db: Database, current: typeof events.$inferSelect, patch: EventPatch, quotas?: OrganizerQuotas): Promise<typeof events.$inferSelect> {
+  const eventId = current.id;
   const venueChanged = patch.venueId !== undefined && patch.venueId !== current.venueId;
-  const venue = await findVenue(db, patch.venueId ?? current.venueId, "venueId");
+  const venue = await findVenue(db, patch.venueId ?? current.venueId, "venueId", venueChanged ? current.orgId : undefined);
   if (venueChanged && quotas) checkTicketCap(venue.capacity, quotas);
-  const performer = await findPerformer(db, patch.performerId ?? current.performerId, "performerId");
+  const performerChanged = patch.performerId !== undefined && patch.performerId !== current.performerId;
+  const performer = await findPerformer(db, patch.performerId ?? current.performerId, "performerId", performerChanged ? current.orgId : undefined);
   if (venueChanged && !patch.prices) throw badRequest("prices: a new venue needs a price for each of its sections");
   const prices = patch.prices ? priceList(venue.seatMap, patch.prices, venueChanged) : undefined;
   const name = patch.name ?? current.name;
@@ -201,14 +213,21 @@ function priceRange(prices: Map<string, number>): { minPriceCents: number; maxPr
   return { minPriceCents: Math.min(...values), maxPriceCents: Math.max(...values) };
 }
 
-async function findVenue(db: Database, id: string, field: string) {
-  const [venue] = await db.select().from(venues).where(eq(venues.id, id));
+/** The venue, if it is `orgId`'s (any org's when undefined: the one an event already has). */
+async function findVenue(db: Database, id: string, field: string, orgId: string | undefined) {
+  const [venue] = await db
+    .select()
+    .from(venues)
+    .where(and(eq(venues.id, id), orgId === undefined ? undefined : eq(venues.orgId, orgId)));
   if (!venue) throw badRequest(`${field}: no venue with id ${id}`);
   return venue;
 }
 
-async function findPerformer(db: Database, id: string, field: string) {
-  const [performer] = await db.select().from(performers).where(eq(performers.id, id));
+async function findPerformer(db: Database, id: string, field: string, orgId: string | undefined) {
+  const [performer] = await db
+    .select()
+    .from(performers)
+    .where(and(eq(performers.id, id), orgId === undefined ? undefined : eq(performers.orgId, orgId)));
   if (!performer) throw badRequest(`${field}: no performer with id ${id}`);
   return performer;
 }

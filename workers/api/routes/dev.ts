@@ -10,7 +10,8 @@
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { createMiddleware } from "hono/factory";
-import { signToken } from "../auth";
+import { ORG_ID_PATTERN, signToken } from "../auth";
+import { DEMO_ORG } from "../catalog/tenancy";
 import type { AppEnv } from "../env";
 import { createApp } from "../openapi-app";
 import { limitByAddress } from "../rate-limits";
@@ -23,10 +24,16 @@ export const devOnly = createMiddleware<AppEnv>(async (c, next) => {
 
 const UserId = z.string().trim().min(1).max(200).regex(/^[\w.@:-]+$/, "letters, digits and . _ @ : - only");
 
+const ROLES = ["fan", "organizer", "door", "admin"] as const;
+
 const TokenRequest = z
   .object({
     userId: UserId,
-    roles: z.array(z.enum(["fan", "organizer"])).max(2).default([]),
+    roles: z.array(z.enum(ROLES)).max(ROLES.length).default([]),
+    org: z.string().regex(ORG_ID_PATTERN, "letters, digits and . _ @ : - only (at most 200)").optional().openapi({
+      description: "the organization a staff token acts for; without it, the user's personal org (user:<userId>)",
+    }),
+    email: z.email().max(254).optional(),
   })
   .strict()
   .openapi("DevTokenRequest");
@@ -52,8 +59,8 @@ export const devRoutes = createApp()
       },
     }),
     async (c) => {
-      const { userId, roles } = c.req.valid("json");
-      return c.json({ token: await signToken(c.env, { id: userId, roles }) }, 200);
+      const { userId, roles, org, email } = c.req.valid("json");
+      return c.json({ token: await signToken(c.env, { id: userId, roles, org: org ?? null, email: email ?? `${userId}@example.test` }) }, 200);
     },
   )
   .openapi(
@@ -71,7 +78,10 @@ export const devRoutes = createApp()
     async (c) => {
       const { role, userId, state, redirect_uri } = c.req.valid("query");
       const roles = role === "organizer" ? ["organizer", "fan"] : ["fan"];
-      const token = await signToken(c.env, { id: userId ?? `demo-${role}`, roles });
+      const id = userId ?? `demo-${role}`;
+      // The demo organizer manages the demo catalog; another user gets their personal org.
+      const org = role === "organizer" && userId === undefined ? DEMO_ORG : null;
+      const token = await signToken(c.env, { id, roles, org, email: `${id}@example.test` });
       // Only back to this site: the path of redirect_uri, never its origin.
       // (A path such as //evil.example is resolved against this site, never read as another host.)
       const given = new URL(redirect_uri);

@@ -10,7 +10,7 @@ import {
 } from "../../../src/shared/catalog";
 import { log } from "../../../src/shared/log";
 import { requireOrganizer, requireUser } from "../auth";
-import { requireEvent } from "../catalog/event-presence";
+import { acting, joinOrganization, ownedEvent } from "../catalog/tenancy";
 import { organizerQuotas } from "../catalog/quotas";
 import { limitByUser } from "../rate-limits";
 import { createEvent, createPerformer, createVenue, patchEvent } from "../catalog/writes";
@@ -23,6 +23,13 @@ import { Problem, problemResponses } from "../problem";
 const organizer = [requireUser, requireOrganizer, limitByUser("catalog")];
 const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const writeProblems = problemResponses(400, 401, 403, 422, 429);
+
+/** The acting org, whose row exists before anything is written for it. */
+async function writer(c: { var: { user: Parameters<typeof acting>[0]; db: () => Parameters<typeof joinOrganization>[0] } }) {
+  const who = acting(c.var.user);
+  await joinOrganization(c.var.db(), who);
+  return who;
+}
 
 export const organizerRoutes = createApp()
   .openapi(
@@ -42,8 +49,9 @@ export const organizerRoutes = createApp()
       },
     }),
     async (c) => {
-      const venue = await createVenue(c.var.db(), c.req.valid("json"), organizerQuotas(c.env));
-      log("info", "venue_created", { requestId: c.var.requestId, venueId: venue.id, userId: c.var.user.id, capacity: venue.capacity });
+      const who = await writer(c);
+      const venue = await createVenue(c.var.db(), c.req.valid("json"), { orgId: who.org, quotas: organizerQuotas(c.env) });
+      log("info", "venue_created", { requestId: c.var.requestId, venueId: venue.id, userId: c.var.user.id, org: who.org, capacity: venue.capacity });
       return c.json(venue, 201);
     },
   )
@@ -58,8 +66,9 @@ export const organizerRoutes = createApp()
       responses: { 201: { description: "created", content: { "application/json": { schema: Created } } }, ...writeProblems },
     }),
     async (c) => {
-      const performer = await createPerformer(c.var.db(), c.req.valid("json"));
-      log("info", "performer_created", { requestId: c.var.requestId, performerId: performer.id, userId: c.var.user.id });
+      const who = await writer(c);
+      const performer = await createPerformer(c.var.db(), c.req.valid("json"), who.org);
+      log("info", "performer_created", { requestId: c.var.requestId, performerId: performer.id, userId: c.var.user.id, org: who.org });
       return c.json(performer, 201);
     },
   )
@@ -74,9 +83,10 @@ export const organizerRoutes = createApp()
       responses: { 201: { description: "created", content: { "application/json": { schema: EventCreated } } }, ...writeProblems },
     }),
     async (c) => {
-      const event = await createEvent(c.var.db(), c.req.valid("json"), { userId: c.var.user.id, quotas: organizerQuotas(c.env) });
+      const who = await writer(c);
+      const event = await createEvent(c.var.db(), c.req.valid("json"), { orgId: who.org, organizer: { userId: who.userId, quotas: organizerQuotas(c.env) } });
       await invalidateCatalog();
-      log("info", "event_created", { requestId: c.var.requestId, eventId: event.id, userId: c.var.user.id, tickets: event.ticketCount });
+      log("info", "event_created", { requestId: c.var.requestId, eventId: event.id, userId: c.var.user.id, org: who.org, tickets: event.ticketCount });
       return c.json(event, 201);
     },
   )
@@ -96,13 +106,13 @@ export const organizerRoutes = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       const patch = c.req.valid("json");
-      await requireEvent(c, eventId);
+      const current = await ownedEvent(c, eventId);
       if (patch.venueId !== undefined) {
         // Seat indexes mean other seats in another venue: not while fans hold any.
         const live = await seatRoom(c.env, eventId).availability(eventId);
         if (live && live.held > 0) throw new Problem(409, "fans are holding seats of this event; the venue cannot change while they do");
       }
-      const event = await patchEvent(c.var.db(), eventId, patch, organizerQuotas(c.env));
+      const event = await patchEvent(c.var.db(), current, patch, organizerQuotas(c.env));
       await invalidateCatalog();
       await seatRoom(c.env, eventId).catalogChanged(eventId);
       if (patch.queue || (patch.onSaleAt !== undefined && event.queue.enabled)) {
