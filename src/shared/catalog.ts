@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ID_PATTERN } from "./ids";
+import { SEAT_STATUSES } from "./room-protocol";
 import { QueueSettings } from "./queue";
 import { SectionInput } from "./seat-map";
 import { VENUE_KINDS } from "./venue-templates";
@@ -145,7 +146,7 @@ export const EventParams = z.object({
   eventId: Id("event").openapi({ param: { name: "eventId", in: "path" } }),
 });
 
-export const TICKET_STATUSES = ["available", "held", "sold"] as const;
+export const TICKET_STATUSES = SEAT_STATUSES;
 export const TicketStatus = z.enum(TICKET_STATUSES);
 export type TicketStatus = z.infer<typeof TicketStatus>;
 
@@ -234,6 +235,7 @@ export const EventDetail = z
       available: z.number().int(),
       held: z.number().int(),
       sold: z.number().int(),
+      blocked: z.number().int().openapi({ description: "taken off sale by the box office" }),
     }),
   })
   .openapi("EventDetail");

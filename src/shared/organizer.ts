@@ -6,6 +6,10 @@
 import { z } from "@hono/zod-openapi";
 import { EventType } from "./catalog";
 import { BOOKING_STATUSES } from "./db-schema";
+import { ID_PATTERN, TICKET_ID_PATTERN } from "./ids";
+
+/** The most seats one block may take (a stadium's production holds fit many times over). */
+export const MAX_SEATS_PER_BLOCK = 20_000;
 
 const limit = (max: number, fallback: number) => z.coerce.number().int().min(1).max(max).default(fallback);
 const cursor = z.string().min(1).max(500).optional().openapi({ description: "nextCursor of the previous page" });
@@ -17,6 +21,7 @@ export const Availability = z.object({
   available: z.number().int(),
   held: z.number().int(),
   sold: z.number().int(),
+  blocked: z.number().int(),
 });
 
 export const OrgEvent = z
@@ -62,3 +67,26 @@ export const OrgBooking = z
   .openapi("OrganizerBooking");
 
 export const OrgBookingsResponse = z.object({ bookings: z.array(OrgBooking), nextCursor: z.string().nullable() }).openapi("OrganizerBookings");
+
+const TicketIdList = (max: number) =>
+  z
+    .array(z.string().regex(TICKET_ID_PATTERN, "must be a ticket id such as ev_0123456789abcdef.42"))
+    .min(1, "list at least one ticket")
+    .max(max);
+
+export const BlockCreate = z
+  .object({
+    ticketIds: TicketIdList(MAX_SEATS_PER_BLOCK),
+    reason: z.string().trim().min(1).max(200).openapi({ example: "camera position" }),
+  })
+  .strict()
+  .openapi("BlockCreate");
+
+export const BlockView = z
+  .object({ blockId: z.string(), ticketIds: z.array(z.string()), reason: z.string(), createdBy: z.string(), createdAt: z.string() })
+  .openapi("Block");
+
+export const BlockParams = z.object({
+  eventId: z.string().regex(ID_PATTERN, "must be a event id").openapi({ param: { name: "eventId", in: "path" } }),
+  blockId: z.string().regex(/^bl_[0-9a-z]{16}$/, "must be a block id").openapi({ param: { name: "blockId", in: "path" } }),
+});

@@ -81,10 +81,33 @@ export interface SoldBooking {
   seats: number[];
 }
 
-/** Seat statuses of the live map; each is one ASCII digit per seat in a snapshot. */
-export const SEAT_STATUSES = ["available", "held", "sold"] as const;
+/**
+ * Seat statuses of the live map; each is one ASCII digit per seat in a
+ * snapshot ('0' available, '1' held, '2' sold, '3' blocked by the box
+ * office), and each is a key of a delta frame listing the seats that moved
+ * to it.
+ */
+export const SEAT_STATUSES = ["available", "held", "sold", "blocked"] as const;
 export type SeatStatus = (typeof SEAT_STATUSES)[number];
-export const STATUS_CODES: Record<SeatStatus, number> = { available: 48, held: 49, sold: 50 }; // '0' '1' '2'
+export const STATUS_CODES: Record<SeatStatus, number> = { available: 48, held: 49, sold: 50, blocked: 51 }; // '0' '1' '2' '3'
+
+/** A box-office block: seats taken off sale by the organizer (production holds, cameras, VIPs). */
+export interface BlockRecord {
+  id: string;
+  seats: number[];
+  reason: string;
+  createdBy: string;
+  createdAt: number;
+}
+
+export type BlockOutcome = { kind: "blocked"; block: BlockRecord } | { kind: "conflict"; seats: number[] } | Rejection;
+export type UnblockOutcome = { kind: "released"; block: BlockRecord; seats: number[] } | Rejection;
+
+/** Seats that are neither free nor sold: in live holds, or blocked. */
+export interface TakenSeats {
+  held: number[];
+  blocked: number[];
+}
 
 /** What the invariant checker reads of a room. */
 export interface RoomInspection {

@@ -135,7 +135,7 @@ describe("an org's lists", () => {
       200,
     );
     expect(first.events.map((e) => e.id)).toEqual([made[1], made[2]]);
-    expect(first.events[0]?.availability).toEqual({ total: 13, available: 13, held: 0, sold: 0 });
+    expect(first.events[0]?.availability).toEqual({ total: 13, available: 13, held: 0, sold: 0, blocked: 0 });
     const second = await json<{ events: { id: string }[]; nextCursor: string | null }>(
       await call("GET", `/api/organizer/events?limit=2&cursor=${first.nextCursor ?? ""}`, { token: colleague }),
       200,

@@ -2,6 +2,7 @@ import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { call, json, problem } from "../helpers";
 import { checkout, fan, hold, pay, room, smallEvent, travel } from "../booking-helpers";
+import { SEAT_STATUSES, STATUS_CODES, type SeatStatus } from "../../src/shared/room-protocol";
 import { SseReader, type SseEvent } from "../sse";
 
 interface Snapshot {
@@ -9,15 +10,9 @@ interface Snapshot {
   seq: number;
   statuses: string;
 }
-interface Delta {
-  from: number;
-  seq: number;
-  available: string[];
-  held: string[];
-  sold: string[];
-}
+type Delta = { from: number; seq: number } & Record<SeatStatus, string[]>;
 
-const CODE = { available: "0", held: "1", sold: "2" } as const;
+const CODE = Object.fromEntries(SEAT_STATUSES.map((s) => [s, String.fromCharCode(STATUS_CODES[s])])) as Record<SeatStatus, string>;
 
 async function snapshot(eventId: string): Promise<Snapshot> {
   return json<Snapshot>(await call("GET", `/api/events/${eventId}/seats`), 200);
@@ -45,7 +40,7 @@ function replay(events: SseEvent[]): { statuses: string[]; seq: number } {
       const delta = JSON.parse(event.data) as Delta;
       expect(delta.from, "no gap, no repeat").toBe(seq + 1);
       expect(event.id).toBe(String(delta.seq));
-      for (const status of ["available", "held", "sold"] as const) {
+      for (const status of SEAT_STATUSES) {
         for (const id of delta[status]) statuses[Number(id.split(".")[1])] = CODE[status];
       }
       seq = delta.seq;
@@ -151,7 +146,7 @@ describe("seat stream", () => {
     const [missed] = await again.readUntil((e) => e.length >= 1);
     expect(missed?.event).toBe("delta");
     const delta = JSON.parse(missed?.data ?? "{}") as Delta;
-    expect(delta).toEqual({ from: seenSeq + 1, seq: now.seq, available: [event.tickets(0)], held: [event.tickets(5), event.tickets(6)], sold: [] });
+    expect(delta).toEqual({ from: seenSeq + 1, seq: now.seq, available: [event.tickets(0)], held: [event.tickets(5), event.tickets(6)], sold: [], blocked: [] });
     expect(a.ticketIds).toEqual([event.tickets(0)]);
     await again.close();
   });
@@ -186,7 +181,7 @@ describe("seat stream", () => {
     await feed.close();
   });
 
-  it("snapshot plus deltas rebuild the room's true state over random holds, releases, expiries and sales", async () => {
+  it("snapshot plus deltas rebuild the room's true state over random holds, releases, expiries, blocks and sales", async () => {
     const event = await smallEvent();
     const feed = await watch(event.id);
     await feed.readUntil((e) => e.length >= 1);
@@ -194,22 +189,34 @@ describe("seat stream", () => {
     const random = () => ((seed = (seed * 48271) % 2147483647) / 2147483647);
     const fans = await Promise.all(Array.from({ length: 6 }, (_, i) => fan(`prop-${i}-${seed}`)));
     const holds = new Map<string, { token: string; holdId: string }>();
-    for (let step = 0; step < 40; step++) {
+    const blocks: string[] = [];
+    let blocked = 0;
+    for (let step = 0; step < 50; step++) {
       const who = fans[Math.floor(random() * fans.length)] ?? "";
       const action = random();
-      if (action < 0.45) {
+      if (action < 0.4) {
         const seats = [...new Set([Math.floor(random() * 13), Math.floor(random() * 13)])].map((s) => event.tickets(s));
         const res = await call("POST", "/api/booking/reserve", { token: who, body: { ticketIds: seats } });
         if (res.status === 201) holds.set(who, { token: who, holdId: ((await res.json()) as { holdId: string }).holdId });
         else await res.body?.cancel();
-      } else if (action < 0.6) {
+      } else if (action < 0.52) {
         const mine = holds.get(who);
         if (mine) await call("DELETE", `/api/booking/holds/${mine.holdId}`, { token: who });
         holds.delete(who);
-      } else if (action < 0.75) {
+      } else if (action < 0.64) {
         await travel(event.id, 11 * 60_000);
         await runDurableObjectAlarm(room(event.id));
         holds.clear();
+      } else if (action < 0.74) {
+        const res = await call("POST", `/api/events/${event.id}/blocks`, { token: event.organizer, body: { ticketIds: [event.tickets(Math.floor(random() * 13))], reason: "camera" } });
+        if (res.status === 201) {
+          blocks.push(((await res.json()) as { blockId: string }).blockId);
+          blocked++;
+        }
+        else expect(res.status).toBe(409);
+      } else if (action < 0.8) {
+        const blockId = blocks.splice(Math.floor(random() * blocks.length), 1)[0];
+        if (blockId) await json(await call("DELETE", `/api/events/${event.id}/blocks/${blockId}`, { token: event.organizer }), 200);
       } else {
         const mine = holds.get(who);
         if (!mine) continue;
@@ -219,6 +226,7 @@ describe("seat stream", () => {
         holds.delete(who);
       }
     }
+    expect(blocked, "the walk blocked seats").toBeGreaterThan(0);
     const truth = await snapshot(event.id);
     const events = await feed.readUntil(reached(truth.seq));
     const rebuilt = replay(events);

@@ -308,7 +308,7 @@ describe("expiry and counts", () => {
     const state = roomState();
     held(state, "ann", [1, 2]);
     state.sold.set(9, { bookingId: "bk", userId: "cy" });
-    expect(availability(state, NOW)).toEqual({ total: 10, held: 2, sold: 1, available: 7 });
-    expect(availability(state, NOW + TTL)).toEqual({ total: 10, held: 0, sold: 1, available: 9 });
+    expect(availability(state, NOW)).toEqual({ total: 10, held: 2, sold: 1, blocked: 0, available: 7 });
+    expect(availability(state, NOW + TTL)).toEqual({ total: 10, held: 0, sold: 1, blocked: 0, available: 9 });
   });
 });

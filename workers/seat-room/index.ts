@@ -22,11 +22,13 @@
  * (`reconcile.ts`). The room's clock never goes back, even across restarts.
  */
 import { DurableObject } from "cloudflare:workers";
-import { newHoldId } from "../../src/shared/ids";
+import { newHoldId, newId } from "../../src/shared/ids";
 import { refusedStream, SEAT_STREAMS_PER_USER, streamAsker } from "../../src/shared/stream-caps";
 import { log } from "../../src/shared/log";
 import type {
   AttachOutcome,
+  BlockOutcome,
+  BlockRecord,
   CheckoutOutcome,
   ClaimOutcome,
   HoldRecord,
@@ -36,14 +38,17 @@ import type {
   ReserveOutcome,
   RoomInspection,
   SoldBooking,
+  TakenSeats,
+  UnblockOutcome,
 } from "../../src/shared/room-protocol";
+import { planBlock } from "./blocks";
 import { fetchCatalog } from "./catalog-source";
 import { settleDuePayments } from "./due-work";
 import { loadRoom } from "./load";
 import { reconcile, RECONCILE_AFTER_LOAD_MS, RECONCILE_EVERY_MS } from "./reconcile";
 import {
   availability,
-  heldSeats,
+  takenSeats,
   holdRecord as record,
   isLive,
   nextExpiry,
@@ -224,13 +229,43 @@ export class SeatRoom extends DurableObject<Env> {
     return { ...availability(ledger.state, this.clock()), seq: store.lastSeq(ledger.sql) };
   }
 
-  /** Seats in live holds (not sold), in seat order. */
-  async heldSeats(eventId: string): Promise<number[]> {
+  /** Seats in live holds (not sold) and blocked seats, in seat order. */
+  async takenSeats(eventId: string): Promise<TakenSeats> {
     const ledger = await this.room(eventId);
-    return ledger ? heldSeats(ledger.state, this.clock()) : [];
+    return ledger ? takenSeats(ledger.state, this.clock()) : { held: [], blocked: [] };
   }
 
-  /** The seat snapshot: one status digit per seat index (0 available, 1 held, 2 sold) and its seq. */
+  // ---- The box office (called by the organizer API) ----
+
+  /** Takes seats off sale, all or none; refused with the seats that are sold, held or blocked already. */
+  async block(eventId: string, request: { seats: number[]; reason: string; by: string }): Promise<BlockOutcome> {
+    const ledger = await this.room(eventId);
+    if (!ledger) return { kind: "rejected", status: 404, detail: `no event ${eventId}` };
+    const now = this.clock();
+    const plan = planBlock(ledger.state, { ...request, id: newId("bl") }, now);
+    if (plan.kind !== "block") return plan;
+    ledger.block(plan.block, now);
+    log("info", "seats_blocked", { eventId, blockId: plan.block.id, seats: plan.block.seats.length, userId: request.by });
+    return { kind: "blocked", block: plan.block };
+  }
+
+  /** Releases a block: its seats are on sale again at once. */
+  async unblock(eventId: string, blockId: string): Promise<UnblockOutcome> {
+    const ledger = await this.room(eventId);
+    const block = ledger?.state.blocks.get(blockId);
+    if (!ledger || !block) return { kind: "rejected", status: 404, detail: "no such block" };
+    const seats = ledger.unblock(block, this.clock());
+    log("info", "seats_unblocked", { eventId, blockId, seats: seats.length });
+    return { kind: "released", block, seats };
+  }
+
+  /** The event's live blocks, oldest first. */
+  async blocks(eventId: string): Promise<BlockRecord[]> {
+    const ledger = await this.room(eventId);
+    return ledger ? [...ledger.state.blocks.values()] : [];
+  }
+
+  /** The seat snapshot: one status digit per seat index (see STATUS_CODES) and its seq. */
   async seats(eventId: string): Promise<{ seq: number; statuses: string } | null> {
     const ledger = await this.room(eventId);
     if (!ledger) return null;

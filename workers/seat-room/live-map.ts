@@ -1,6 +1,6 @@
 /**
- * The seat map as watchers see it: one status byte per seat index ('0'
- * available, '1' held, '2' sold), kept current as each stored change is
+ * The seat map as watchers see it: one status byte per seat index (the
+ * codes of `STATUS_CODES`), kept current as each stored change is
  * applied, with the encoded snapshot cached per sequence number (rebuilt at
  * most once per change, never per request) and the feed that streams the
  * changes to watchers.
@@ -17,16 +17,17 @@ export class LiveSeatMap {
   private seq: number;
   private encoded: { seq: number; text: string } | undefined;
 
-  /** Starts from the change log applied: `held` seats, then `sold` seats over them. */
+  /** Starts from the room's state: `held` and `blocked` seats, then `sold` seats over them. */
   constructor(
     eventId: string,
     ticketCount: number,
-    seats: { held: Iterable<number>; sold: Iterable<number> },
+    seats: { held: Iterable<number>; blocked: Iterable<number>; sold: Iterable<number> },
     seq: number,
     changesSince: FeedSource["changesSince"],
   ) {
     this.statuses = new Uint8Array(ticketCount).fill(STATUS_CODES.available);
     for (const seat of seats.held) if (seat < ticketCount) this.statuses[seat] = STATUS_CODES.held;
+    for (const seat of seats.blocked) if (seat < ticketCount) this.statuses[seat] = STATUS_CODES.blocked;
     for (const seat of seats.sold) if (seat < ticketCount) this.statuses[seat] = STATUS_CODES.sold;
     this.seq = seq;
     this.feed = new SeatFeed({ eventId, snapshot: () => this.snapshot(), changesSince }, seq);

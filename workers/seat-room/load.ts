@@ -5,6 +5,7 @@
  */
 import { log } from "../../src/shared/log";
 import { fetchCatalog, fetchSold } from "./catalog-source";
+import { addBlock, liveBlocks } from "./blocks";
 import { LiveSeatMap } from "./live-map";
 import { addHold, emptyState, type Catalog, type RoomState } from "./rules";
 import * as store from "./storage";
@@ -38,10 +39,11 @@ export async function loadRoom(
   }
   for (const hold of store.activeHolds(sql, catalog.eventId)) addHold(state, hold);
   for (const session of store.endedSessions(sql, Date.now() - SESSIONS_KEPT_MS)) state.endedSessions.add(session);
+  for (const block of liveBlocks(sql)) addBlock(state, block);
   const live = new LiveSeatMap(
     catalog.eventId,
     catalog.ticketCount,
-    { held: state.seatHold.keys(), sold: state.sold.keys() },
+    { held: state.seatHold.keys(), blocked: state.seatBlock.keys(), sold: state.sold.keys() },
     store.lastSeq(sql),
     (after, limit) => store.changesSince(sql, after, limit),
   );

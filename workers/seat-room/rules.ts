@@ -19,7 +19,7 @@
  * (past it, its seats are free to others on every read and write, whether
  * or not the alarm has cleaned it up yet), or while it is being booked.
  */
-import { ACTIVE_HOLD_STATES, type ClaimOutcome, type HoldPhase, type HoldRecord, type Rejection } from "../../src/shared/room-protocol";
+import { ACTIVE_HOLD_STATES, type BlockRecord, type ClaimOutcome, type HoldPhase, type HoldRecord, type Rejection, type TakenSeats } from "../../src/shared/room-protocol";
 
 export interface Catalog {
   eventId: string;
@@ -66,6 +66,9 @@ export interface RoomState {
   userHolds: Map<string, Set<string>>;
   /** Waiting-room sessions that ended here (booked or released): their tokens no longer hold seats. */
   endedSessions: Set<string>;
+  /** Box-office blocks (blocks.ts), and the block of each blocked seat. */
+  blocks: Map<string, BlockRecord>;
+  seatBlock: Map<number, string>;
 }
 
 /** How long a hold whose payment is authorized may take to be written as a booking. */
@@ -75,7 +78,7 @@ export const isLive = (hold: Hold, now: number): boolean =>
   hold.state === "booking" || (ACTIVE_HOLD_STATES.has(hold.state) && hold.expiresAt > now);
 
 export function isFree(state: RoomState, seat: number, now: number, ignoreHoldId?: string): boolean {
-  if (state.sold.has(seat)) return false;
+  if (state.sold.has(seat) || state.seatBlock.has(seat)) return false;
   const holder = state.seatHold.get(seat);
   if (holder === undefined || holder === ignoreHoldId) return true;
   const hold = state.holds.get(holder);
@@ -93,6 +96,8 @@ export function emptyState(catalog: Catalog): RoomState {
     seatHold: new Map(),
     userHolds: new Map(),
     endedSessions: new Set(),
+    blocks: new Map(),
+    seatBlock: new Map(),
   };
 }
 
@@ -367,22 +372,24 @@ export interface Availability {
   available: number;
   held: number;
   sold: number;
+  blocked: number;
 }
 
 export function availability(state: RoomState, now: number): Availability {
   let held = 0;
   for (const hold of state.holds.values()) if (isLive(hold, now)) held += hold.seats.filter((s) => !state.sold.has(s)).length;
   const total = state.catalog.ticketCount;
-  return { total, held, sold: state.sold.size, available: total - held - state.sold.size };
+  const blocked = state.seatBlock.size;
+  return { total, held, sold: state.sold.size, blocked, available: total - held - state.sold.size - blocked };
 }
 
-/** Seats in live holds (not sold), in seat order. */
-export function heldSeats(state: RoomState, now: number): number[] {
+/** Seats in live holds (not sold), and blocked seats, each in seat order. */
+export function takenSeats(state: RoomState, now: number): TakenSeats {
   const held = new Set<number>();
   for (const hold of state.holds.values()) {
     if (isLive(hold, now)) for (const seat of hold.seats) if (!state.sold.has(seat)) held.add(seat);
   }
-  return [...held].sort((a, b) => a - b);
+  return { held: [...held].sort((a, b) => a - b), blocked: [...state.seatBlock.keys()].sort((a, b) => a - b) };
 }
 
 /** The public view of a hold; with `now`, a held or paying hold past its expiry reads as expired. */

@@ -18,7 +18,7 @@
  * Deltas name tickets by id and carry absolute statuses, so a relay room or
  * an edge-cached snapshot keyed by `seq` can serve them unchanged later.
  */
-import type { SeatStatus } from "../../src/shared/room-protocol";
+import { SEAT_STATUSES, type SeatStatus } from "../../src/shared/room-protocol";
 import { probe, StreamCaps, type StreamLimits, type StreamOwner } from "../../src/shared/stream-caps";
 
 export const FLUSH_MS = 100;
@@ -144,7 +144,7 @@ export class SeatFeed {
     // Later changes of a seat supersede earlier ones within one delta.
     const latest = new Map<number, SeatStatus>();
     for (const change of changes) for (const seat of change.seats) latest.set(seat, change.status);
-    const byStatus: Record<SeatStatus, string[]> = { available: [], held: [], sold: [] };
+    const byStatus = Object.fromEntries(SEAT_STATUSES.map((s) => [s, [] as string[]])) as Record<SeatStatus, string[]>;
     for (const [seat, status] of latest) byStatus[status].push(`${this.source.eventId}.${seat}`);
     return JSON.stringify({ from, seq, ...byStatus });
   }

@@ -11,6 +11,7 @@
  */
 import { log } from "../../src/shared/log";
 import type { HoldState, RoomInspection, SeatStatus, SoldBooking } from "../../src/shared/room-protocol";
+import { addBlock, releaseBlockRow, removeBlock, writeBlock, type Block } from "./blocks";
 import type { LiveSeatMap } from "./live-map";
 import { addHold, dueHolds, expandPrices, isLive, removeHold, type Catalog, type Hold, type RoomState } from "./rules";
 import * as store from "./storage";
@@ -55,6 +56,27 @@ export class SeatLedger {
       if (session) store.noteSession(this.sql, hold.userId, session);
     });
     addHold(this.state, hold);
+  }
+
+  /** Seats taken off sale: expired holders of them end, the seats show blocked. */
+  block(block: Block, now: number): void {
+    this.storage.transactionSync(() => {
+      this.clearStaleHolders(block.seats, now);
+      writeBlock(this.sql, block);
+      this.record({ at: now, holdId: null, kind: "blocked", status: "blocked", seats: block.seats });
+    });
+    addBlock(this.state, block);
+  }
+
+  /** A block released: its seats (those it still has) are on sale at once; returns them. */
+  unblock(block: Block, now: number): number[] {
+    const seats = block.seats.filter((s) => this.state.seatBlock.get(s) === block.id);
+    this.storage.transactionSync(() => {
+      releaseBlockRow(this.sql, block.id, now);
+      if (seats.length > 0) this.record({ at: now, holdId: null, kind: "unblocked", status: "available", seats });
+    });
+    removeBlock(this.state, block);
+    return seats;
   }
 
   /** A hold changed in place (checkout started, its payment attached). */
@@ -158,6 +180,7 @@ export class SeatLedger {
     let seq = 0;
     this.storage.transactionSync(() => {
       // Any other hold on these seats loses them: the booking is the truth.
+      this.unblockSold(seats);
       for (const seat of seats) {
         const holder = state.seatHold.get(seat);
         const other = holder && holder !== holdId ? state.holds.get(holder) : undefined;
@@ -237,6 +260,21 @@ export class SeatLedger {
   /** Whether the seat's sold status changed after `seq`. */
   changedSince(seat: number, seq: number): boolean {
     return (this.soldChanged.get(seat) ?? 0) > seq;
+  }
+
+  /** Seats Postgres says are sold leave any block (a block never takes a sold seat; a reconciliation may find one). Call inside a transaction. */
+  private unblockSold(seats: number[]): void {
+    const { state } = this;
+    for (const seat of seats) {
+      const blockId = state.seatBlock.get(seat);
+      const block = blockId ? state.blocks.get(blockId) : undefined;
+      if (!block) continue;
+      const kept = { ...block, seats: block.seats.filter((s) => s !== seat) };
+      writeBlock(this.sql, kept);
+      state.blocks.set(block.id, kept);
+      state.seatBlock.delete(seat);
+      log("warn", "block_lost_sold_seat", { eventId: state.catalog.eventId, blockId: block.id, seat });
+    }
   }
 
   private uncount(userId: string): void {

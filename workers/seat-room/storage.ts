@@ -9,6 +9,7 @@
  *   room's storage is empty).
  * - `hold_events`: an append-only log of seat changes; its `seq` is the
  *   room's monotonic sequence number.
+ * - `blocks`: box-office blocks (see `blocks.ts`).
  * - `payments_due`: payments the room must settle (a paying hold lapsed or
  *   was released, a claim's booking window ends); with the active holds'
  *   expiries, the table of due work the one alarm is armed for.
@@ -21,6 +22,7 @@
  */
 import { ACTIVE_HOLD_STATES, type HoldState, type SeatStatus } from "../../src/shared/room-protocol";
 import { hasTable } from "../../src/shared/room-sql";
+import { BLOCKS_SCHEMA } from "./blocks";
 import type { Admission, Catalog, Hold } from "./rules";
 
 const SCHEMA = `
@@ -50,7 +52,7 @@ CREATE TABLE IF NOT EXISTS payments_due (
   payment_intent_id TEXT PRIMARY KEY, hold_id TEXT NOT NULL, due_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0
 );`;
 
-const SCHEMA_VERSION = 2;
+const SCHEMA_VERSION = 3;
 const MAX_PARAMS = 100;
 
 /** Whether this room has ever stored anything (a room is only given tables once it knows its event is real). */
@@ -68,6 +70,8 @@ export function migrate(sql: SqlStorage): void {
   const row = sql.exec<{ value: string }>("SELECT value FROM meta WHERE key = 'schema_version'").toArray()[0];
   const version = row ? Number(row.value) : 1;
   if (version < 2) sql.exec(VERSION_2);
+  // Version 3: box-office blocks.
+  if (version < 3) sql.exec(BLOCKS_SCHEMA);
   if (version < SCHEMA_VERSION) sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
 }
 

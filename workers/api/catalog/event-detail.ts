@@ -6,6 +6,7 @@ import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { EventDetail, EventType, TicketStatus } from "../../../src/shared/catalog";
 import { bookedTickets, events, performers, tickets, venues } from "../../../src/shared/db-schema";
 import { ticketId } from "../../../src/shared/ids";
+import type { TakenSeats } from "../../../src/shared/room-protocol";
 import type { Database } from "../env";
 import { notFound } from "../problem";
 
@@ -69,25 +70,30 @@ export interface TicketPage {
 
 /**
  * One page of an event's tickets in seat order. Sold comes from Postgres;
- * holds live in the event's SeatRoom, whose held seats the caller passes in.
+ * holds and blocks live in the event's SeatRoom, whose held and blocked
+ * seats the caller passes in.
  */
 export async function listTickets(
   db: Database,
   eventId: string,
-  held: number[],
+  taken: TakenSeats,
   q: { status?: TicketStatus | undefined; section?: string | undefined; limit?: number | undefined; cursor?: string | undefined },
 ): Promise<TicketPage> {
   const [event] = await db.select({ id: events.id }).from(events).where(eq(events.id, eventId));
   if (!event) throw notFound(`no event with id ${eventId}`);
   const limit = q.limit ?? 100;
-  const heldSet = new Set(held);
-  const heldList = sql`(select jsonb_array_elements_text(${JSON.stringify(held)}::jsonb)::int)`;
+  const heldSet = new Set(taken.held);
+  const blockedSet = new Set(taken.blocked);
+  const seatList = (seats: number[]) => sql`(select jsonb_array_elements_text(${JSON.stringify(seats)}::jsonb)::int)`;
+  const heldList = seatList(taken.held);
+  const blockedList = seatList(taken.blocked);
 
   const conditions = [eq(tickets.eventId, eventId)];
   if (q.section) conditions.push(eq(tickets.section, q.section));
   if (q.cursor) conditions.push(gt(tickets.seatIndex, Number(q.cursor)));
-  if (q.status === "available") conditions.push(isNull(bookedTickets.bookingId), sql`${tickets.seatIndex} not in ${heldList}`);
+  if (q.status === "available") conditions.push(isNull(bookedTickets.bookingId), sql`${tickets.seatIndex} not in ${heldList}`, sql`${tickets.seatIndex} not in ${blockedList}`);
   if (q.status === "held") conditions.push(sql`${tickets.seatIndex} in ${heldList}`);
+  if (q.status === "blocked") conditions.push(isNull(bookedTickets.bookingId), sql`${tickets.seatIndex} in ${blockedList}`);
   if (q.status === "sold") conditions.push(sql`${bookedTickets.bookingId} is not null`);
 
   const rows = await db
@@ -121,7 +127,7 @@ export async function listTickets(
       row: t.row,
       seat: t.seat,
       priceCents: t.priceCents,
-      status: t.sold ? "sold" : heldSet.has(t.seatIndex) ? "held" : "available",
+      status: t.sold ? "sold" : blockedSet.has(t.seatIndex) ? "blocked" : heldSet.has(t.seatIndex) ? "held" : "available",
     })),
     nextCursor: rows.length > limit && last ? String(last.seatIndex) : null,
   };

@@ -66,6 +66,9 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
               <span class="dot" style="background:var(--sold)"></span>Sold
             </li>
             <li>
+              <span class="dot" style="background:var(--blocked)"></span>Not on sale
+            </li>
+            <li>
               <span class="dot" style="background:var(--mine)"></span>Yours
             </li>
           </ul>

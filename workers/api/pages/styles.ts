@@ -1,7 +1,7 @@
 /** The site's one stylesheet: readable, high-contrast, phone-first, visible focus. */
 export const STYLES = `
 :root { --ink:#111; --muted:#555; --line:#ccc; --brand:#0b57d0; --bg:#fff; --soft:#f4f6fa;
-  --available:#1a7f37; --held:#b35900; --sold:#8a8a8a; --mine:#0b57d0; font-family: system-ui, sans-serif; color: var(--ink); }
+  --available:#1a7f37; --held:#b35900; --sold:#8a8a8a; --blocked:#5b4a7a; --mine:#0b57d0; font-family: system-ui, sans-serif; color: var(--ink); }
 * { box-sizing: border-box; }
 [hidden] { display: none !important; }
 body { margin: 0; background: var(--bg); line-height: 1.45; }
@@ -34,7 +34,7 @@ ol.results li { border: 1px solid var(--line); border-radius: .5rem; padding: .7
 .map-scroll { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 .seatmap { width: 100%; height: auto; border: 1px solid var(--line); border-radius: .5rem; background: #fafafa; touch-action: manipulation; }
 .seat { cursor: pointer; stroke: #fff; stroke-width: .08; }
-.seat.s0 { fill: var(--available); } .seat.s1 { fill: var(--held); } .seat.s2 { fill: var(--sold); cursor: not-allowed; }
+.seat.s0 { fill: var(--available); } .seat.s1 { fill: var(--held); } .seat.s2 { fill: var(--sold); cursor: not-allowed; } .seat.s3 { fill: var(--blocked); cursor: not-allowed; }
 .seat.mine { fill: var(--mine); stroke: #000; stroke-width: .15; }
 .area { fill: #dfe9f7; stroke: var(--brand); stroke-width: .15; cursor: pointer; }
 .area-label { fill: var(--ink); pointer-events: none; }

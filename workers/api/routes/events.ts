@@ -44,7 +44,7 @@ export const eventReads = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       await requireEvent(c, eventId);
-      const held = await seatRoom(c.env, eventId).heldSeats(eventId);
-      return c.json(await listTickets(c.var.db(), eventId, held, c.req.valid("query")), 200);
+      const taken = await seatRoom(c.env, eventId).takenSeats(eventId);
+      return c.json(await listTickets(c.var.db(), eventId, taken, c.req.valid("query")), 200);
     },
   );

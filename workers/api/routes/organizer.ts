@@ -111,6 +111,7 @@ export const organizerRoutes = createApp()
         // Seat indexes mean other seats in another venue: not while fans hold any.
         const live = await seatRoom(c.env, eventId).availability(eventId);
         if (live && live.held > 0) throw new Problem(409, "fans are holding seats of this event; the venue cannot change while they do");
+        if (live && live.blocked > 0) throw new Problem(409, "seats of this event are blocked; release the blocks before changing the venue");
       }
       const event = await patchEvent(c.var.db(), current, patch, organizerQuotas(c.env));
       await invalidateCatalog();

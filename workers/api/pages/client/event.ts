@@ -7,6 +7,11 @@
  * Large venues start with a section overview; choosing a section draws its
  * seats, so a stadium never puts 90,000 elements on a phone.
  */
+import { SEAT_STATUSES, STATUS_CODES } from "../../../../src/shared/room-protocol";
+
+/** The live map's status codes, declared once in the room protocol: code → name. */
+const STATUS_BY_CODE = Object.fromEntries(SEAT_STATUSES.map((s) => [String.fromCharCode(STATUS_CODES[s]), s]));
+
 export const EVENT_JS = String.raw`
 (() => {
   const T = window.Tickets;
@@ -28,7 +33,7 @@ export const EVENT_JS = String.raw`
   let mine = new Set();
   let shown = null; // the section drawn, or null for all / overview
   const elements = new Map(); // seat index -> element
-  const STATUS = { "0": "available", "1": "held", "2": "sold" };
+  const STATUS = ${JSON.stringify(STATUS_BY_CODE)};
 
   const sectionOf = (i) => map.sections.find((s) => i >= s.firstIndex && i < s.firstIndex + s.count);
   function describe(i) {
@@ -146,8 +151,8 @@ export const EVENT_JS = String.raw`
       const d = JSON.parse(e.data);
       if (!statuses || d.from !== seq + 1) { source.close(); setTimeout(connect, 200); return; }
       seq = d.seq;
-      for (const [state, code] of [["available", "0"], ["held", "1"], ["sold", "2"]]) {
-        for (const id of d[state]) {
+      for (const [code, state] of Object.entries(STATUS)) {
+        for (const id of d[state] || []) {
           const i = Number(id.slice(id.lastIndexOf(".") + 1));
           statuses[i] = code;
           if (code !== "0" && selected.has(i)) { selected.delete(i); T.say(message, describe(i) + " was just taken by someone else.", "notice"); renderPicked(); }
