@@ -45,10 +45,19 @@ export interface PaymentProvider {
   capture(id: string): Promise<PaymentIntentView>;
   /** Releases an authorization (or an intent not yet paid); a no-op on one already cancelled or captured. */
   cancel(id: string): Promise<PaymentIntentView>;
-  /** Returns all the money received (idempotent). */
-  refund(id: string): Promise<PaymentIntentView>;
+  /**
+   * Returns money received: all that is left (idempotent per intent), or
+   * `part.amountCents` once per `part.idempotencyKey` (an organizer's refund
+   * of some tickets). More than is left is a PaymentError.
+   */
+  refund(id: string, part?: RefundPart): Promise<PaymentIntentView>;
   /** Every intent created for the event's holds (for the invariant checker). */
   listForEvent(eventId: string): Promise<PaymentIntentView[]>;
+}
+
+export interface RefundPart {
+  amountCents: number;
+  idempotencyKey: string;
 }
 
 /** The provider refused the operation in the intent's current state. */

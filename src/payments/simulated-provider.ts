@@ -12,11 +12,19 @@
  * fail the suites running beside it.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { simulatedPaymentEvents, simulatedPaymentIntents, simulatedProviderOutages } from "../shared/db-schema";
+import { simulatedPaymentEvents, simulatedPaymentIntents, simulatedProviderOutages, simulatedRefunds } from "../shared/db-schema";
 import type { Database } from "../shared/database";
-import { PaymentError, PaymentUnavailable, type PaymentIntentView, type PaymentProvider, type PaymentStatus } from "./provider";
+import { PaymentError, PaymentUnavailable, type PaymentIntentView, type PaymentProvider, type PaymentStatus, type RefundPart } from "./provider";
 
 type Row = typeof simulatedPaymentIntents.$inferSelect;
+type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+
+/** The intent, read inside `tx`: a read on another connection would wait for the transaction (the embedded database runs one at a time). */
+async function rowIn(tx: Tx, id: string): Promise<Row> {
+  const [row] = await tx.select().from(simulatedPaymentIntents).where(eq(simulatedPaymentIntents.id, id));
+  if (!row) throw new PaymentError(`no payment intent ${id}`);
+  return row;
+}
 
 const UNPAID: PaymentStatus[] = ["requires_payment_method", "requires_confirmation", "requires_action"];
 
@@ -82,10 +90,11 @@ export class SimulatedProvider implements PaymentProvider {
     return this.transition(id, [...UNPAID, "requires_capture", "processing"], "canceled", { status: "canceled", amountCapturable: 0 }, "payment_intent.canceled");
   }
 
-  async refund(id: string) {
+  async refund(id: string, part?: RefundPart) {
     const current = await this.row(id);
     await this.ensureAvailable(current.metadata.eventId);
     if (current.status !== "succeeded") throw new PaymentError(`cannot refund ${id} in status ${current.status}`);
+    if (part) return this.refundPart(id, part);
     if (current.amountRefunded >= current.amountReceived) return view(current);
     return this.db().transaction(async (tx) => {
       const [updated] = await tx
@@ -93,7 +102,27 @@ export class SimulatedProvider implements PaymentProvider {
         .set({ amountRefunded: sql`${simulatedPaymentIntents.amountReceived}` })
         .where(and(eq(simulatedPaymentIntents.id, id), sql`${simulatedPaymentIntents.amountRefunded} < ${simulatedPaymentIntents.amountReceived}`))
         .returning();
-      if (!updated) return view(await this.row(id));
+      if (!updated) return view(await rowIn(tx, id));
+      await emit(tx, updated, "charge.refunded");
+      return view(updated);
+    });
+  }
+
+  /** Some of the money, once per idempotency key; more than is left is refused, as Stripe refuses it. */
+  private async refundPart(id: string, part: RefundPart): Promise<PaymentIntentView> {
+    return this.db().transaction(async (tx) => {
+      const first = await tx
+        .insert(simulatedRefunds)
+        .values({ idempotencyKey: part.idempotencyKey, paymentIntentId: id, amount: part.amountCents })
+        .onConflictDoNothing()
+        .returning({ key: simulatedRefunds.idempotencyKey });
+      if (first.length === 0) return view(await rowIn(tx, id));
+      const [updated] = await tx
+        .update(simulatedPaymentIntents)
+        .set({ amountRefunded: sql`${simulatedPaymentIntents.amountRefunded} + ${part.amountCents}` })
+        .where(and(eq(simulatedPaymentIntents.id, id), sql`${simulatedPaymentIntents.amountRefunded} + ${part.amountCents} <= ${simulatedPaymentIntents.amountReceived}`))
+        .returning();
+      if (!updated) throw new PaymentError(`cannot refund ${part.amountCents} of ${id}: more than is left`);
       await emit(tx, updated, "charge.refunded");
       return view(updated);
     });
@@ -183,8 +212,7 @@ export class SimulatedProvider implements PaymentProvider {
         await emit(tx, updated, eventType);
         return view(updated);
       }
-      const [current] = await tx.select().from(simulatedPaymentIntents).where(eq(simulatedPaymentIntents.id, id));
-      if (!current) throw new PaymentError(`no payment intent ${id}`);
+      const current = await rowIn(tx, id);
       if (target !== undefined && current.status === target) return view(current);
       throw new PaymentError(`payment intent ${id} is ${current.status}`);
     });

@@ -4,7 +4,7 @@
  * at checkout and captured only once the booking is written.
  */
 import Stripe from "stripe";
-import { PaymentUnavailable, type PaymentIntentView, type PaymentProvider, type PaymentStatus } from "./provider";
+import { PaymentError, PaymentUnavailable, type PaymentIntentView, type PaymentProvider, type PaymentStatus, type RefundPart } from "./provider";
 
 export class StripeProvider implements PaymentProvider {
   readonly name = "stripe" as const;
@@ -50,8 +50,19 @@ export class StripeProvider implements PaymentProvider {
     return view(await call(() => this.stripe.paymentIntents.cancel(id, { expand: ["latest_charge"] }, { idempotencyKey: `cancel:${id}` })));
   }
 
-  async refund(id: string) {
-    await call(() => this.stripe.refunds.create({ payment_intent: id }, { idempotencyKey: `refund:${id}` }));
+  async refund(id: string, part?: RefundPart) {
+    try {
+      await call(() =>
+        this.stripe.refunds.create(
+          { payment_intent: id, ...(part ? { amount: part.amountCents } : {}) },
+          { idempotencyKey: part?.idempotencyKey ?? `refund:${id}` },
+        ),
+      );
+    } catch (error) {
+      // More than is left, a charge in dispute, and the like: Stripe refuses, and says why.
+      if (error instanceof Stripe.errors.StripeInvalidRequestError) throw new PaymentError(error.message);
+      throw error;
+    }
     return view(await call(() => this.stripe.paymentIntents.retrieve(id, { expand: ["latest_charge"] })));
   }
 

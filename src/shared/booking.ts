@@ -77,7 +77,8 @@ export const BookingView = z
         row: z.string().nullable(),
         seat: z.string().nullable(),
         priceCents: z.number().int(),
-        token: z.string().nullable().openapi({ description: "signed token for the door (the QR code); null unless the booking is confirmed" }),
+        refunded: z.boolean().openapi({ description: "the ticket was refunded (or its booking voided): it no longer opens the door" }),
+        token: z.string().nullable().openapi({ description: "signed token for the door (the QR code); null unless the booking is confirmed and the ticket not refunded" }),
       }),
     ),
   })

@@ -183,6 +183,8 @@ export const bookings = pgTable(
   (t) => [
     index("bookings_user_idx").on(t.userId, t.createdAt),
     index("bookings_event_idx").on(t.eventId, t.status),
+    // The organizer's list and the orders export page an event's bookings by time.
+    index("bookings_event_created_idx").on(t.eventId, t.createdAt, t.id),
     check("bookings_status_check", sql.raw(`status in (${BOOKING_STATUSES.map((s) => `'${s}'`).join(", ")})`)),
     check("bookings_refunded_check", sql`${t.refundedCents} >= 0 and ${t.refundedCents} <= ${t.amountCents}`),
   ],
@@ -229,6 +231,44 @@ export const bookedTickets = pgTable(
   ],
 );
 
+/**
+ * Refunds an organizer asked for: which tickets of a booking, how much, and
+ * whether their seats go back on sale. The request voids its tickets at once
+ * (booked_tickets.released) in the transaction that writes this row; the
+ * money is returned by the provider with the row's id as idempotency key,
+ * so a retried request refunds once. `pending` until the provider accepts
+ * it, then `succeeded`, or `failed` with the provider's reason. The
+ * booking's refunded amount follows the money (the lifecycle records it).
+ */
+export const REFUND_STATUSES = ["pending", "succeeded", "failed"] as const;
+export type RefundStatus = (typeof REFUND_STATUSES)[number];
+
+export const refunds = pgTable(
+  "refunds",
+  {
+    id: text("id").primaryKey(),
+    bookingId: text("booking_id")
+      .notNull()
+      .references(() => bookings.id),
+    eventId: text("event_id").notNull(),
+    seats: jsonb("seats").$type<number[]>().notNull(),
+    amountCents: integer("amount_cents").notNull(),
+    reason: text("reason"),
+    restock: boolean("restock").notNull(),
+    status: text("status").$type<RefundStatus>().notNull(),
+    failure: text("failure"),
+    requestedBy: text("requested_by").notNull(),
+    createdAt: createdAt(),
+    updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    index("refunds_booking_idx").on(t.bookingId, t.createdAt),
+    index("refunds_event_idx").on(t.eventId, t.status),
+    check("refunds_status_check", sql.raw(`status in (${REFUND_STATUSES.map((s) => `'${s}'`).join(", ")})`)),
+    check("refunds_amount_check", sql`${t.amountCents} >= 0`),
+  ],
+);
+
 export const paymentEvents = pgTable("payment_events", {
   id: text("id").primaryKey(),
   type: text("type").notNull(),
@@ -251,6 +291,14 @@ export const simulatedPaymentIntents = pgTable("simulated_payment_intents", {
   amountCapturable: integer("amount_capturable").notNull().default(0),
   amountReceived: integer("amount_received").notNull().default(0),
   amountRefunded: integer("amount_refunded").notNull().default(0),
+  createdAt: createdAt(),
+});
+
+/** The simulated provider's partial refunds, one per idempotency key (as Stripe keeps them). */
+export const simulatedRefunds = pgTable("simulated_refunds", {
+  idempotencyKey: text("idempotency_key").primaryKey(),
+  paymentIntentId: text("payment_intent_id").notNull(),
+  amount: integer("amount").notNull(),
   createdAt: createdAt(),
 });
 

@@ -4,9 +4,9 @@
  * the OpenAPI document.
  */
 import { z } from "@hono/zod-openapi";
-import { EventType } from "./catalog";
-import { BOOKING_STATUSES } from "./db-schema";
-import { ID_PATTERN, TICKET_ID_PATTERN } from "./ids";
+import { EventParams, EventType } from "./catalog";
+import { BOOKING_STATUSES, REFUND_STATUSES } from "./db-schema";
+import { TICKET_ID_PATTERN } from "./ids";
 
 /** The most seats one block may take (a stadium's production holds fit many times over). */
 export const MAX_SEATS_PER_BLOCK = 20_000;
@@ -86,7 +86,39 @@ export const BlockView = z
   .object({ blockId: z.string(), ticketIds: z.array(z.string()), reason: z.string(), createdBy: z.string(), createdAt: z.string() })
   .openapi("Block");
 
-export const BlockParams = z.object({
-  eventId: z.string().regex(ID_PATTERN, "must be a event id").openapi({ param: { name: "eventId", in: "path" } }),
+export const BlockParams = EventParams.extend({
   blockId: z.string().regex(/^bl_[0-9a-z]{16}$/, "must be a block id").openapi({ param: { name: "blockId", in: "path" } }),
 });
+
+export const RefundCreate = z
+  .object({
+    ticketIds: TicketIdList(500).optional().openapi({ description: "some tickets of the booking; all its tickets when absent" }),
+    reason: z.string().trim().min(1).max(500).optional(),
+    restock: z.boolean().default(true).openapi({ description: "put the seats back on sale (default); false keeps them back in a block" }),
+  })
+  .strict()
+  .openapi("RefundCreate");
+
+export const RefundView = z
+  .object({
+    id: z.string(),
+    status: z.enum(REFUND_STATUSES),
+    amountCents: z.number().int(),
+    ticketIds: z.array(z.string()),
+    restock: z.boolean(),
+    reason: z.string().nullable(),
+    failure: z.string().nullable(),
+    createdAt: z.string(),
+  })
+  .openapi("Refund");
+
+export const RefundResponse = z
+  .object({
+    bookingId: z.string(),
+    status: z.enum(BOOKING_STATUSES).openapi({ description: "confirmed while some tickets stand; refunded once all the money is returned" }),
+    amountCents: z.number().int(),
+    refundedCents: z.number().int(),
+    currency: z.string(),
+    refunds: z.array(RefundView).openapi({ description: "every refund of the booking, newest first" }),
+  })
+  .openapi("RefundResult");

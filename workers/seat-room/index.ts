@@ -259,6 +259,22 @@ export class SeatRoom extends DurableObject<Env> {
     return { kind: "released", block, seats };
   }
 
+  /**
+   * An organizer refunded these tickets of a booking (Postgres has released
+   * them): those still sold to it go back on sale, or into a block when not
+   * restocked. Idempotent: seats no longer sold to the booking are left be.
+   */
+  async returnTickets(eventId: string, bookingId: string, seats: number[], keepBack: { reason: string; by: string } | null): Promise<number[]> {
+    const ledger = await this.room(eventId);
+    if (!ledger) return [];
+    const mine = seats.filter((s) => ledger.state.sold.get(s)?.bookingId === bookingId);
+    if (mine.length === 0) return [];
+    const now = this.clock();
+    const keep = keepBack ? { id: newId("bl"), seats: mine, reason: keepBack.reason, createdBy: keepBack.by, createdAt: now } : null;
+    ledger.refund(mine, keep, now);
+    return mine;
+  }
+
   /** The event's live blocks, oldest first. */
   async blocks(eventId: string): Promise<BlockRecord[]> {
     const ledger = await this.room(eventId);

@@ -213,6 +213,29 @@ export class SeatLedger {
     if (seats.length > 0) this.free(seats, holdState, now);
   }
 
+  /**
+   * Refunded seats of a booking leave it: on sale again, or kept back in
+   * `keep` (a block) when the organizer does not restock them. One
+   * transaction, so no one sees them free in between.
+   */
+  refund(seats: number[], keep: Block | null, now: number): void {
+    const { state } = this;
+    let seq = 0;
+    this.storage.transactionSync(() => {
+      store.deleteSold(this.sql, seats);
+      if (keep) writeBlock(this.sql, keep);
+      seq = this.record({ at: now, holdId: null, kind: "refunded", status: keep ? "blocked" : "available", seats });
+    });
+    for (const seat of seats) {
+      const sold = state.sold.get(seat);
+      if (sold) this.uncount(sold.userId);
+      state.sold.delete(seat);
+      this.soldChanged.set(seat, seq);
+    }
+    if (keep) addBlock(state, keep);
+    log("info", "seats_refunded", { eventId: state.catalog.eventId, seats: seats.length, restocked: keep === null });
+  }
+
   /** Seats sold no more (their booking was voided, or Postgres has no booking for them). */
   free(seats: number[], kind: string, now: number): void {
     const { state } = this;

@@ -22,7 +22,7 @@ async function bookingViews(env: Env, db: Database, where: SQL | undefined) {
     .limit(MAX_LISTED);
   if (rows.length === 0) return [];
   const seats = await db
-    .select({ bookingId: bookedTickets.bookingId, ticket: tickets, priceCents: bookedTickets.priceCents })
+    .select({ bookingId: bookedTickets.bookingId, ticket: tickets, priceCents: bookedTickets.priceCents, released: bookedTickets.released })
     .from(bookedTickets)
     .innerJoin(tickets, and(eq(tickets.eventId, bookedTickets.eventId), eq(tickets.seatIndex, bookedTickets.seatIndex)))
     .where(inArray(bookedTickets.bookingId, rows.map((r) => r.booking.id)))
@@ -39,20 +39,22 @@ async function bookingViews(env: Env, db: Database, where: SQL | undefined) {
     event: { name: event.name, startsAt: event.startsAt.toISOString(), venueName: event.venueName, city: event.city },
     tickets: seats
       .filter((s) => s.bookingId === booking.id)
-      .map(({ ticket, priceCents }) => ({
+      .map(({ ticket, priceCents, released }) => ({
         id: ticketId(ticket.eventId, ticket.seatIndex),
         section: ticket.section,
         row: ticket.row,
         seat: ticket.seat,
         priceCents,
+        refunded: released,
         token: null as string | null,
       })),
   }));
-  // Only a confirmed booking gets tickets that open the door.
+  // Only a confirmed booking's live tickets open the door (a refunded ticket is void).
   for (const [i, view] of views.entries()) {
     const row = rows[i];
     if (!row || view.status !== "confirmed") continue;
     for (const ticket of view.tickets) {
+      if (ticket.refunded) continue;
       ticket.token = await signTicketToken(env, { ticketId: ticket.id, bookingId: view.id, eventId: view.eventId, userId: row.booking.userId }, row.event.startsAt);
     }
   }

@@ -8,7 +8,6 @@ import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { EventParams, type EventType } from "../../../src/shared/catalog";
 import { bookedTickets, bookings, events, tickets } from "../../../src/shared/db-schema";
 import { ticketId } from "../../../src/shared/ids";
-import { log } from "../../../src/shared/log";
 import { BookingsQuery, OrgBookingsResponse, OrgEventsResponse, PageQuery } from "../../../src/shared/organizer";
 import { requireOrganizer, requireUser } from "../auth";
 import { decodeCursor, encodeCursor, timeAndId } from "../catalog/cursor";
@@ -16,22 +15,9 @@ import { acting, ownedBy, ownedEvent } from "../catalog/tenancy";
 import type { Database } from "../env";
 import { bearer, createApp } from "../openapi-app";
 import { problemResponses } from "../problem";
-import { seatRoom } from "../rooms";
+import { liveCounts } from "../rooms";
 
 const organizer = [requireUser, requireOrganizer];
-
-/** The room's live counts, or null when it cannot answer now (the list still shows). */
-async function liveCounts(env: Env, eventId: string) {
-  try {
-    const live = await seatRoom(env, eventId).availability(eventId);
-    if (!live) return null;
-    const { seq: _seq, ...counts } = live;
-    return counts;
-  } catch (error) {
-    log("warn", "organizer_counts_failed", { eventId, message: String(error) });
-    return null;
-  }
-}
 
 /** Each booking's tickets, refunded ones included (marked), in seat order. */
 export async function ticketsOfBookings(db: Database, bookingIds: string[]) {

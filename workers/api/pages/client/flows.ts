@@ -184,7 +184,8 @@ export const TICKETS_JS = String.raw`
       h.textContent = b.event.name;
       const meta = document.createElement("p");
       meta.className = "meta";
-      meta.textContent = new Date(b.event.startsAt).toLocaleString() + " · " + b.event.venueName + ", " + b.event.city + " · " + T.money(b.amountCents, b.currency) + " · " + b.status;
+      meta.textContent = new Date(b.event.startsAt).toLocaleString() + " · " + b.event.venueName + ", " + b.event.city + " · " + T.money(b.amountCents, b.currency) + " · " + b.status +
+        (b.refundedCents > 0 ? " · " + T.money(b.refundedCents, b.currency) + " refunded" : "");
       const grid = document.createElement("div");
       grid.className = "tickets";
       for (const t of b.tickets) {
@@ -194,7 +195,12 @@ export const TICKETS_JS = String.raw`
         const p = document.createElement("p");
         p.textContent = label;
         card.append(p);
-        if (t.token) {
+        if (t.refunded) {
+          const note = document.createElement("p");
+          note.className = "meta";
+          note.textContent = "Refunded: this ticket no longer admits.";
+          card.append(note);
+        } else if (t.token) {
           const img = document.createElement("img");
           img.src = "/api/tickets/qr.svg?token=" + encodeURIComponent(t.token);
           img.alt = "QR code of your ticket: " + label;

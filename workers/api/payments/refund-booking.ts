@@ -1,0 +1,65 @@
+/**
+ * Refunding a booking, whole or some tickets: the one path that the
+ * organizer's refund route and the cancellation job both take.
+ *
+ * 1. Postgres voids the tickets and records the refund owed (one
+ *    transaction; the ticket tokens stop verifying at once);
+ * 2. the event's SeatRoom puts the seats back on sale, or keeps them back in
+ *    a block (`restock: false`);
+ * 3. the provider returns the money, once per refund (its id is the
+ *    idempotency key);
+ * 4. the booking lifecycle records it, as it records a refund made from the
+ *    provider's dashboard (partly refunded: confirmed with its refunded
+ *    amount; wholly: refunded).
+ *
+ * Each step is idempotent and a retry does them all again: what an earlier
+ * attempt finished is a no-op, what it left undone (the provider was down:
+ * PaymentUnavailable is thrown, the refund stays pending) is done now.
+ */
+import { refundsOf, requestRefund, settleRefund, type RefundRequest, type RefundRow } from "../../../src/lifecycle/refunds";
+import { settlePayment } from "../../../src/lifecycle/settle";
+import { PaymentError, paymentProvider } from "../../../src/payments/provider";
+import type { Database } from "../../../src/shared/database";
+import { log } from "../../../src/shared/log";
+import { seatRoom } from "../rooms";
+
+export interface RefundContext {
+  env: Env;
+  db: () => Database;
+  requestId: string;
+}
+
+export async function refundBooking(
+  ctx: RefundContext,
+  booking: { id: string; eventId: string; paymentIntentId: string | null },
+  request: Omit<RefundRequest, "bookingId">,
+): Promise<RefundRow | undefined> {
+  const { env, db, requestId } = ctx;
+  const { eventId } = booking;
+  const created = await requestRefund(db(), { ...request, bookingId: booking.id });
+  if (created) log("info", "refund_requested", { requestId, eventId, bookingId: booking.id, refundId: created.id, seats: created.seats.length, amountCents: created.amountCents, userId: request.requestedBy });
+
+  const room = seatRoom(env, eventId);
+  const all = await refundsOf(db(), booking.id);
+  for (const refund of all) {
+    const keepBack = refund.restock ? null : { reason: `refunded, not restocked${refund.reason ? `: ${refund.reason}` : ""}`, by: refund.requestedBy };
+    await room.returnTickets(eventId, booking.id, refund.seats, keepBack);
+  }
+
+  const provider = paymentProvider(env, db);
+  const { paymentIntentId } = booking;
+  for (const refund of all.filter((r) => r.status === "pending")) {
+    if (!paymentIntentId) throw new Error(`booking ${booking.id} is confirmed without a payment`);
+    try {
+      await provider.refund(paymentIntentId, { amountCents: refund.amountCents, idempotencyKey: refund.id });
+      await settleRefund(db(), refund.id, "succeeded");
+    } catch (error) {
+      // PaymentUnavailable leaves it pending, for the retry; a refusal is final and said.
+      if (!(error instanceof PaymentError)) throw error;
+      await settleRefund(db(), refund.id, "failed", error.message);
+      log("warn", "refund_failed", { requestId, eventId, bookingId: booking.id, refundId: refund.id, message: error.message });
+    }
+  }
+  if (paymentIntentId) await settlePayment({ db, provider, room: (id) => seatRoom(env, id), requestId }, paymentIntentId);
+  return created;
+}

@@ -1,0 +1,66 @@
+/**
+ * An event's sales report and its CSV exports (orders, attendees), for
+ * organizers of its org (another org's event is a 404, as in every
+ * organizer route). The report's seat counts are the room's, live; the rest
+ * is Postgres. The exports stream (catalog/csv.ts).
+ */
+import { createRoute, z } from "@hono/zod-openapi";
+import { EventParams } from "../../../src/shared/catalog";
+import { SalesReport } from "../../../src/shared/reports";
+import { requireOrganizer, requireUser } from "../auth";
+import { csvResponse } from "../catalog/csv";
+import { attendeesExport, ordersExport } from "../catalog/exports";
+import { salesReport } from "../catalog/reports";
+import { ownedEvent } from "../catalog/tenancy";
+import { bearer, createApp } from "../openapi-app";
+import { problemResponses } from "../problem";
+import { liveCounts } from "../rooms";
+
+const organizer = [requireUser, requireOrganizer];
+
+/** A CSV export's route: the same access and answers for each. */
+const csvRoute = (name: string, summary: string) =>
+  createRoute({
+    method: "get",
+    path: `/events/{eventId}/${name}.csv`,
+    summary,
+    security: bearer,
+    middleware: organizer,
+    request: { params: EventParams },
+    responses: {
+      200: { description: "RFC 4180 CSV with a header row, streamed", content: { "text/csv": { schema: z.string() } } },
+      ...problemResponses(400, 401, 403, 404, 503),
+    },
+  });
+
+export const reportRoutes = createApp()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/events/{eventId}/report",
+      summary: "The event's sales: seats, money, tickets by section and price, sales per hour (organizers of its org)",
+      security: bearer,
+      middleware: organizer,
+      request: { params: EventParams },
+      responses: {
+        200: { description: "the report", content: { "application/json": { schema: SalesReport } } },
+        ...problemResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid("param");
+      const event = await ownedEvent(c, eventId);
+      const [seats, sales] = await Promise.all([liveCounts(c.env, eventId), salesReport(c.var.db(), event)]);
+      return c.json({ eventId, generatedAt: new Date().toISOString(), seats, ...sales, checkIns: null }, 200);
+    },
+  )
+  .openapi(csvRoute("orders", "Every booking of the event as CSV, oldest first (organizers of its org)"), async (c) => {
+    const { eventId } = c.req.valid("param");
+    await ownedEvent(c, eventId);
+    return csvResponse(c, ordersExport(eventId));
+  })
+  .openapi(csvRoute("attendees", "Every valid ticket of a confirmed booking as CSV, in seat order (organizers of its org)"), async (c) => {
+    const { eventId } = c.req.valid("param");
+    await ownedEvent(c, eventId);
+    return csvResponse(c, attendeesExport(eventId));
+  });
