@@ -4,6 +4,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { ID_PATTERN } from "./ids";
+import { EVENT_STATUSES } from "./db-schema";
 import { SEAT_STATUSES } from "./room-protocol";
 import { QueueSettings } from "./queue";
 import { SectionInput } from "./seat-map";
@@ -104,6 +105,7 @@ export const SearchQuery = z
     from: dayOrInstant.optional().openapi({ description: "a date or an instant; a date means its start, in the venue's time zone" }),
     to: dayOrInstant.optional().openapi({ description: "a date (inclusive, in the venue's time zone) or an instant" }),
     date: day.optional().openapi({ description: "one calendar day in the venue's time zone" }),
+    includeCancelled: z.enum(["true", "false"]).optional().openapi({ description: "cancelled events are left out unless this is true" }),
     cursor: z.string().max(500).optional(),
     limit: z.coerce.number().int().min(1).max(100).optional(),
   })
@@ -212,6 +214,7 @@ export const EventDetail = z
     type: EventType,
     startsAt: z.string(),
     onSaleAt: z.string().nullable(),
+    status: z.enum(EVENT_STATUSES).openapi({ description: "scheduled, or cancelled (nothing is sold; bookings are refunded)" }),
     currency: z.string(),
     perUserLimit: z.number().int(),
     queue: QueueSettings,

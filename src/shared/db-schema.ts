@@ -38,6 +38,10 @@ import type { SeatMap } from "./seat-map";
 export const BOOKING_STATUSES = ["authorized", "confirmed", "cancelled", "refunded"] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
 
+/** An event is scheduled until its organizer cancels it (then it sells nothing and every booking is refunded). */
+export const EVENT_STATUSES = ["scheduled", "cancelled"] as const;
+export type EventStatus = (typeof EVENT_STATUSES)[number];
+
 const tsvector = customType<{ data: string }>({ dataType: () => "tsvector" });
 
 const createdAt = () => timestamp("created_at", { withTimezone: true }).notNull().defaultNow();
@@ -127,6 +131,7 @@ export const events = pgTable(
       .generatedAlwaysAs(
         sql`setweight(to_tsvector('english', name || ' ' || performer_name), 'A') || setweight(to_tsvector('simple', name || ' ' || performer_name), 'A') || setweight(to_tsvector('simple', venue_name || ' ' || city), 'B') || setweight(to_tsvector('english', coalesce(description, '')), 'D')`,
       ),
+    status: text("status").$type<EventStatus>().notNull().default("scheduled"),
     /** The user who created the event (its organizer), for their daily quota. Null for events made before it was kept. */
     createdBy: text("created_by"),
     createdAt: createdAt(),
@@ -141,7 +146,33 @@ export const events = pgTable(
     index("events_city_starts_at_idx").on(sql`lower(${t.city})`, t.startsAt),
     index("events_search_doc_idx").using("gin", t.searchDoc),
     index("events_search_text_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
+    check("events_status_check", sql.raw(`status in (${EVENT_STATUSES.map((s) => `'${s}'`).join(", ")})`)),
   ],
+);
+
+/**
+ * An event's cancellation: the job that refunds its bookings (a Workflow
+ * instance per `generation`; the event's SeatRoom starts a new generation
+ * when an instance stopped moving, judged by `progress_at`), until `done`.
+ */
+export const CANCELLATION_STATUSES = ["cancelling", "done"] as const;
+export type CancellationStatus = (typeof CANCELLATION_STATUSES)[number];
+
+export const eventCancellations = pgTable(
+  "event_cancellations",
+  {
+    eventId: text("event_id")
+      .primaryKey()
+      .references(() => events.id),
+    reason: text("reason").notNull(),
+    requestedBy: text("requested_by").notNull(),
+    status: text("status").$type<CancellationStatus>().notNull().default("cancelling"),
+    generation: integer("generation").notNull().default(1),
+    requestedAt: createdAt(),
+    progressAt: timestamp("progress_at", { withTimezone: true }).notNull().defaultNow(),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+  },
+  (t) => [check("event_cancellations_status_check", sql.raw(`status in (${CANCELLATION_STATUSES.map((s) => `'${s}'`).join(", ")})`))],
 );
 
 export const tickets = pgTable(

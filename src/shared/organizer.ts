@@ -5,7 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { EventParams, EventType } from "./catalog";
-import { BOOKING_STATUSES, REFUND_STATUSES } from "./db-schema";
+import { BOOKING_STATUSES, CANCELLATION_STATUSES, REFUND_STATUSES } from "./db-schema";
 import { TICKET_ID_PATTERN } from "./ids";
 
 /** The most seats one block may take (a stadium's production holds fit many times over). */
@@ -122,3 +122,20 @@ export const RefundResponse = z
     refunds: z.array(RefundView).openapi({ description: "every refund of the booking, newest first" }),
   })
   .openapi("RefundResult");
+
+export const CancelRequest = z
+  .object({ reason: z.string().trim().min(1).max(500).openapi({ example: "the artist is ill" }) })
+  .strict()
+  .openapi("CancelRequest");
+
+export const CancellationView = z
+  .object({
+    status: z.enum(CANCELLATION_STATUSES).openapi({ description: "cancelling while bookings are being refunded; done when none is left" }),
+    reason: z.string(),
+    requestedAt: z.string(),
+    finishedAt: z.string().nullable(),
+    bookings: z.number().int().openapi({ description: "bookings the cancellation concerns" }),
+    refunded: z.number().int(),
+    failed: z.number().int().openapi({ description: "bookings whose refund the provider refused (see the bookings list)" }),
+  })
+  .openapi("Cancellation");

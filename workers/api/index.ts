@@ -8,3 +8,4 @@ export { QueueRoom } from "../queue-room";
 export { SeatRoom } from "../seat-room";
 
 export default app;
+export { CancellationWorkflow } from "./cancellation/workflow";

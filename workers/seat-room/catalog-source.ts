@@ -14,8 +14,8 @@ export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog |
   const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
   try {
     const event = (
-      await pool.query<{ ticket_count: number; per_user_limit: number; currency: string; on_sale_at: Date | null; starts_at: Date; queue: { enabled?: boolean } }>(
-        "select ticket_count, per_user_limit, currency, on_sale_at, starts_at, queue from events where id = $1",
+      await pool.query<{ ticket_count: number; per_user_limit: number; currency: string; on_sale_at: Date | null; starts_at: Date; queue: { enabled?: boolean }; status: string }>(
+        "select ticket_count, per_user_limit, currency, on_sale_at, starts_at, queue, status from events where id = $1",
         [eventId],
       )
     ).rows[0];
@@ -38,6 +38,7 @@ export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog |
       onSaleAt: event.on_sale_at ? new Date(event.on_sale_at).getTime() : null,
       startsAt: new Date(event.starts_at).getTime(),
       queueEnabled: event.queue?.enabled === true,
+      cancelled: event.status === "cancelled",
     };
   } finally {
     await pool.end();

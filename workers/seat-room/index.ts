@@ -42,6 +42,7 @@ import type {
   UnblockOutcome,
 } from "../../src/shared/room-protocol";
 import { planBlock } from "./blocks";
+import { watchCancellation, WATCH_EVERY_MS } from "./cancellation-watch";
 import { fetchCatalog } from "./catalog-source";
 import { settleDuePayments } from "./due-work";
 import { loadRoom } from "./load";
@@ -322,15 +323,21 @@ export class SeatRoom extends DurableObject<Env> {
     return ledger ? ledger.inspect(this.clock(), this.ttlMs() + this.graceMs()) : null;
   }
 
-  /** The organizer changed the event: reload prices, limits and times. */
+  /**
+   * The organizer changed the event: reload prices, limits and times. A
+   * room that never opened has nothing to change, unless the event was
+   * cancelled: then it opens, to refuse every hold and to watch the refund
+   * job until it is done.
+   */
   async catalogChanged(eventId: string): Promise<void> {
-    if (!store.readCatalog(this.ctx.storage.sql)) return;
-    const ledger = await this.room(eventId);
     const catalog = await fetchCatalog(this.env, eventId);
-    if (!ledger || !catalog) return;
+    if (!catalog || (!catalog.cancelled && !store.readCatalog(this.ctx.storage.sql))) return;
+    const ledger = await this.room(eventId);
+    if (!ledger) return;
     // Applied after the I/O, to the holds as they are now.
     ledger.changeCatalog(catalog, this.clock());
     await this.armForPayments(ledger);
+    if (catalog.cancelled) await this.armAlarm(this.clock() + WATCH_EVERY_MS);
   }
 
   // ---- Due work ----
@@ -347,8 +354,21 @@ export class SeatRoom extends DurableObject<Env> {
     await settleDuePayments(this.env, ledger, this, () => this.clock());
     if (this.reconcileAt !== undefined && this.reconcileAt <= this.clock()) await this.reconcileNow(ledger);
     store.pruneEvents(ledger.sql, LOG_KEPT);
-    const times = [nextExpiry(ledger.state, this.clock()), store.nextPaymentDue(ledger.sql), this.reconcileAt].filter((t): t is number => t !== undefined);
+    const watching = ledger.state.catalog.cancelled ? await this.watchCancellation(catalog.eventId) : false;
+    const times = [nextExpiry(ledger.state, this.clock()), store.nextPaymentDue(ledger.sql), this.reconcileAt, watching ? this.clock() + WATCH_EVERY_MS : undefined].filter(
+      (t): t is number => t !== undefined,
+    );
     if (times.length > 0) await this.armAlarm(Math.min(...times));
+  }
+
+  /** The refund job of the cancelled event: true while it is not done. A failed look is retried on the next alarm. */
+  private async watchCancellation(eventId: string): Promise<boolean> {
+    try {
+      return await watchCancellation(this.env, eventId);
+    } catch (error) {
+      log("warn", "cancellation_watch_failed", { eventId, message: String(error) });
+      return true;
+    }
   }
 
   private async reconcileNow(ledger: SeatLedger): Promise<void> {

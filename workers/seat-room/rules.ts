@@ -32,6 +32,8 @@ export interface Catalog {
   startsAt: number;
   /** A waiting room guards this event: only admitted fans may hold seats. */
   queueEnabled?: boolean;
+  /** The organizer cancelled the event: nothing is held, claimed or sold any more. */
+  cancelled?: boolean;
 }
 
 /** The waiting-room session a hold was made in, and when its admission lapses. */
@@ -145,8 +147,9 @@ export function ticketsOf(state: RoomState, userId: string, now: number, except?
   return count;
 }
 
-/** Whether seats may be held or claimed at `now`: the sale has opened and the event has not started. */
+/** Whether seats may be held or claimed at `now`: the event is not cancelled, the sale has opened and the event has not started. */
 export function saleRule(catalog: Catalog, now: number): Rejection | undefined {
+  if (catalog.cancelled) return reject(409, "this event is cancelled; tickets are not sold");
   if (catalog.onSaleAt !== null && now < catalog.onSaleAt) return reject(409, `tickets go on sale at ${new Date(catalog.onSaleAt).toISOString()}`);
   if (now >= catalog.startsAt) return reject(409, "the event has started; tickets are no longer sold");
   return undefined;

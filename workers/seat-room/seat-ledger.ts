@@ -107,13 +107,19 @@ export class SeatLedger {
     });
   }
 
-  /** The organizer changed the event: holds on seats it no longer has end (claims are the lifecycle's). */
+  /**
+   * The organizer changed the event: holds on seats it no longer has end,
+   * and every open hold of a cancelled event ends (its payment is then
+   * cancelled by the alarm). Claims being booked are the lifecycle's.
+   */
   changeCatalog(catalog: Catalog, now: number): void {
     const { state } = this;
     this.storage.transactionSync(() => {
       store.writeCatalog(this.sql, catalog);
       for (const hold of [...state.holds.values()]) {
-        if (hold.state !== "booking" && hold.seats.some((s) => s >= catalog.ticketCount)) this.endHold(hold, "released", "venue_changed", now);
+        if (hold.state === "booking") continue;
+        if (catalog.cancelled) this.endHold(hold, "released", "event_cancelled", now);
+        else if (hold.seats.some((s) => s >= catalog.ticketCount)) this.endHold(hold, "released", "venue_changed", now);
       }
     });
     state.catalog = catalog;

@@ -42,6 +42,7 @@ export async function loadEventDetail(db: Database, eventId: string): Promise<Ev
     type: event.type as EventType,
     startsAt: event.startsAt.toISOString(),
     onSaleAt: event.onSaleAt?.toISOString() ?? null,
+    status: event.status,
     currency: event.currency,
     perUserLimit: event.perUserLimit,
     queue: event.queue,

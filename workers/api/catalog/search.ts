@@ -61,6 +61,7 @@ export async function searchEvents(db: Database, query: SearchQuery): Promise<Se
   const cursor = query.cursor ? searchCursor(query.cursor, term !== undefined) : undefined;
   const filters = [...dateFilters(query), ...placeFilters(query)];
   if (query.type) filters.push(sql`e.type in ${query.type}`);
+  if (query.includeCancelled !== "true") filters.push(sql`e.status = 'scheduled'`);
 
   const tsquery = sql`(websearch_to_tsquery('english', ${term ?? ""}) || websearch_to_tsquery('simple', ${term ?? ""}))`;
   if (term) {

@@ -29,6 +29,20 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
     throw error;
   }
   const tz = detail.venue.timezone;
+  if (detail.status === "cancelled") {
+    // A cancelled event offers no seats: no map, no hold, no waiting room.
+    return c.html(
+      <Layout title={`${detail.name} (cancelled)`} env={c.env}>
+        <h1>{detail.name}</h1>
+        <p class="meta">
+          <time datetime={detail.startsAt}>{when(detail.startsAt, tz)}</time> · {detail.venue.name}, {detail.venue.city} · {detail.performer.name}
+        </p>
+        <p class="notice" role="status">
+          This event has been cancelled. No tickets are sold; every booking is refunded to the card that paid for it. <a href="/me/tickets">Your tickets</a>
+        </p>
+      </Layout>,
+    );
+  }
   const data = {
     eventId,
     seatMap: detail.venue.seatMap,

@@ -107,6 +107,7 @@ export const organizerRoutes = createApp()
       const { eventId } = c.req.valid("param");
       const patch = c.req.valid("json");
       const current = await ownedEvent(c, eventId);
+      if (current.status === "cancelled") throw new Problem(409, "this event is cancelled; it can no longer change");
       if (patch.venueId !== undefined) {
         // Seat indexes mean other seats in another venue: not while fans hold any.
         const live = await seatRoom(c.env, eventId).availability(eventId);

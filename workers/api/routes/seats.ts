@@ -78,9 +78,10 @@ export const seatRoutes = createApp()
       const query = c.req.valid("query");
       // The detail first: an id that is not an event is a 404 before any room is touched.
       const { body } = await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId));
+      const detail = JSON.parse(body) as EventStatic;
+      if (detail.status === "cancelled") throw new Problem(409, "this event is cancelled; tickets are not sold");
       const snapshot = await seatRoom(c.env, eventId).seats(eventId);
       if (!snapshot) throw notFound(`no event with id ${eventId}`);
-      const detail = JSON.parse(body) as EventStatic;
       const prices = new Map(detail.prices.map((p) => [p.section, p.minCents]));
       const seats = bestAvailable(detail.venue.seatMap, snapshot.statuses, (s) => prices.get(s), query);
       if (!seats) throw new Problem(409, `no ${query.count} seats together are free${query.section ? ` in ${query.section}` : ""}; try fewer seats or another section`);
@@ -96,7 +97,7 @@ export const seatRoutes = createApp()
       path: "/events/{eventId}/seats/stream",
       summary: "Live seat changes (Server-Sent Events)",
       description:
-        "Events: `snapshot` ({eventId, seq, statuses}) first, then `delta` ({from, seq, available[], held[], sold[]}: ticket ids by new status) with the seq as the SSE id. Reconnect with Last-Event-ID to get exactly the missed changes, or a fresh snapshot when too far behind. A comment every 25 s keeps the connection open. If the room restarts, the stream ends with a retry hint.",
+        "Events: `snapshot` ({eventId, seq, statuses}) first, then `delta` ({from, seq, available[], held[], sold[], blocked[]}: ticket ids by new status) with the seq as the SSE id. Reconnect with Last-Event-ID to get exactly the missed changes, or a fresh snapshot when too far behind. A comment every 25 s keeps the connection open. If the room restarts, the stream ends with a retry hint.",
       request: { params: EventParams, query: StreamQuery },
       responses: {
         200: { description: "an event stream", content: { "text/event-stream": { schema: z.string() } } },
