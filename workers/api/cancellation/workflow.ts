@@ -19,9 +19,14 @@ import { withSession } from "../../../src/shared/database";
 import { log } from "../../../src/shared/log";
 import { refundBooking } from "../payments/refund-booking";
 
-/** Bookings per step, and refunds in flight at once within it. */
+/**
+ * Bookings per step, and refunds in flight at once within it: as many as the
+ * step's Postgres pool has connections (src/shared/neon.ts). More gain
+ * nothing, and on the embedded database, which runs one transaction at a
+ * time, refunds queued behind a full pool stalled the step.
+ */
 const BATCH = 100;
-const PARALLEL = 8;
+const PARALLEL = 4;
 const MAX_PASSES = 20;
 
 const STEP: WorkflowStepConfig = { retries: { limit: 5, delay: "5 seconds", backoff: "exponential" }, timeout: "10 minutes" };
