@@ -26,6 +26,18 @@ describe("pages", () => {
     expect((await call("GET", "/events/ev_doesnotexist0000")).status).toBe(404);
   });
 
+  it("serves an event's dashboard as a shell with its panel scripts, the same for everyone", async () => {
+    const event = await makeEvent(await organizerToken(), { name: "Dashboard Gala" });
+    const res = await call("GET", `/organizer/events/${event.id}`);
+    expect(res.status).toBe(200);
+    const html = await res.text();
+    for (const script of ["dashboard", "refunds", "blocks", "cancel"]) expect(html).toContain(`/assets/${script}.js?v=`);
+    expect(html).toContain(`"eventId":"${event.id}"`);
+    // Nothing of the org is in the page: its script reads everything with the organizer's token.
+    expect(html).not.toContain("Dashboard Gala");
+    expect((await call("GET", "/assets/dashboard.js")).status).toBe(200);
+  });
+
   it("serves the page scripts with a long cache, and 404 for others", async () => {
     const res = await call("GET", "/assets/event.js");
     expect(res.headers.get("content-type")).toContain("javascript");

@@ -266,8 +266,28 @@ describe("CSV exports", () => {
   });
 });
 
+describe("the sales chart", () => {
+  it("is an SVG document of the event's sales per hour, kept by no shared cache", async () => {
+    const { event } = await soldEvent();
+    const res = await call("GET", `/api/events/${event.id}/report/sales.svg`, { token: event.organizer });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("image/svg+xml; charset=utf-8");
+    expect(res.headers.get("cache-control")).toBe("private, no-store");
+    const svg = await res.text();
+    expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    // 09:00 and 11:00: three hours on the axis, two with a bar.
+    expect([...svg.matchAll(/<rect class="bar"/g)]).toHaveLength(2);
+    expect(svg).toContain("3 orders, 6 tickets, $240.00 charged before refunds");
+  });
+});
+
 describe("who may read reports", () => {
-  const paths = (eventId: string) => [`/api/events/${eventId}/report`, `/api/events/${eventId}/orders.csv`, `/api/events/${eventId}/attendees.csv`];
+  const paths = (eventId: string) => [
+    `/api/events/${eventId}/report`,
+    `/api/events/${eventId}/report/sales.svg`,
+    `/api/events/${eventId}/orders.csv`,
+    `/api/events/${eventId}/attendees.csv`,
+  ];
 
   it("another org's organizer gets 404, a fan 403, no token 401; a platform admin may read", async () => {
     const event = await smallEvent();

@@ -26,14 +26,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const performer = await createPerformer(db, { name: `The Playwrights ${marker}` }, DEMO_ORG);
   const club = await createVenue(db, { name: "Browser Hall", city: "Leeds", country: "GB", lat: 53.8, lng: -1.55, timezone: "Europe/London", template: "theater" }, { orgId: DEMO_ORG });
   const startsAt = new Date(Date.now() + 20 * 86_400_000).toISOString();
-  const prices = club.sections.map((section) => ({ section, priceCents: 4200 }));
-  const make = async (name: string) =>
-    (await createEvent(db, { name: `${name} ${marker}`, type: "concert", startsAt, venueId: club.id, performerId: performer.id, prices }, { orgId: DEMO_ORG })).id;
+  // More than the 3,000 places above which maps start as one box per section.
+  const bigHall = await createVenue(
+    db,
+    { name: "Big Shed", city: "Leeds", country: "GB", lat: 53.8, lng: -1.55, timezone: "Europe/London", sections: [{ name: "Field", capacity: 3_000 }, { name: "Stand", rows: [{ name: "A", seats: 20 }] }] },
+    { orgId: DEMO_ORG },
+  );
+  const make = async (name: string, venue = club) => {
+    const prices = venue.sections.map((section) => ({ section, priceCents: 4200 }));
+    return (await createEvent(db, { name: `${name} ${marker}`, type: "concert", startsAt, venueId: venue.id, performerId: performer.id, prices }, { orgId: DEMO_ORG })).id;
+  };
   const events = {
     journey: await make("Journey Night"),
     together: await make("Together Night"),
     expiry: await make("Expiry Night"),
     queued: await make("Queue Night"),
+    // The organizer dashboard's journeys: an event to report, refund and block, one to cancel, one too big to draw whole.
+    dashboard: await make("Dashboard Night"),
+    cancelling: await make("Cancel Night"),
+    big: await make("Big Night", bigHall),
   };
   const [queued] = await db.select().from(schema.events).where(eq(schema.events.id, events.queued));
   if (!queued) throw new Error("the queued event was not created");
@@ -55,7 +66,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
-    events: { journey: string; together: string; expiry: string; queued: string };
+    events: { journey: string; together: string; expiry: string; queued: string; dashboard: string; cancelling: string; big: string };
     marker: string;
   }
 }

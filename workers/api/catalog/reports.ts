@@ -77,7 +77,7 @@ function add<T extends Tally>(tally: T, row: { released: boolean; n: number; cen
 }
 
 /** Sales by the UTC hour their booking was made; tickets and amount as sold, before any refund. */
-async function salesPerHour(db: Database, eventId: string): Promise<SalesReport["perHour"]> {
+export async function salesPerHour(db: Database, eventId: string): Promise<SalesReport["perHour"]> {
   const ticketsPerBooking = db
     .select({ bookingId: bookedTickets.bookingId, n: sql<number>`count(*)`.as("n") })
     .from(bookedTickets)

@@ -6,6 +6,7 @@ import { cachedText } from "../edge-cache";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
 import { Layout, money, when } from "./layout";
+import { SeatLegend } from "./seat-legend";
 
 export const eventPage = new Hono<AppEnv>();
 
@@ -69,23 +70,7 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
           <p id="map-status" class="meta" aria-live="polite">
             Loading the live seat map…
           </p>
-          <ul class="legend" aria-label="Legend">
-            <li>
-              <span class="dot" style="background:var(--available)"></span>Available
-            </li>
-            <li>
-              <span class="dot" style="background:var(--held)"></span>Held
-            </li>
-            <li>
-              <span class="dot" style="background:var(--sold)"></span>Sold
-            </li>
-            <li>
-              <span class="dot" style="background:var(--blocked)"></span>Not on sale
-            </li>
-            <li>
-              <span class="dot" style="background:var(--mine)"></span>Yours
-            </li>
-          </ul>
+          <SeatLegend names={{ available: "Available", held: "Held", sold: "Sold", blocked: "Not on sale" }} picked="Yours" />
           <button type="button" id="overview" class="secondary" hidden>
             Back to all sections
           </button>

@@ -1,5 +1,8 @@
 /** @jsxImportSource hono/jsx */
-/** `/organizer`: forms for a performer, a venue from a template, an event and its waiting room. */
+/**
+ * `/organizer`: the org's events (each linking to its dashboard), then forms
+ * for a performer, a venue from a template, an event and its waiting room.
+ */
 import { Hono } from "hono";
 import { EVENT_TYPES } from "../../../src/shared/catalog";
 import type { AppEnv } from "../env";
@@ -11,6 +14,15 @@ organizerPage.get("/organizer", (c) =>
   c.html(
     <Layout title="Organizer" env={c.env} scripts={["organizer"]}>
       <h1>Organizer</h1>
+      <section aria-labelledby="events-heading">
+        <h2 id="events-heading">Your events</h2>
+        <p id="events-status" hidden role="status"></p>
+        <ol id="org-events" class="results"></ol>
+        <button type="button" id="more-events" class="secondary" hidden>
+          Show more events
+        </button>
+      </section>
+      <h2>Create</h2>
       <p id="message" hidden role="status"></p>
       <form id="performer-form">
         <fieldset>

@@ -19,8 +19,10 @@ button:disabled { opacity: .5; cursor: not-allowed; }
 input, select { font: inherit; padding: .45rem; border: 1px solid #888; border-radius: .35rem; max-width: 100%; }
 label { display: flex; flex-direction: column; gap: .2rem; font-size: .9rem; }
 form.search { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .6rem; align-items: end; background: var(--soft); padding: .8rem; border-radius: .5rem; }
-ol.results { list-style: none; padding: 0; display: grid; gap: .6rem; }
-ol.results li { border: 1px solid var(--line); border-radius: .5rem; padding: .7rem .9rem; display: grid; gap: .2rem; }
+.results { list-style: none; padding: 0; display: grid; gap: .6rem; }
+.results > li { border: 1px solid var(--line); border-radius: .5rem; padding: .7rem .9rem; display: grid; gap: .2rem; }
+.results > li > button { justify-self: start; }
+.results h3, .results p { margin: 0; }
 .meta { color: var(--muted); font-size: .92rem; }
 .badge { display: inline-block; font-size: .75rem; font-weight: 600; padding: .1rem .45rem; border-radius: 1rem; margin-left: .4rem; }
 .badge.soldout { background: #eee; color: #333; }
@@ -46,4 +48,19 @@ ol.results li { border: 1px solid var(--line); border-radius: .5rem; padding: .7
 .ticket img { width: 12rem; height: 12rem; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
 fieldset { border: 1px solid var(--line); border-radius: .5rem; display: grid; gap: .5rem; }
+button.danger { background: #b3261e; border-color: #b3261e; color: #fff; }
+.actions, .inline-fields { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
+label.check { flex-direction: row; align-items: center; gap: .4rem; }
+.dashboard { display: grid; gap: 1rem; }
+.figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .4rem 1rem; margin: 0; }
+.figures dt { color: var(--muted); font-size: .85rem; }
+.figures dd { margin: 0; font-size: 1.2rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+.chart { margin: 0; }
+.chart-box svg { width: 100%; height: auto; max-width: 48rem; }
+table { border-collapse: collapse; width: 100%; font-variant-numeric: tabular-nums; }
+caption { text-align: left; font-weight: 600; padding: .3rem 0; }
+th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--line); }
+form.refund, .confirm { display: grid; gap: .5rem; border-top: 1px dashed var(--line); padding-top: .5rem; }
+ul.seats { margin: 0; padding-left: 1.2rem; }
+progress { width: 100%; max-width: 30rem; }
 `;

@@ -2,7 +2,9 @@
  * An event's sales report and its CSV exports (orders, attendees), for
  * organizers of its org (another org's event is a 404, as in every
  * organizer route). The report's seat counts are the room's, live; the rest
- * is Postgres. The exports stream (catalog/csv.ts).
+ * is Postgres. The exports stream (catalog/csv.ts). The sales chart is SVG
+ * drawn here (catalog/sales-chart.ts), fetched with the bearer token by the
+ * dashboard, which an <img> could not send.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { EventParams } from "../../../src/shared/catalog";
@@ -10,7 +12,8 @@ import { SalesReport } from "../../../src/shared/reports";
 import { requireOrganizer, requireUser } from "../auth";
 import { csvResponse } from "../catalog/csv";
 import { attendeesExport, ordersExport } from "../catalog/exports";
-import { salesReport } from "../catalog/reports";
+import { salesPerHour, salesReport } from "../catalog/reports";
+import { salesChartSvg } from "../catalog/sales-chart";
 import { ownedEvent } from "../catalog/tenancy";
 import { bearer, createApp } from "../openapi-app";
 import { problemResponses } from "../problem";
@@ -52,6 +55,27 @@ export const reportRoutes = createApp()
       const event = await ownedEvent(c, eventId);
       const [seats, sales] = await Promise.all([liveCounts(c.env, eventId), salesReport(c.var.db(), event)]);
       return c.json({ eventId, generatedAt: new Date().toISOString(), seats, ...sales, checkIns: null }, 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/events/{eventId}/report/sales.svg",
+      summary: "The event's sales per hour (or day) as an SVG bar chart (organizers of its org)",
+      security: bearer,
+      middleware: organizer,
+      request: { params: EventParams },
+      responses: {
+        200: { description: "the chart, an inert SVG document with a title and a description", content: { "image/svg+xml": { schema: z.string() } } },
+        ...problemResponses(400, 401, 403, 404),
+      },
+    }),
+    async (c) => {
+      const { eventId } = c.req.valid("param");
+      const event = await ownedEvent(c, eventId);
+      const svg = salesChartSvg(await salesPerHour(c.var.db(), eventId), event.currency);
+      // The org's sales: no shared cache keeps a copy.
+      return c.body(svg, 200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "private, no-store" });
     },
   )
   .openapi(csvRoute("orders", "Every booking of the event as CSV, oldest first (organizers of its org)"), async (c) => {

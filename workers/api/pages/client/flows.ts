@@ -1,6 +1,7 @@
 /**
- * The smaller page scripts: search ("near me"), checkout, the waiting room,
- * the fan's tickets and the organizer's forms. Plain browser JavaScript.
+ * The smaller page scripts: search ("near me"), checkout, the waiting room
+ * and the fan's tickets. Plain browser JavaScript. (The organizer's page
+ * has its own module, organizer.ts.)
  */
 export const SEARCH_JS = String.raw`
 (() => {
@@ -214,46 +215,5 @@ export const TICKETS_JS = String.raw`
   }
   document.addEventListener("account-changed", load);
   load();
-})();
-`;
-
-export const ORGANIZER_JS = String.raw`
-(() => {
-  const T = window.Tickets;
-  const message = document.getElementById("message");
-  const sections = new Map();
-  function form(id, build, done) {
-    document.getElementById(id).addEventListener("submit", async (e) => {
-      e.preventDefault();
-      if (!T.claims() || !(T.claims().roles || []).includes("organizer")) { T.say(message, "Sign in as an organizer first.", "error"); return; }
-      const fields = Object.fromEntries(new FormData(e.target));
-      const { path, method, body } = build(fields);
-      const res = await T.api(path, { method, body });
-      if (!res.ok) { T.say(message, res.data.detail, "error"); return; }
-      T.say(message, done(res.data, fields), "notice");
-    });
-  }
-  form("performer-form", (f) => ({ path: "/api/performers", method: "POST", body: { name: f.name, genre: f.genre || undefined } }), (d) => {
-    document.getElementById("event-performer").value = d.id;
-    return "Performer created: " + d.id;
-  });
-  form("venue-form", (f) => ({ path: "/api/venues", method: "POST", body: { name: f.name, city: f.city, country: f.country, lat: Number(f.lat), lng: Number(f.lng), timezone: f.timezone || undefined, template: f.template } }), (d) => {
-    sections.set(d.id, d.sections);
-    document.getElementById("event-venue").value = d.id;
-    return "Venue created: " + d.id + " with " + d.capacity + " places in " + d.sections.length + " sections.";
-  });
-  form("event-form", (f) => ({
-    path: "/api/events", method: "POST",
-    body: {
-      name: f.name, type: f.type, startsAt: new Date(f.startsAt).toISOString(), venueId: f.venueId, performerId: f.performerId,
-      onSaleAt: f.onSaleAt ? new Date(f.onSaleAt).toISOString() : undefined,
-      prices: (sections.get(f.venueId) || []).map((section) => ({ section, priceCents: Math.round(Number(f.price) * 100) })),
-    },
-  }), (d) => {
-    document.getElementById("queue-event").value = d.id;
-    return "Event created: " + d.id + " with " + d.ticketCount + " tickets. It is at /events/" + d.id;
-  });
-  form("queue-form", (f) => ({ path: "/api/events/" + f.eventId, method: "PATCH", body: { queue: { enabled: f.enabled === "on", batchSize: Number(f.batchSize) } } }), (d, f) =>
-    "Waiting room " + (f.enabled === "on" ? "on" : "off") + " for " + d.id + ".");
 })();
 `;

@@ -1,0 +1,147 @@
+/** @jsxImportSource hono/jsx */
+/**
+ * `/organizer/events/:eventId`: an event's dashboard for its organizers.
+ * The page is the same for everyone (so nothing of the org is in it); its
+ * scripts fill it with the organizer's token: the report, chart and
+ * downloads (dashboard.js), bookings and refunds (refunds.js), blocks on
+ * the seat map (blocks.js) and cancellation (cancel.js). Another org's
+ * event reads as not found, as in the API.
+ */
+import { Hono } from "hono";
+import { BOOKING_STATUSES } from "../../../src/shared/db-schema";
+import type { AppEnv } from "../env";
+import { Layout } from "./layout";
+import { SeatLegend } from "./seat-legend";
+
+export const dashboardPage = new Hono<AppEnv>();
+
+dashboardPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}", (c) =>
+  c.html(
+    <Layout title="Event dashboard" env={c.env} scripts={["dashboard", "refunds", "blocks", "cancel"]} data={{ eventId: c.req.param("eventId") }}>
+      <p>
+        <a href="/organizer">All your events</a>
+      </p>
+      <h1 id="event-name">Event dashboard</h1>
+      <p id="event-meta" class="meta"></p>
+      <p id="message" role="status" hidden></p>
+      <div id="dashboard" class="dashboard" hidden>
+        <section class="panel" aria-labelledby="report-heading">
+          <h2 id="report-heading">Sales</h2>
+          <dl id="figures" class="figures"></dl>
+          <figure class="chart">
+            <div id="sales-chart" class="chart-box"></div>
+            <figcaption class="meta">Money charged by bookings, before refunds, by the hour (or day) they were made.</figcaption>
+          </figure>
+          <table id="by-section">
+            <caption>Tickets by section</caption>
+            <thead>
+              <tr>
+                <th scope="col">Section</th>
+                <th scope="col">Places</th>
+                <th scope="col">Sold</th>
+                <th scope="col">Refunded</th>
+                <th scope="col">Sold for</th>
+              </tr>
+            </thead>
+            <tbody></tbody>
+          </table>
+          <div class="actions">
+            <button type="button" id="download-orders" class="secondary">
+              Download orders (CSV)
+            </button>
+            <button type="button" id="download-attendees" class="secondary">
+              Download attendees (CSV)
+            </button>
+          </div>
+          <p id="report-message" role="status" hidden></p>
+        </section>
+
+        <section class="panel" aria-labelledby="bookings-heading">
+          <h2 id="bookings-heading">Bookings</h2>
+          <label>
+            Show
+            <select id="booking-status">
+              <option value="">every booking</option>
+              {BOOKING_STATUSES.map((s) => (
+                <option value={s}>{s}</option>
+              ))}
+            </select>
+          </label>
+          <p id="bookings-message" role="status" hidden></p>
+          <ol id="bookings" class="results"></ol>
+          <button type="button" id="more-bookings" class="secondary" hidden>
+            Show more bookings
+          </button>
+        </section>
+
+        <section class="panel" aria-labelledby="blocks-heading">
+          <h2 id="blocks-heading">Seats off sale</h2>
+          <p class="meta">Choose available seats on the map (click, or Tab to a seat and press Enter), give a reason and block them: they leave the sale until you release the block.</p>
+          <SeatLegend names={{ available: "Available", held: "Held", sold: "Sold", blocked: "Blocked" }} picked="Chosen" />
+          <button type="button" id="block-overview" class="secondary" hidden>
+            Back to all sections
+          </button>
+          <div class="map-scroll">
+            <svg id="blockmap" class="seatmap" role="group" aria-label="Seat map for blocking seats" viewBox="0 0 10 10" />
+          </div>
+          <form id="block-form">
+            <p id="block-picked" class="meta">
+              No seats chosen.
+            </p>
+            <div id="ga-fields" class="inline-fields" hidden>
+              <label>
+                General admission section <select id="ga-section"></select>
+              </label>
+              <label>
+                Places to block there <input id="ga-count" type="number" min="0" step="1" value="0" inputmode="numeric" />
+              </label>
+            </div>
+            <label>
+              Reason <input name="reason" id="block-reason" required maxlength={200} placeholder="camera position" />
+            </label>
+            <button type="submit" id="block-submit">
+              Block chosen seats
+            </button>
+          </form>
+          <p id="blocks-message" role="status" hidden></p>
+          <h3>Blocks</h3>
+          <ul id="blocks" class="results"></ul>
+        </section>
+
+        <section class="panel" aria-labelledby="cancel-heading">
+          <h2 id="cancel-heading">Cancel the event</h2>
+          <div id="cancel-start">
+            <p>Cancelling stops the sale and refunds every booking in full. It cannot be undone.</p>
+            <button type="button" id="cancel-open" class="danger" aria-expanded="false" aria-controls="cancel-form">
+              Cancel this event…
+            </button>
+          </div>
+          <form id="cancel-form" hidden>
+            <label>
+              Reason (fans are told) <input name="reason" id="cancel-reason" required maxlength={500} />
+            </label>
+            <label>
+              <span>
+                To confirm, type the event's name: <strong id="cancel-name"></strong>
+              </span>
+              <input name="confirm" id="cancel-confirm" autocomplete="off" />
+            </label>
+            <div class="actions">
+              <button type="submit" id="cancel-submit" class="danger" disabled>
+                Cancel the event and refund everyone
+              </button>
+              <button type="button" id="cancel-back" class="secondary">
+                Keep the event
+              </button>
+            </div>
+          </form>
+          <div id="cancel-progress" hidden>
+            <p id="cancel-state" role="status"></p>
+            <progress id="cancel-meter" max="1" value="0" aria-labelledby="cancel-state"></progress>
+          </div>
+          <p id="cancel-message" role="status" hidden></p>
+        </section>
+      </div>
+    </Layout>,
+  ),
+);
