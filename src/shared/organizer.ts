@@ -5,7 +5,7 @@
  */
 import { z } from "@hono/zod-openapi";
 import { EventParams, EventType } from "./catalog";
-import { BOOKING_STATUSES, CANCELLATION_STATUSES, REFUND_STATUSES } from "./db-schema";
+import { BOOKING_STATUSES, CANCELLATION_STATUSES, EVENT_STATUSES, REFUND_STATUSES } from "./db-schema";
 import { TICKET_ID_PATTERN } from "./ids";
 
 /** The most seats one block may take (a stadium's production holds fit many times over). */
@@ -29,6 +29,7 @@ export const OrgEvent = z
     id: z.string(),
     name: z.string(),
     type: EventType,
+    status: z.enum(EVENT_STATUSES),
     startsAt: z.string(),
     onSaleAt: z.string().nullable(),
     venueName: z.string(),

@@ -13,8 +13,11 @@
  * Storage: `blocks` in the room's SQLite, one row per block with its seats
  * as JSON; released blocks are kept with `released_at` for the record.
  */
-import type { BlockRecord, Rejection } from "../../src/shared/room-protocol";
+import { newId } from "../../src/shared/ids";
+import { log } from "../../src/shared/log";
+import type { BlockOutcome, BlockRecord, Rejection, UnblockOutcome } from "../../src/shared/room-protocol";
 import { isFree, type RoomState } from "./rules";
+import type { SeatLedger } from "./seat-ledger";
 
 export type Block = BlockRecord;
 
@@ -36,6 +39,37 @@ export function planBlock(state: RoomState, request: { id: string; seats: number
   if (taken.length > 0) return { kind: "conflict", seats: taken };
   const seats = [...request.seats].sort((a, b) => a - b);
   return { kind: "block", block: { id: request.id, seats, reason: request.reason, createdBy: request.by, createdAt: now } };
+}
+
+/** The room's step: the seats are blocked if the rule allows it. */
+export function takeOffSale(ledger: SeatLedger, request: { seats: number[]; reason: string; by: string }, now: number): BlockOutcome {
+  const plan = planBlock(ledger.state, { ...request, id: newId("bl") }, now);
+  if (plan.kind !== "block") return plan;
+  ledger.block(plan.block, now);
+  log("info", "seats_blocked", { eventId: ledger.state.catalog.eventId, blockId: plan.block.id, seats: plan.block.seats.length, userId: request.by });
+  return { kind: "blocked", block: plan.block };
+}
+
+/** The room's step: a block is released and its seats are on sale again at once. */
+export function putBackOnSale(ledger: SeatLedger, blockId: string, now: number): UnblockOutcome {
+  const block = ledger.state.blocks.get(blockId);
+  if (!block) return { kind: "rejected", status: 404, detail: "no such block" };
+  const seats = ledger.unblock(block, now);
+  log("info", "seats_unblocked", { eventId: ledger.state.catalog.eventId, blockId, seats: seats.length });
+  return { kind: "released", block, seats };
+}
+
+/**
+ * The room's step for refunded tickets of a booking (Postgres has released
+ * them): those still sold to it go back on sale, or into a block when not
+ * restocked. Idempotent: seats no longer sold to the booking are left be.
+ */
+export function returnRefunded(ledger: SeatLedger, bookingId: string, seats: number[], keepBack: { reason: string; by: string } | null, now: number): number[] {
+  const mine = seats.filter((s) => ledger.state.sold.get(s)?.bookingId === bookingId);
+  if (mine.length === 0) return [];
+  const keep = keepBack ? { id: newId("bl"), seats: mine, reason: keepBack.reason, createdBy: keepBack.by, createdAt: now } : null;
+  ledger.refund(mine, keep, now);
+  return mine;
 }
 
 /** Puts a block into the room's indexes (memory only). */

@@ -22,7 +22,7 @@
  * (`reconcile.ts`). The room's clock never goes back, even across restarts.
  */
 import { DurableObject } from "cloudflare:workers";
-import { newHoldId, newId } from "../../src/shared/ids";
+import { newHoldId } from "../../src/shared/ids";
 import { refusedStream, SEAT_STREAMS_PER_USER, streamAsker } from "../../src/shared/stream-caps";
 import { log } from "../../src/shared/log";
 import type {
@@ -41,7 +41,7 @@ import type {
   TakenSeats,
   UnblockOutcome,
 } from "../../src/shared/room-protocol";
-import { planBlock } from "./blocks";
+import { putBackOnSale, returnRefunded, takeOffSale } from "./blocks";
 import { watchCancellation, WATCH_EVERY_MS } from "./cancellation-watch";
 import { fetchCatalog } from "./catalog-source";
 import { settleDuePayments } from "./due-work";
@@ -241,39 +241,19 @@ export class SeatRoom extends DurableObject<Env> {
   /** Takes seats off sale, all or none; refused with the seats that are sold, held or blocked already. */
   async block(eventId: string, request: { seats: number[]; reason: string; by: string }): Promise<BlockOutcome> {
     const ledger = await this.room(eventId);
-    if (!ledger) return { kind: "rejected", status: 404, detail: `no event ${eventId}` };
-    const now = this.clock();
-    const plan = planBlock(ledger.state, { ...request, id: newId("bl") }, now);
-    if (plan.kind !== "block") return plan;
-    ledger.block(plan.block, now);
-    log("info", "seats_blocked", { eventId, blockId: plan.block.id, seats: plan.block.seats.length, userId: request.by });
-    return { kind: "blocked", block: plan.block };
+    return ledger ? takeOffSale(ledger, request, this.clock()) : { kind: "rejected", status: 404, detail: `no event ${eventId}` };
   }
 
   /** Releases a block: its seats are on sale again at once. */
   async unblock(eventId: string, blockId: string): Promise<UnblockOutcome> {
     const ledger = await this.room(eventId);
-    const block = ledger?.state.blocks.get(blockId);
-    if (!ledger || !block) return { kind: "rejected", status: 404, detail: "no such block" };
-    const seats = ledger.unblock(block, this.clock());
-    log("info", "seats_unblocked", { eventId, blockId, seats: seats.length });
-    return { kind: "released", block, seats };
+    return ledger ? putBackOnSale(ledger, blockId, this.clock()) : { kind: "rejected", status: 404, detail: "no such block" };
   }
 
-  /**
-   * An organizer refunded these tickets of a booking (Postgres has released
-   * them): those still sold to it go back on sale, or into a block when not
-   * restocked. Idempotent: seats no longer sold to the booking are left be.
-   */
+  /** An organizer refunded these tickets of a booking: see `returnRefunded`. */
   async returnTickets(eventId: string, bookingId: string, seats: number[], keepBack: { reason: string; by: string } | null): Promise<number[]> {
     const ledger = await this.room(eventId);
-    if (!ledger) return [];
-    const mine = seats.filter((s) => ledger.state.sold.get(s)?.bookingId === bookingId);
-    if (mine.length === 0) return [];
-    const now = this.clock();
-    const keep = keepBack ? { id: newId("bl"), seats: mine, reason: keepBack.reason, createdBy: keepBack.by, createdAt: now } : null;
-    ledger.refund(mine, keep, now);
-    return mine;
+    return ledger ? returnRefunded(ledger, bookingId, seats, keepBack, this.clock()) : [];
   }
 
   /** The event's live blocks, oldest first. */

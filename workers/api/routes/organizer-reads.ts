@@ -68,6 +68,7 @@ export const organizerReads = createApp()
             id: e.id,
             name: e.name,
             type: e.type as EventType,
+            status: e.status,
             startsAt: e.startsAt.toISOString(),
             onSaleAt: e.onSaleAt?.toISOString() ?? null,
             venueName: e.venueName,

@@ -33,6 +33,7 @@ export const ORGANIZER_JS = String.raw`
       meta.className = "meta";
       const a = e.availability;
       meta.textContent = new Date(e.startsAt).toLocaleString() + " · " + e.venueName + ", " + e.city + " · " +
+        (e.status === "cancelled" ? "cancelled · " : "") +
         (a ? a.sold + " sold, " + a.available + " available, " + a.blocked + " blocked of " + a.total : e.ticketCount + " tickets");
       li.append(link, meta);
       events.append(li);
