@@ -46,7 +46,7 @@ export async function startBenchStack(options: {
   try {
     await applyMigrations(database);
     const event = await createBenchEvent(drizzle(pool, { schema }), options.venue);
-    worker = await startWorker({ database, port: options.port, stateDir, vars: options.vars, quiet: true });
+    worker = await startWorker({ database, port: options.port, stateDir, vars: options.vars, quiet: process.env.BENCH_VERBOSE !== "1" });
     await waitUntilReady(worker.url);
     return { database, pool, event, worker, stop };
   } catch (error) {

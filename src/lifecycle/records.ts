@@ -5,10 +5,11 @@
  * booking cannot both move it.
  *
  * A booking, its tickets, the sold count, the hold's claim row and the
- * payment event that caused it are written in one transaction. Two guards
+ * payment event that caused it are written in one transaction. Three guards
  * refuse a booking whatever the other layers did: the partial unique index
- * on booked_tickets (a ticket has at most one live booking) and the hold's
- * claim row (a hold the room has let go can never be booked).
+ * on booked_tickets (a ticket has at most one live booking); the hold's
+ * claim row (a hold the room has let go can never be booked); and the
+ * event's status (a cancelled event sells nothing).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { bookedTickets, bookings, events, holdClaims, paymentEvents, type BookingStatus } from "../shared/db-schema";
@@ -111,10 +112,15 @@ export async function writeBooking(db: Database, input: NewBooking): Promise<Boo
         select ${id}, event_id, seat_index, price_cents from tickets
         where event_id = ${input.eventId} and seat_index in ${input.seats}`);
       if (written.rowCount !== input.seats.length) throw new Error(`booking ${id}: ${written.rowCount} of ${input.seats.length} tickets exist`);
-      await tx
+      // The event's row serializes this with a cancellation (which writes it
+      // too): a booking is never written for a cancelled event, so a payment
+      // claimed just before the sale stopped is cancelled, never charged.
+      const counted = await tx
         .update(events)
         .set({ soldCount: sql`${events.soldCount} + ${input.seats.length}` })
-        .where(eq(events.id, input.eventId));
+        .where(and(eq(events.id, input.eventId), sql`${events.status} <> 'cancelled'`))
+        .returning({ id: events.id });
+      if (counted.length === 0) throw new Fenced(`event ${input.eventId} is cancelled`);
       return {
         id,
         eventId: input.eventId,

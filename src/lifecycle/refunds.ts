@@ -10,8 +10,10 @@
  * - a ticket is refunded at most once: its booked_tickets row is released in
  *   the same transaction as the refund row that names it;
  * - the money asked of the provider never exceeds what the booking has
- *   left: its amount less every refund not failed (and less what the
- *   provider already returned by other means);
+ *   left: some tickets ask their prices (at most the booking's amount less
+ *   every refund not failed and what the provider returned by other means);
+ *   the last tickets ask for whatever the payment has left, whatever
+ *   happened at the provider meanwhile;
  * - only a confirmed booking is refunded (an authorized one is still being
  *   captured; a cancelled or refunded one has nothing left).
  */
@@ -71,6 +73,7 @@ export async function requestRefund(db: Database, request: RefundRequest): Promi
         eventId: booking.eventId,
         seats,
         amountCents,
+        whole: target.length === live.length,
         reason: request.reason,
         restock: request.restock,
         status: amountCents > 0 ? "pending" : "succeeded",
@@ -89,7 +92,7 @@ export async function requestRefund(db: Database, request: RefundRequest): Promi
   });
 }
 
-/** Every refund of a booking, newest first. */
+/** Every refund of a booking, newest first (the money is asked for oldest first). */
 export async function refundsOf(db: Database, bookingId: string): Promise<RefundRow[]> {
   return db.select().from(refunds).where(eq(refunds.bookingId, bookingId)).orderBy(desc(refunds.createdAt));
 }

@@ -40,7 +40,7 @@ export const STEPS = {
   claimOrCancel:
     "ask the room to claim the hold's seats for booking; it checks the hold, the amount, the sale's times, and for an expired hold every rule of a reserve (free seats, the fan's limit, the waiting-room session). Refused: cancel the payment",
   bookOrCancel:
-    "write the booking, its tickets and the hold's claim row in one Postgres transaction; refused by a sold ticket or by the room's fence: the room gives the claim up (through the fence) and the payment is cancelled",
+    "write the booking, its tickets and the hold's claim row in one Postgres transaction; refused by a sold ticket, by the room's fence or by a cancelled event: the room gives the claim up (through the fence) and the payment is cancelled",
   markSold: "the room marks the booking's seats sold (Postgres wins over any hold), then the booking is read again",
   capture: "capture the payment",
   confirmBooking: "the booking becomes confirmed",

@@ -284,6 +284,12 @@ export const refunds = pgTable(
     eventId: text("event_id").notNull(),
     seats: jsonb("seats").$type<number[]>().notNull(),
     amountCents: integer("amount_cents").notNull(),
+    /**
+     * It voids the booking's last tickets, so it returns whatever the payment
+     * has left at the provider (`amount_cents` is the estimate): money
+     * returned by other means (the provider's dashboard) is never asked twice.
+     */
+    whole: boolean("whole").notNull().default(false),
     reason: text("reason"),
     restock: boolean("restock").notNull(),
     status: text("status").$type<RefundStatus>().notNull(),

@@ -33,7 +33,10 @@ export type BlockPlan = { kind: "block"; block: Block } | { kind: "conflict"; se
 export function planBlock(state: RoomState, request: { id: string; seats: number[]; reason: string; by: string }, now: number): BlockPlan {
   const { ticketCount, eventId } = state.catalog;
   const unknown = request.seats.filter((s) => !Number.isInteger(s) || s < 0 || s >= ticketCount);
-  if (unknown.length > 0) return { kind: "rejected", status: 400, detail: `unknown tickets: ${unknown.map((s) => `${eventId}.${s}`).join(", ")}` };
+  if (unknown.length > 0) {
+    const named = unknown.slice(0, 20).map((s) => `${eventId}.${s}`);
+    return { kind: "rejected", status: 400, detail: `unknown tickets: ${named.join(", ")}${unknown.length > 20 ? `, and ${unknown.length - 20} more` : ""}` };
+  }
   if (new Set(request.seats).size !== request.seats.length) return { kind: "rejected", status: 400, detail: "a ticket is listed twice" };
   const taken = request.seats.filter((s) => state.seatBlock.has(s) || !isFree(state, s, now));
   if (taken.length > 0) return { kind: "conflict", seats: taken };

@@ -18,6 +18,7 @@ import { bookingsToRefund, CANCELLATION_ACTOR, finishCancellation, instanceId, n
 import { withSession } from "../../../src/shared/database";
 import { log } from "../../../src/shared/log";
 import { refundBooking } from "../payments/refund-booking";
+import { seatRoom } from "../rooms";
 
 /**
  * Bookings per step, and refunds in flight at once within it: as many as the
@@ -57,10 +58,11 @@ async function refundBatch(env: Env, params: CancellationParams, after: string):
   return withSession(env, async (db) => {
     const due = await bookingsToRefund(db(), params.eventId, after, BATCH);
     const requestId = instanceId(params.eventId, params.generation);
+    const room = seatRoom(env, params.eventId);
     for (let i = 0; i < due.length; i += PARALLEL) {
       await Promise.all(
         due.slice(i, i + PARALLEL).map((booking) =>
-          refundBooking({ env, db, requestId }, booking, { seats: undefined, reason: `event cancelled: ${params.reason}`, restock: true, requestedBy: CANCELLATION_ACTOR }),
+          refundBooking({ env, db, requestId, room }, booking, { seats: undefined, reason: `event cancelled: ${params.reason}`, restock: true, requestedBy: CANCELLATION_ACTOR }),
         ),
       );
     }

@@ -116,6 +116,9 @@ export async function patchEvent(db: Database, current: typeof events.$inferSele
   const name = patch.name ?? current.name;
 
   await db.transaction(async (tx) => {
+    // A cancellation marks the event under this row's lock: a change that raced it must not undo it (reopen its queue).
+    const [locked] = await tx.select({ status: events.status }).from(events).where(eq(events.id, eventId)).for("update");
+    if (locked?.status === "cancelled") throw conflict("this event is cancelled; it can no longer change");
     if (venueChanged) {
       const [booked] = await tx
         .select({ n: sql<number>`count(*)::int` })

@@ -6,8 +6,9 @@
  *    transaction; the ticket tokens stop verifying at once);
  * 2. the event's SeatRoom puts the seats back on sale, or keeps them back in
  *    a block (`restock: false`);
- * 3. the provider returns the money, once per refund (its id is the
- *    idempotency key);
+ * 3. the provider returns the money: some tickets' prices once (the
+ *    refund's id is the idempotency key), and for the booking's last
+ *    tickets whatever the payment has left;
  * 4. the booking lifecycle records it, as it records a refund made from the
  *    provider's dashboard (partly refunded: confirmed with its refunded
  *    amount; wholly: refunded).
@@ -27,6 +28,12 @@ export interface RefundContext {
   env: Env;
   db: () => Database;
   requestId: string;
+  /**
+   * The event's SeatRoom stub, when the caller refunds many bookings of one
+   * event: one stub serves them all. A Worker invocation may hold only a few
+   * connections open at once, and a stub holds one until it is collected.
+   */
+  room?: ReturnType<typeof seatRoom>;
 }
 
 export async function refundBooking(
@@ -39,7 +46,7 @@ export async function refundBooking(
   const created = await requestRefund(db(), { ...request, bookingId: booking.id });
   if (created) log("info", "refund_requested", { requestId, eventId, bookingId: booking.id, refundId: created.id, seats: created.seats.length, amountCents: created.amountCents, userId: request.requestedBy });
 
-  const room = seatRoom(env, eventId);
+  const room = ctx.room ?? seatRoom(env, eventId);
   const all = await refundsOf(db(), booking.id);
   for (const refund of all) {
     const keepBack = refund.restock ? null : { reason: `refunded, not restocked${refund.reason ? `: ${refund.reason}` : ""}`, by: refund.requestedBy };
@@ -48,10 +55,11 @@ export async function refundBooking(
 
   const provider = paymentProvider(env, db);
   const { paymentIntentId } = booking;
-  for (const refund of all.filter((r) => r.status === "pending")) {
+  // Oldest first: the last tickets' refund takes whatever is left once the others are paid.
+  for (const refund of all.filter((r) => r.status === "pending").reverse()) {
     if (!paymentIntentId) throw new Error(`booking ${booking.id} is confirmed without a payment`);
     try {
-      await provider.refund(paymentIntentId, { amountCents: refund.amountCents, idempotencyKey: refund.id });
+      await provider.refund(paymentIntentId, refund.whole ? undefined : { amountCents: refund.amountCents, idempotencyKey: refund.id });
       await settleRefund(db(), refund.id, "succeeded");
     } catch (error) {
       // PaymentUnavailable leaves it pending, for the retry; a refusal is final and said.
@@ -60,6 +68,6 @@ export async function refundBooking(
       log("warn", "refund_failed", { requestId, eventId, bookingId: booking.id, refundId: refund.id, message: error.message });
     }
   }
-  if (paymentIntentId) await settlePayment({ db, provider, room: (id) => seatRoom(env, id), requestId }, paymentIntentId);
+  if (paymentIntentId) await settlePayment({ db, provider, room: (id) => (id === eventId ? room : seatRoom(env, id)), requestId }, paymentIntentId);
   return created;
 }

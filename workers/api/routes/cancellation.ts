@@ -7,8 +7,10 @@
  * cancellation stands.
  */
 import { createRoute } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
 import { beginCancellation, cancellationProgress, startCancellationJob } from "../../../src/lifecycle/cancellation";
 import { EventParams } from "../../../src/shared/catalog";
+import { events } from "../../../src/shared/db-schema";
 import { log } from "../../../src/shared/log";
 import { CancellationView, CancelRequest } from "../../../src/shared/organizer";
 import { requireOrganizer, requireUser } from "../auth";
@@ -36,13 +38,15 @@ export const cancellationRoutes = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       const { reason } = c.req.valid("json");
-      const event = await ownedEvent(c, eventId);
+      await ownedEvent(c, eventId);
       const db = c.var.db();
       const { row, created } = await beginCancellation(db, { eventId, reason, requestedBy: c.var.user.id });
       await invalidateCatalog();
       // The room refuses holds and ends the open ones; its alarm watches the job from now on.
       await seatRoom(c.env, eventId).catalogChanged(eventId);
-      if (event.queue.enabled) {
+      // The queue as the cancellation left it: a change committed just before may have turned it on.
+      const [event] = await db.select({ queue: events.queue, onSaleAt: events.onSaleAt }).from(events).where(eq(events.id, eventId));
+      if (event?.queue.enabled) {
         await c.env.QUEUE_ROOM.getByName(eventId).configure(eventId, { ...event.queue, closed: true }, event.onSaleAt?.getTime() ?? null);
       }
       if (created) {

@@ -1,4 +1,5 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
 import {
   Created,
   EventCreate,
@@ -8,6 +9,7 @@ import {
   PerformerCreate,
   VenueCreate,
 } from "../../../src/shared/catalog";
+import { events } from "../../../src/shared/db-schema";
 import { log } from "../../../src/shared/log";
 import { requireOrganizer, requireUser } from "../auth";
 import { acting, joinOrganization, ownedEvent } from "../catalog/tenancy";
@@ -118,7 +120,12 @@ export const organizerRoutes = createApp()
       await invalidateCatalog();
       await seatRoom(c.env, eventId).catalogChanged(eventId);
       if (patch.queue || (patch.onSaleAt !== undefined && event.queue.enabled)) {
-        await c.env.QUEUE_ROOM.getByName(eventId).configure(eventId, event.queue, event.onSaleAt?.getTime() ?? null);
+        const queueRoom = c.env.QUEUE_ROOM.getByName(eventId);
+        await queueRoom.configure(eventId, event.queue, event.onSaleAt?.getTime() ?? null);
+        // A cancellation that committed after this change may have closed the queue before the line
+        // above reopened it: looked at afterwards, so the waiting room ends closed in either order.
+        const [now] = await c.var.db().select({ status: events.status, queue: events.queue }).from(events).where(eq(events.id, eventId));
+        if (now?.status === "cancelled") await queueRoom.configure(eventId, { ...now.queue, closed: true }, event.onSaleAt?.getTime() ?? null);
       }
       log("info", "event_changed", { requestId: c.var.requestId, eventId, userId: c.var.user.id });
       return c.json({ id: eventId }, 200);

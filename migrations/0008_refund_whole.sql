@@ -1,0 +1,1 @@
+ALTER TABLE "refunds" ADD COLUMN "whole" boolean DEFAULT false NOT NULL;
