@@ -53,9 +53,10 @@ describe("rate limits: bypasses", () => {
 
   it("catalog writes are limited per organizer: past 300 a minute, 429", async () => {
     const token = await organizerToken();
-    const send = () => call("PATCH", `/api/events/ev_${"0".repeat(16)}`, { token, body: { name: "Renamed" } });
+    // An empty change is refused without a database read, so 300 of them fit well inside the limit's minute.
+    const send = () => call("PATCH", `/api/events/ev_${"0".repeat(16)}`, { token, body: {} });
     const seen = await statuses(300, send);
-    expect(seen.every((s) => s === 404)).toBe(true);
+    expect(seen.every((s) => s === 400)).toBe(true);
     expect((await send()).status).toBe(429);
   });
 });
