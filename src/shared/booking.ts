@@ -59,6 +59,16 @@ export const ConfirmResponse = z
   })
   .openapi("ConfirmResponse");
 
+/** A ticket of a booking, as its fan and its organizer see it. */
+export const BookedTicket = z.object({
+  id: z.string(),
+  section: z.string(),
+  row: z.string().nullable(),
+  seat: z.string().nullable(),
+  priceCents: z.number().int(),
+  refunded: z.boolean().openapi({ description: "the ticket was refunded (or its booking voided): it no longer opens the door" }),
+});
+
 export const BookingView = z
   .object({
     id: z.string(),
@@ -71,13 +81,7 @@ export const BookingView = z
     createdAt: z.string(),
     event: z.object({ name: z.string(), startsAt: z.string(), venueName: z.string(), city: z.string() }),
     tickets: z.array(
-      z.object({
-        id: z.string(),
-        section: z.string(),
-        row: z.string().nullable(),
-        seat: z.string().nullable(),
-        priceCents: z.number().int(),
-        refunded: z.boolean().openapi({ description: "the ticket was refunded (or its booking voided): it no longer opens the door" }),
+      BookedTicket.extend({
         token: z.string().nullable().openapi({ description: "signed token for the door (the QR code); null unless the booking is confirmed and the ticket not refunded" }),
       }),
     ),

@@ -4,6 +4,7 @@
  * the OpenAPI document.
  */
 import { z } from "@hono/zod-openapi";
+import { BookedTicket } from "./booking";
 import { EventParams, EventType } from "./catalog";
 import { BOOKING_STATUSES, CANCELLATION_STATUSES, EVENT_STATUSES, REFUND_STATUSES } from "./db-schema";
 import { TICKET_ID_PATTERN } from "./ids";
@@ -54,16 +55,7 @@ export const OrgBooking = z
     refundedCents: z.number().int(),
     currency: z.string(),
     createdAt: z.string(),
-    tickets: z.array(
-      z.object({
-        id: z.string(),
-        section: z.string(),
-        row: z.string().nullable(),
-        seat: z.string().nullable(),
-        priceCents: z.number().int(),
-        refunded: z.boolean().openapi({ description: "the ticket was refunded (or its booking voided): it is void" }),
-      }),
-    ),
+    tickets: z.array(BookedTicket),
   })
   .openapi("OrganizerBooking");
 

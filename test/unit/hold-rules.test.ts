@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
   addHold,
-  availability,
   dueHolds,
   nextExpiry,
   emptyState,
@@ -16,6 +15,7 @@ import {
   type Hold,
   type RoomState,
 } from "../../workers/seat-room/rules";
+import { availability } from "../../workers/seat-room/counts";
 
 const NOW = 1_800_000_000_000;
 const TTL = 600_000;

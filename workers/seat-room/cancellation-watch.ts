@@ -15,8 +15,17 @@ export const WATCH_EVERY_MS = 60_000;
 const STALL_SECONDS = 180;
 const GONE = new Set(["errored", "terminated", "unknown", "missing"]);
 
-/** Looks at the job once; true while the cancellation is not done (watch again). */
+/** Looks at the job once; true while the cancellation is not done (watch again). A failed look is retried on the next alarm. */
 export async function watchCancellation(env: Env, eventId: string): Promise<boolean> {
+  try {
+    return await lookAtJob(env, eventId);
+  } catch (error) {
+    log("warn", "cancellation_watch_failed", { eventId, message: String(error) });
+    return true;
+  }
+}
+
+async function lookAtJob(env: Env, eventId: string): Promise<boolean> {
   return withSession(env, async (db) => {
     const row = await readCancellation(db(), eventId);
     if (!row) return false;

@@ -46,10 +46,10 @@ import { watchCancellation, WATCH_EVERY_MS } from "./cancellation-watch";
 import { fetchCatalog } from "./catalog-source";
 import { settleDuePayments } from "./due-work";
 import { loadRoom } from "./load";
+import { freeQueueSlot } from "./queue-slot";
 import { reconcile, RECONCILE_AFTER_LOAD_MS, RECONCILE_EVERY_MS } from "./reconcile";
+import { availability, takenSeats, type Availability } from "./counts";
 import {
-  availability,
-  takenSeats,
   holdRecord as record,
   isLive,
   nextExpiry,
@@ -58,7 +58,6 @@ import {
   planCheckout,
   planClaim,
   planReserve,
-  type Availability,
 } from "./rules";
 import { SeatLedger } from "./seat-ledger";
 import * as store from "./storage";
@@ -124,7 +123,7 @@ export class SeatRoom extends DurableObject<Env> {
     this.ctx.storage.transactionSync(() => ledger.endHold(hold, "released", "released", now));
     log("info", "hold_released", { eventId, holdId, userId });
     await this.armForPayments(ledger);
-    await this.freeQueueSlot(ledger, userId, "released");
+    await freeQueueSlot(this.env, ledger, userId, "released", this.clock());
     return { kind: "released" };
   }
 
@@ -195,7 +194,7 @@ export class SeatRoom extends DurableObject<Env> {
     if (ledger) {
       const changed = ledger.sell(holdId, booking, "booked", this.clock());
       await this.armForPayments(ledger);
-      if (changed) await this.freeQueueSlot(ledger, booking.userId, "booked");
+      if (changed) await freeQueueSlot(this.env, ledger, booking.userId, "booked", this.clock());
     }
     return this.paymentHold(eventId, holdId, paymentIntentId);
   }
@@ -334,21 +333,11 @@ export class SeatRoom extends DurableObject<Env> {
     await settleDuePayments(this.env, ledger, this, () => this.clock());
     if (this.reconcileAt !== undefined && this.reconcileAt <= this.clock()) await this.reconcileNow(ledger);
     store.pruneEvents(ledger.sql, LOG_KEPT);
-    const watching = ledger.state.catalog.cancelled ? await this.watchCancellation(catalog.eventId) : false;
+    const watching = ledger.state.catalog.cancelled ? await watchCancellation(this.env, catalog.eventId) : false;
     const times = [nextExpiry(ledger.state, this.clock()), store.nextPaymentDue(ledger.sql), this.reconcileAt, watching ? this.clock() + WATCH_EVERY_MS : undefined].filter(
       (t): t is number => t !== undefined,
     );
     if (times.length > 0) await this.armAlarm(Math.min(...times));
-  }
-
-  /** The refund job of the cancelled event: true while it is not done. A failed look is retried on the next alarm. */
-  private async watchCancellation(eventId: string): Promise<boolean> {
-    try {
-      return await watchCancellation(this.env, eventId);
-    } catch (error) {
-      log("warn", "cancellation_watch_failed", { eventId, message: String(error) });
-      return true;
-    }
   }
 
   private async reconcileNow(ledger: SeatLedger): Promise<void> {
@@ -371,24 +360,6 @@ export class SeatRoom extends DurableObject<Env> {
   private sweepIfLate(ledger: SeatLedger): void {
     const now = this.clock();
     if (this.alarmAt !== null && this.alarmAt !== undefined && this.alarmAt <= now) ledger.sweep(now);
-  }
-
-  /**
-   * A fan who booked or gave up their seats is done shopping: their
-   * admission no longer holds seats here, and their slot in the waiting room
-   * goes to the next fan.
-   */
-  private async freeQueueSlot(ledger: SeatLedger, userId: string, reason: "booked" | "released"): Promise<void> {
-    const { state } = ledger;
-    if (!state.catalog.queueEnabled) return;
-    const ended = store.endSession(ledger.sql, userId, this.clock());
-    if (ended) state.endedSessions.add(ended);
-    try {
-      await this.env.QUEUE_ROOM.getByName(state.catalog.eventId).leave(state.catalog.eventId, userId, reason);
-    } catch (error) {
-      // The slot frees itself when the session lapses.
-      log("warn", "queue_leave_failed", { eventId: state.catalog.eventId, userId, message: String(error) });
-    }
   }
 
   private async room(eventId: string): Promise<SeatLedger | undefined> {

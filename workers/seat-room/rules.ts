@@ -19,7 +19,7 @@
  * (past it, its seats are free to others on every read and write, whether
  * or not the alarm has cleaned it up yet), or while it is being booked.
  */
-import { ACTIVE_HOLD_STATES, type BlockRecord, type ClaimOutcome, type HoldPhase, type HoldRecord, type Rejection, type TakenSeats } from "../../src/shared/room-protocol";
+import { ACTIVE_HOLD_STATES, type BlockRecord, type ClaimOutcome, type HoldPhase, type HoldRecord, type Rejection } from "../../src/shared/room-protocol";
 
 export interface Catalog {
   eventId: string;
@@ -368,31 +368,6 @@ export function nextExpiry(state: RoomState, now: number): number | undefined {
     if (earliest === undefined || hold.expiresAt < earliest) earliest = hold.expiresAt;
   }
   return earliest;
-}
-
-export interface Availability {
-  total: number;
-  available: number;
-  held: number;
-  sold: number;
-  blocked: number;
-}
-
-export function availability(state: RoomState, now: number): Availability {
-  let held = 0;
-  for (const hold of state.holds.values()) if (isLive(hold, now)) held += hold.seats.filter((s) => !state.sold.has(s)).length;
-  const total = state.catalog.ticketCount;
-  const blocked = state.seatBlock.size;
-  return { total, held, sold: state.sold.size, blocked, available: total - held - state.sold.size - blocked };
-}
-
-/** Seats in live holds (not sold), and blocked seats, each in seat order. */
-export function takenSeats(state: RoomState, now: number): TakenSeats {
-  const held = new Set<number>();
-  for (const hold of state.holds.values()) {
-    if (isLive(hold, now)) for (const seat of hold.seats) if (!state.sold.has(seat)) held.add(seat);
-  }
-  return { held: [...held].sort((a, b) => a - b), blocked: [...state.seatBlock.keys()].sort((a, b) => a - b) };
 }
 
 /** The public view of a hold; with `now`, a held or paying hold past its expiry reads as expired. */

@@ -1,11 +1,11 @@
 /** A fan's bookings, from Postgres (owner only; anyone else gets 404). */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, inArray, type SQL } from "drizzle-orm";
+import { and, desc, eq, type SQL } from "drizzle-orm";
 import { BookingParams, BookingView } from "../../../src/shared/booking";
-import { bookedTickets, bookings, events, tickets } from "../../../src/shared/db-schema";
-import { ticketId } from "../../../src/shared/ids";
+import { bookings, events } from "../../../src/shared/db-schema";
 import { signTicketToken } from "../../../src/shared/ticket-tokens";
 import { requireUser } from "../auth";
+import { ticketsOfBookings } from "../catalog/booked-tickets";
 import type { Database } from "../env";
 import { bearer, createApp } from "../openapi-app";
 import { Problem, problemResponses } from "../problem";
@@ -21,12 +21,7 @@ async function bookingViews(env: Env, db: Database, where: SQL | undefined) {
     .orderBy(desc(bookings.createdAt))
     .limit(MAX_LISTED);
   if (rows.length === 0) return [];
-  const seats = await db
-    .select({ bookingId: bookedTickets.bookingId, ticket: tickets, priceCents: bookedTickets.priceCents, released: bookedTickets.released })
-    .from(bookedTickets)
-    .innerJoin(tickets, and(eq(tickets.eventId, bookedTickets.eventId), eq(tickets.seatIndex, bookedTickets.seatIndex)))
-    .where(inArray(bookedTickets.bookingId, rows.map((r) => r.booking.id)))
-    .orderBy(bookedTickets.seatIndex);
+  const seats = await ticketsOfBookings(db, rows.map((r) => r.booking.id));
   const views = rows.map(({ booking, event }) => ({
     id: booking.id,
     eventId: booking.eventId,
@@ -37,17 +32,7 @@ async function bookingViews(env: Env, db: Database, where: SQL | undefined) {
     currency: booking.currency,
     createdAt: booking.createdAt.toISOString(),
     event: { name: event.name, startsAt: event.startsAt.toISOString(), venueName: event.venueName, city: event.city },
-    tickets: seats
-      .filter((s) => s.bookingId === booking.id)
-      .map(({ ticket, priceCents, released }) => ({
-        id: ticketId(ticket.eventId, ticket.seatIndex),
-        section: ticket.section,
-        row: ticket.row,
-        seat: ticket.seat,
-        priceCents,
-        refunded: released,
-        token: null as string | null,
-      })),
+    tickets: (seats.get(booking.id) ?? []).map((ticket) => ({ ...ticket, token: null as string | null })),
   }));
   // Only a confirmed booking's live tickets open the door (a refunded ticket is void).
   for (const [i, view] of views.entries()) {

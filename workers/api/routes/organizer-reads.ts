@@ -4,38 +4,19 @@
  * row comes through the tenancy helpers: another org's event is a 404.
  */
 import { createRoute } from "@hono/zod-openapi";
-import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
+import { and, asc, desc, eq, sql } from "drizzle-orm";
 import { EventParams, type EventType } from "../../../src/shared/catalog";
-import { bookedTickets, bookings, events, tickets } from "../../../src/shared/db-schema";
-import { ticketId } from "../../../src/shared/ids";
+import { bookings, events } from "../../../src/shared/db-schema";
 import { BookingsQuery, OrgBookingsResponse, OrgEventsResponse, PageQuery } from "../../../src/shared/organizer";
 import { requireOrganizer, requireUser } from "../auth";
 import { decodeCursor, encodeCursor, timeAndId } from "../catalog/cursor";
+import { ticketsOfBookings } from "../catalog/booked-tickets";
 import { acting, ownedBy, ownedEvent } from "../catalog/tenancy";
-import type { Database } from "../env";
 import { bearer, createApp } from "../openapi-app";
 import { problemResponses } from "../problem";
 import { liveCounts } from "../rooms";
 
 const organizer = [requireUser, requireOrganizer];
-
-/** Each booking's tickets, refunded ones included (marked), in seat order. */
-export async function ticketsOfBookings(db: Database, bookingIds: string[]) {
-  if (bookingIds.length === 0) return new Map<string, never[]>();
-  const rows = await db
-    .select({ bookingId: bookedTickets.bookingId, ticket: tickets, priceCents: bookedTickets.priceCents, released: bookedTickets.released })
-    .from(bookedTickets)
-    .innerJoin(tickets, and(eq(tickets.eventId, bookedTickets.eventId), eq(tickets.seatIndex, bookedTickets.seatIndex)))
-    .where(inArray(bookedTickets.bookingId, bookingIds))
-    .orderBy(bookedTickets.seatIndex);
-  const out = new Map<string, { id: string; seatIndex: number; section: string; row: string | null; seat: string | null; priceCents: number; refunded: boolean }[]>();
-  for (const { bookingId, ticket, priceCents, released } of rows) {
-    const list = out.get(bookingId) ?? [];
-    list.push({ id: ticketId(ticket.eventId, ticket.seatIndex), seatIndex: ticket.seatIndex, section: ticket.section, row: ticket.row, seat: ticket.seat, priceCents, refunded: released });
-    out.set(bookingId, list);
-  }
-  return out;
-}
 
 export const organizerReads = createApp()
   .openapi(
@@ -128,7 +109,7 @@ export const organizerReads = createApp()
             refundedCents: b.refundedCents,
             currency: b.currency,
             createdAt: b.createdAt.toISOString(),
-            tickets: (seats.get(b.id) ?? []).map(({ seatIndex: _s, ...t }) => t),
+            tickets: seats.get(b.id) ?? [],
           })),
           nextCursor: rows.length > limit && last ? encodeCursor({ t: last.at, i: last.booking.id }) : null,
         },

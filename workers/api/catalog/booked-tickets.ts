@@ -1,0 +1,33 @@
+/** Bookings' tickets as their owners and organizers see them: one read for a page of bookings. */
+import { and, eq, inArray } from "drizzle-orm";
+import { bookedTickets, tickets } from "../../../src/shared/db-schema";
+import { ticketId } from "../../../src/shared/ids";
+import type { Database } from "../env";
+
+export interface BookedTicketView {
+  id: string;
+  section: string;
+  row: string | null;
+  seat: string | null;
+  priceCents: number;
+  /** Refunded, or its booking voided: it no longer opens the door. */
+  refunded: boolean;
+}
+
+/** Each booking's tickets, refunded ones included (marked), in seat order. */
+export async function ticketsOfBookings(db: Database, bookingIds: string[]): Promise<Map<string, BookedTicketView[]>> {
+  const out = new Map<string, BookedTicketView[]>();
+  if (bookingIds.length === 0) return out;
+  const rows = await db
+    .select({ bookingId: bookedTickets.bookingId, ticket: tickets, priceCents: bookedTickets.priceCents, released: bookedTickets.released })
+    .from(bookedTickets)
+    .innerJoin(tickets, and(eq(tickets.eventId, bookedTickets.eventId), eq(tickets.seatIndex, bookedTickets.seatIndex)))
+    .where(inArray(bookedTickets.bookingId, bookingIds))
+    .orderBy(bookedTickets.seatIndex);
+  for (const { bookingId, ticket, priceCents, released } of rows) {
+    const list = out.get(bookingId) ?? [];
+    list.push({ id: ticketId(ticket.eventId, ticket.seatIndex), section: ticket.section, row: ticket.row, seat: ticket.seat, priceCents, refunded: released });
+    out.set(bookingId, list);
+  }
+  return out;
+}
