@@ -12,9 +12,11 @@
  * event's status (a cancelled event sells nothing).
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
-import { bookedTickets, bookings, events, holdClaims, paymentEvents, type BookingStatus } from "../shared/db-schema";
+import { bookedTickets, bookings, events, holdClaims, holdContacts, paymentEvents, type BookingStatus } from "../shared/db-schema";
 import type { Database } from "../shared/database";
 import { newId } from "../shared/ids";
+import { writeBookingConfirmed } from "../mail/notices";
+import type { Mailer } from "../mail/outbox";
 
 /** A ticket of the hold already has a live booking. */
 export class SeatsTaken extends Error {}
@@ -96,6 +98,11 @@ export async function writeBooking(db: Database, input: NewBooking): Promise<Boo
         return row;
       }
       if (input.cause) await tx.insert(paymentEvents).values({ id: input.cause.id, type: input.cause.type }).onConflictDoNothing();
+      // Where the fan's mail goes: kept when they started paying (a webhook carries no fan token).
+      const [contact] = await tx
+        .select({ email: holdContacts.email, language: holdContacts.language })
+        .from(holdContacts)
+        .where(and(eq(holdContacts.holdId, input.holdId), eq(holdContacts.userId, input.userId)));
       const id = newId("bk");
       await tx.insert(bookings).values({
         id,
@@ -106,6 +113,8 @@ export async function writeBooking(db: Database, input: NewBooking): Promise<Boo
         status: "authorized",
         amountCents: input.amountCents,
         currency: input.currency,
+        fanEmail: contact?.email ?? null,
+        fanLanguage: contact?.language ?? "en",
       });
       const written = await tx.execute(sql`
         insert into booked_tickets (booking_id, event_id, seat_index, price_cents)
@@ -155,12 +164,20 @@ export async function fenceHold(db: Database, hold: { holdId: string; eventId: s
   return claim?.outcome ?? "ended";
 }
 
-/** authorized → confirmed (the payment is captured). */
-export async function confirmBooking(db: Database, booking: BookingRow): Promise<BookingRow | undefined> {
-  await db
-    .update(bookings)
-    .set({ status: "confirmed", updatedAt: new Date() })
-    .where(and(eq(bookings.id, booking.id), eq(bookings.status, "authorized")));
+/**
+ * authorized → confirmed (the payment is captured), and the fan's
+ * confirmation written to the mail outbox in the same transaction; the
+ * caller dispatches it after commit.
+ */
+export async function confirmBooking(db: Database, booking: BookingRow, mail: Mailer): Promise<BookingRow | undefined> {
+  await db.transaction(async (tx) => {
+    const [confirmed] = await tx
+      .update(bookings)
+      .set({ status: "confirmed", updatedAt: new Date() })
+      .where(and(eq(bookings.id, booking.id), eq(bookings.status, "authorized")))
+      .returning();
+    if (confirmed) await writeBookingConfirmed(tx, mail, confirmed);
+  });
   return reread(db, booking);
 }
 

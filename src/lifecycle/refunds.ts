@@ -15,12 +15,17 @@
  *   the last tickets ask for whatever the payment has left, whatever
  *   happened at the provider meanwhile;
  * - only a confirmed booking is refunded (an authorized one is still being
- *   captured; a cancelled or refunded one has nothing left).
+ *   captured; a cancelled or refunded one has nothing left);
+ * - the fan is told once per refund (or once per booking when the event is
+ *   cancelled): the notice is written to the mail outbox with the refund.
  */
 import { and, desc, eq, inArray, sql } from "drizzle-orm";
+import { writeRefundNotice } from "../mail/notices";
+import type { Mailer } from "../mail/outbox";
 import { bookedTickets, bookings, events, refunds, type RefundStatus } from "../shared/db-schema";
 import type { Database } from "../shared/database";
 import { newId } from "../shared/ids";
+import { CANCELLATION_ACTOR } from "./cancellation";
 
 export type RefundRow = typeof refunds.$inferSelect;
 
@@ -39,9 +44,10 @@ export interface RefundRequest {
 /**
  * Voids the requested tickets that are still live and records the refund
  * they are owed; undefined when none of them is live any more (a retried
- * request, or a booking already voided): nothing new to refund.
+ * request, or a booking already voided): nothing new to refund. The fan's
+ * notice is written with it; the caller dispatches `mail` after this returns.
  */
-export async function requestRefund(db: Database, request: RefundRequest): Promise<RefundRow | undefined> {
+export async function requestRefund(db: Database, request: RefundRequest, mail: Mailer): Promise<RefundRow | undefined> {
   return db.transaction(async (tx) => {
     const [booking] = await tx.select().from(bookings).where(eq(bookings.id, request.bookingId)).for("update");
     if (!booking) return undefined;
@@ -88,6 +94,7 @@ export async function requestRefund(db: Database, request: RefundRequest): Promi
       .update(events)
       .set({ soldCount: sql`${events.soldCount} - ${seats.length}` })
       .where(eq(events.id, booking.eventId));
+    if (row) await writeRefundNotice(tx, mail, booking, row, request.requestedBy === CANCELLATION_ACTOR);
     return row;
   });
 }

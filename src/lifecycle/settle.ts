@@ -18,6 +18,7 @@
  * the room's public methods, each deciding on the room's stored state at
  * the moment it runs, so the room re-checks everything after every await.
  */
+import type { Mailer } from "../mail/outbox";
 import type { Database } from "../shared/database";
 import { eventOfHold, HOLD_ID_PATTERN } from "../shared/ids";
 import { log } from "../shared/log";
@@ -45,6 +46,8 @@ export interface LifecycleContext {
   requestId: string;
   /** The payment event that caused this settlement, recorded with a booking it writes. */
   cause?: { id: string; type: string };
+  /** The fan's mail (the confirmation), handed to the queue after the step that wrote it commits. */
+  mail: Mailer;
 }
 
 export interface Settlement {
@@ -160,7 +163,8 @@ export async function settlePayment(ctx: LifecycleContext, paymentIntentId: stri
         }
         break;
       case "confirmBooking":
-        booking = await confirmBooking(ctx.db(), required(booking));
+        booking = await confirmBooking(ctx.db(), required(booking), ctx.mail);
+        await ctx.mail.dispatch();
         break;
       case "refundPayment":
         payment = await ctx.provider.refund(paymentIntentId);

@@ -67,6 +67,8 @@ export const BookedTicket = z.object({
   seat: z.string().nullable(),
   priceCents: z.number().int(),
   refunded: z.boolean().openapi({ description: "the ticket was refunded (or its booking voided): it no longer opens the door" }),
+  transferred: z.boolean().openapi({ description: "the ticket was given to someone else (see its history): the buyer's codes no longer open the door" }),
+  codeVersion: z.number().int().openapi({ description: "1 + the ticket's transfers: codes of an older version are void" }),
 });
 
 export const BookingView = z
@@ -82,7 +84,7 @@ export const BookingView = z
     event: z.object({ name: z.string(), startsAt: z.string(), venueName: z.string(), city: z.string() }),
     tickets: z.array(
       BookedTicket.extend({
-        token: z.string().nullable().openapi({ description: "signed token for the door (the QR code); null unless the booking is confirmed and the ticket not refunded" }),
+        token: z.string().nullable().openapi({ description: "the ticket's print code for the door (a signed pass; the QR code); null unless the booking is confirmed and the ticket neither refunded nor transferred. The app shows rotating codes instead: GET /api/me/tickets" }),
       }),
     ),
   })

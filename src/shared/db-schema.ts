@@ -208,6 +208,9 @@ export const bookings = pgTable(
     /** Money returned so far; a booking with some tickets refunded stays confirmed. */
     refundedCents: integer("refunded_cents").notNull().default(0),
     currency: text("currency").notNull(),
+    /** Where the fan's mail goes and in which language (from their token when they paid: a webhook carries no token). */
+    fanEmail: text("fan_email"),
+    fanLanguage: text("fan_language").notNull().default("en"),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -252,6 +255,14 @@ export const bookedTickets = pgTable(
     priceCents: integer("price_cents").notNull(),
     // A refunded booking releases its seats but keeps its history.
     released: boolean("released").notNull().default(false),
+    /**
+     * Who holds the ticket now: null while the buyer does; after a transfer,
+     * the recipient's user id, or only their email until they sign in.
+     */
+    holderId: text("holder_id"),
+    holderEmail: text("holder_email"),
+    /** Bumped by every transfer: codes signed with an older version are void. */
+    codeVersion: integer("code_version").notNull().default(1),
   },
   (t) => [
     primaryKey({ columns: [t.bookingId, t.eventId, t.seatIndex] }),
@@ -259,6 +270,9 @@ export const bookedTickets = pgTable(
     uniqueIndex("booked_tickets_one_live_booking")
       .on(t.eventId, t.seatIndex)
       .where(sql`${t.released} = false`),
+    // A fan's received tickets (`/me/tickets`).
+    index("booked_tickets_holder_idx").on(t.holderId).where(sql`${t.holderId} is not null`),
+    index("booked_tickets_holder_email_idx").on(t.holderEmail).where(sql`${t.holderEmail} is not null and ${t.holderId} is null`),
   ],
 );
 
@@ -304,6 +318,92 @@ export const refunds = pgTable(
     check("refunds_status_check", sql.raw(`status in (${REFUND_STATUSES.map((s) => `'${s}'`).join(", ")})`)),
     check("refunds_amount_check", sql`${t.amountCents} >= 0`),
   ],
+);
+
+/**
+ * The fan's contact for a hold, written when they start paying (with their
+ * token), copied onto the booking the webhook writes later.
+ */
+export const holdContacts = pgTable("hold_contacts", {
+  holdId: text("hold_id").primaryKey(),
+  userId: text("user_id").notNull(),
+  email: text("email"),
+  language: text("language").notNull().default("en"),
+  createdAt: createdAt(),
+});
+
+/** Every change of a ticket's holder, for the organizer's history of a ticket. */
+export const ticketTransfers = pgTable(
+  "ticket_transfers",
+  {
+    id: text("id").primaryKey(),
+    bookingId: text("booking_id")
+      .notNull()
+      .references(() => bookings.id),
+    eventId: text("event_id").notNull(),
+    seatIndex: integer("seat_index").notNull(),
+    fromUser: text("from_user").notNull(),
+    toUser: text("to_user"),
+    toEmail: text("to_email"),
+    /** The code version the recipient's codes carry. */
+    codeVersion: integer("code_version").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("ticket_transfers_ticket_idx").on(t.eventId, t.seatIndex, t.createdAt)],
+);
+
+export const MAIL_STATES = ["pending", "sent", "failed"] as const;
+export type MailState = (typeof MAIL_STATES)[number];
+
+/**
+ * The mail outbox: every message is written here in the same transaction as
+ * what caused it, then delivered through the MAIL queue; a sweep re-queues
+ * what was never marked sent. `dedupe_key` makes writing a message twice
+ * (a retried webhook, a re-run job step) one message.
+ */
+export const mailOutbox = pgTable(
+  "mail_outbox",
+  {
+    id: text("id").primaryKey(),
+    dedupeKey: text("dedupe_key").notNull().unique(),
+    kind: text("kind").notNull(),
+    toAddress: text("to_address").notNull(),
+    language: text("language").notNull().default("en"),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html").notNull(),
+    state: text("state").$type<MailState>().notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    lastError: text("last_error"),
+    createdAt: createdAt(),
+    queuedAt: timestamp("queued_at", { withTimezone: true }),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [
+    index("mail_outbox_pending_idx").on(t.state, t.createdAt),
+    check("mail_outbox_state_check", sql.raw(`state in (${MAIL_STATES.map((s) => `'${s}'`).join(", ")})`)),
+  ],
+);
+
+/**
+ * A fan waiting for returns of a sold-out event: their contact and what they
+ * want. The order of the line and its offers are the SeatRoom's; this row is
+ * what mail needs.
+ */
+export const waitlistEntries = pgTable(
+  "waitlist_entries",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id),
+    userId: text("user_id").notNull(),
+    email: text("email"),
+    language: text("language").notNull().default("en"),
+    quantity: integer("quantity").notNull(),
+    section: text("section"),
+    createdAt: createdAt(),
+  },
+  (t) => [primaryKey({ columns: [t.eventId, t.userId] })],
 );
 
 export const paymentEvents = pgTable("payment_events", {

@@ -12,10 +12,11 @@ export function log(level: "info" | "warn" | "error", event: string, fields: Log
   else console.log(line);
 }
 
-/** Strips credentials from connection strings and bearer tokens from a message before it is logged. */
+/** Strips credentials from connection strings, bearer tokens and email addresses from a message before it is logged. */
 export function redact(text: string): string {
   return text
     .replace(/(\w+:\/\/)[^/\s:@]+:[^/\s@]+@/g, "$1***:***@")
     .replace(/Bearer\s+[\w.-]+/gi, "Bearer ***")
-    .replace(/\b(sk|rk|whsec)_(live|test)?_?[\w]+/g, "$1_***");
+    .replace(/\b(sk|rk|whsec)_(live|test)?_?[\w]+/g, "$1_***")
+    .replace(/[\w.!#$%&'+/=?^`{|}~-]+@[\w-]+(\.[\w-]+)+/g, "<address>");
 }

@@ -103,6 +103,37 @@ export interface BlockRecord {
 export type BlockOutcome = { kind: "blocked"; block: BlockRecord } | { kind: "conflict"; seats: number[] } | Rejection;
 export type UnblockOutcome = { kind: "released"; block: BlockRecord; seats: number[] } | Rejection;
 
+// ---- The door (workers/seat-room/door.ts) ----
+
+/** A ticket scanned at a gate, its code already verified by the API or the device. */
+export interface DoorScan {
+  seat: number;
+  bookingId: string;
+  version: number;
+  gate: string;
+  /** Who scanned (the door user's id). */
+  by: string;
+  /** The device that scanned (offline uploads). */
+  device: string | null;
+  /** Admitted by a device offline; `at` is when. */
+  offline: boolean;
+  at: number;
+}
+
+export interface DoorAdmission {
+  at: number;
+  gate: string;
+}
+
+export type DoorOutcome =
+  | ({ kind: "admitted" } & DoorAdmission)
+  | ({ kind: "already admitted" } & DoorAdmission)
+  | ({ kind: "duplicate" } & DoorAdmission)
+  | ({ kind: "conflict" } & DoorAdmission)
+  | { kind: "void"; detail: string };
+
+export type ReissueOutcome = { kind: "reissued" } | { kind: "void"; seat: number } | ({ kind: "already admitted"; seat: number } & DoorAdmission);
+
 /** Seats that are neither free nor sold: in live holds, or blocked. */
 export interface TakenSeats {
   held: number[];
@@ -133,6 +164,49 @@ export interface RoomInspection {
   paymentsDue: string[];
   sold: { seat: number; bookingId: string; userId: string }[];
 }
+
+// ---- The waitlist (workers/seat-room/waitlist.ts) ----
+
+/**
+ * A fan's entry on a sold-out event's waitlist: `waiting` (in join order),
+ * `offered` (returned seats are held in their name until the offer's
+ * expiry), `expired` (the offer lapsed or was released, and went to the
+ * next fan), `booked` (they bought the offered seats), `left` (they left the
+ * list). The last three are ended: joining again puts the fan at the back.
+ */
+export const WAITLIST_STATES = ["waiting", "offered", "expired", "booked", "left"] as const;
+export type WaitlistState = (typeof WAITLIST_STATES)[number];
+
+/** A section's name and its seats: sections own consecutive seat indexes [first, first + count). */
+export interface SectionRange {
+  name: string;
+  first: number;
+  count: number;
+}
+
+export interface WaitlistJoin {
+  eventId: string;
+  userId: string;
+  quantity: number;
+  /** Only seats of this section, or anywhere (null). */
+  section: SectionRange | null;
+}
+
+/** A fan's entry as the room reports it (times in epoch ms). */
+export interface WaitlistView {
+  state: WaitlistState;
+  quantity: number;
+  section: string | null;
+  joinedAt: number;
+  /** 1 is next; only while waiting. */
+  position: number | null;
+  /** The offered hold: while offered, and kept once it expired or was booked. */
+  offer: { holdId: string; seats: number[]; expiresAt: number } | null;
+}
+
+/** `joined`: a new entry; `already`: the fan asked again for what they are waiting for (same entry). */
+export type WaitlistJoinOutcome = { kind: "joined" | "already"; entry: WaitlistView } | Rejection;
+export type WaitlistLeaveOutcome = { kind: "left"; entry: WaitlistView } | Rejection;
 
 // ---- The waiting room (QueueRoom) ----
 

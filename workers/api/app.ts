@@ -17,7 +17,9 @@ import { bookingRoutes } from "./routes/booking";
 import { bookingReads } from "./routes/bookings";
 import { devRoutes } from "./routes/dev";
 import { devInvariantRoutes } from "./routes/dev-invariants";
+import { devMailRoutes } from "./routes/dev-mail";
 import { devPaymentRoutes } from "./routes/dev-payments";
+import { doorRoutes } from "./routes/door";
 import { eventReads } from "./routes/events";
 import { health } from "./routes/health";
 import { organizerRoutes } from "./routes/organizer";
@@ -30,7 +32,9 @@ import { reportRoutes } from "./routes/reports";
 import { search } from "./routes/search";
 import { seatRoutes } from "./routes/seats";
 import { ticketRoutes } from "./routes/tickets";
+import { transferRoutes } from "./routes/transfers";
 import { webhookRoutes } from "./routes/webhooks";
+import { waitlistRoutes } from "./routes/waitlist";
 
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
 
@@ -40,6 +44,7 @@ api.route("/", search);
 api.route("/", eventReads);
 api.route("/", seatRoutes);
 api.route("/", queueRoutes);
+api.route("/", waitlistRoutes);
 api.route("/", organizerRoutes);
 api.route("/", organizerReads);
 api.route("/", blockRoutes);
@@ -50,9 +55,12 @@ api.route("/", bookingRoutes);
 api.route("/", bookingReads);
 api.route("/", webhookRoutes);
 api.route("/", ticketRoutes);
+api.route("/", doorRoutes);
+api.route("/", transferRoutes);
 api.route("/", devRoutes);
 api.route("/", devPaymentRoutes);
 api.route("/", devInvariantRoutes);
+api.route("/", devMailRoutes);
 api.openAPIRegistry.registerComponent("securitySchemes", "Bearer", { type: "http", scheme: "bearer", bearerFormat: "JWT" });
 const documentConfig = {
   openapi: "3.1.0",

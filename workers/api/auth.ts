@@ -132,11 +132,11 @@ export async function optionalUser(c: Context<AppEnv>): Promise<User | undefined
   return token ? verifyToken(c.env, token) : undefined;
 }
 
-/** The user has `role` in their organization (a platform admin has every role). */
-export const requireRole = (role: (typeof STAFF_ROLES)[number]) =>
+/** The user has one of `allowed` in their organization (a platform admin has every role). */
+export const requireRole = (...allowed: (typeof STAFF_ROLES)[number][]) =>
   createMiddleware<AppEnv>(async (c, next) => {
     const { roles, org } = c.get("user");
-    if (!org || !(roles.includes(role) || roles.includes("admin"))) throw new Problem(403, `this needs the ${role} role`);
+    if (!org || !(allowed.some((role) => roles.includes(role)) || roles.includes("admin"))) throw new Problem(403, `this needs the ${allowed.join(" or ")} role`);
     await next();
   });
 

@@ -1,6 +1,7 @@
 /**
  * Rate limits on the routes a bot hammers: holds (reserve, release),
  * checkout, joining and leaving a waiting room, polling one's place in it,
+ * joining and leaving a waitlist,
  * catalog writes, and sign-in. Each action is counted per
  * client address (CF-Connecting-IP) before anything else runs, and per
  * user once the token is verified, with Workers' rate-limiting binding
@@ -19,7 +20,7 @@ import { createMiddleware } from "hono/factory";
 import type { AppEnv } from "./env";
 import { Problem } from "./problem";
 
-export type LimitedAction = "hold" | "checkout" | "queue" | "queue-status" | "catalog" | "sign-in";
+export type LimitedAction = "hold" | "checkout" | "queue" | "queue-status" | "waitlist" | "catalog" | "sign-in";
 
 /** The period of both bindings in wrangler.toml (the binding allows 10 or 60). */
 export const RATE_LIMIT_PERIOD_SECONDS = 60;

@@ -38,6 +38,8 @@ export class QueueRoom extends DurableObject<Env> {
   private state: QueueState | undefined;
   private loading: Promise<QueueState | undefined> | undefined;
   private readonly feed = new PositionFeed();
+  /** Nothing is free to the public at the last tick: fans in line are told so, and offered the event's waitlist. */
+  private soldOut = false;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -106,7 +108,7 @@ export class QueueRoom extends DurableObject<Env> {
     if (fan?.state === "ended") return { kind: "status", view: { state: "ended", reason: fan.endedReason ?? "cancelled" } };
     let session = fan?.state === "admitted" ? fan.session : undefined;
     if (!session) {
-      const current = view(state, place, now, undefined);
+      const current = view(state, place, now, this.soldOut ? 0 : undefined);
       if (current.state !== "admitted") return { kind: "status", view: current };
       // Paused or closed: no new shopping sessions, even for places already under the watermark.
       if (state.settings.paused) return { kind: "status", view: { state: "paused", ahead: 0 } };
@@ -200,7 +202,7 @@ export class QueueRoom extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     const result = tick(this.current(), now, this.activeSessions(), seatsLeft, (from, quota) => fans.advanceLate(sql, from, this.current().lateCount, quota));
     this.save(result.state);
-    await this.feed.tellAll((user, place) => this.status(state.eventId, user, place), seatsLeft);
+    await this.feed.tellAll((user, place) => this.status(state.eventId, user, place), this.soldOut ? 0 : undefined);
     if (!isOpen(result.state, now)) await this.ctx.storage.setAlarm(result.state.onSaleAt);
     else if (result.waiting || this.feed.watching > 0 || this.activeSessions() > 0) await this.ctx.storage.setAlarm(now + result.state.settings.tickSeconds * 1000);
   }
@@ -208,6 +210,8 @@ export class QueueRoom extends DurableObject<Env> {
   private async seatsLeft(eventId: string): Promise<number> {
     try {
       const counts = await this.env.SEAT_ROOM.getByName(eventId).availability(eventId);
+      // Sold out for the fans in line: nothing free to the public (seats in holds may still come back, to the waitlist first).
+      this.soldOut = counts ? counts.available === 0 : false;
       return counts ? counts.available + counts.held : 0;
     } catch (error) {
       log("warn", "queue_seat_count_unavailable", { eventId, message: String(error) });

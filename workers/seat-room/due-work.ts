@@ -7,6 +7,7 @@
  * given up through the Postgres fence. Failures are retried with backoff.
  */
 import { releaseClaim, settlePayment, type LifecycleContext, type RoomSteps } from "../../src/lifecycle/settle";
+import { mailer } from "../../src/mail/outbox";
 import { paymentProvider } from "../../src/payments/provider";
 import { openSession } from "../../src/shared/database";
 import { log } from "../../src/shared/log";
@@ -30,7 +31,7 @@ export async function settleDuePayments(env: Env, ledger: SeatLedger, room: Room
   const due = store.duePayments(sql, now, SETTLE_BATCH);
   if (due.length === 0) return;
   const session = openSession(env);
-  const ctx: LifecycleContext = { db: session.db, provider: paymentProvider(env, session.db), room: () => room, requestId: `alarm:${eventId}` };
+  const ctx: LifecycleContext = { db: session.db, provider: paymentProvider(env, session.db), room: () => room, requestId: `alarm:${eventId}`, mail: mailer(env) };
   try {
     for (const work of due) {
       let settled = false;

@@ -31,19 +31,27 @@ import type {
   BlockRecord,
   CheckoutOutcome,
   ClaimOutcome,
+  DoorOutcome,
+  DoorScan,
   HoldRecord,
   PaymentHold,
   ReleaseOutcome,
   ReserveCommand,
   ReserveOutcome,
+  ReissueOutcome,
   RoomInspection,
   SoldBooking,
   TakenSeats,
   UnblockOutcome,
+  WaitlistJoin,
+  WaitlistJoinOutcome,
+  WaitlistLeaveOutcome,
+  WaitlistView,
 } from "../../src/shared/room-protocol";
 import { putBackOnSale, returnRefunded, takeOffSale } from "./blocks";
 import { watchCancellation, WATCH_EVERY_MS } from "./cancellation-watch";
 import { fetchCatalog } from "./catalog-source";
+import * as door from "./door";
 import { settleDuePayments } from "./due-work";
 import { loadRoom } from "./load";
 import { freeQueueSlot } from "./queue-slot";
@@ -61,6 +69,9 @@ import {
 } from "./rules";
 import { SeatLedger } from "./seat-ledger";
 import * as store from "./storage";
+import { DEFAULT_OFFER_SECONDS } from "./waitlist-book";
+import { notifyOffers } from "./waitlist-notices";
+import { joinWaitlist, leaveWaitlist, waitlistEntry } from "./waitlist-steps";
 
 const DEFAULT_TTL_SECONDS = 600;
 const DEFAULT_GRACE_SECONDS = 120;
@@ -91,6 +102,8 @@ export class SeatRoom extends DurableObject<Env> {
     if (!ledger) return { kind: "rejected", status: 400, detail: `unknown tickets: no event ${command.eventId}` };
     const { sql } = ledger;
     const now = this.clock();
+    // Waitlist: seats of lapsed holds go to waiting fans first, even if the alarm is late.
+    if (ledger.waitlist.hasWaiting) ledger.sweep(now);
     const history = {
       previous: command.idempotencyKey ? store.findHoldByKey(sql, command.eventId, command.userId, command.idempotencyKey) : undefined,
       latest: store.latestHoldOf(sql, command.eventId, command.userId),
@@ -121,6 +134,7 @@ export class SeatRoom extends DurableObject<Env> {
     if (!isLive(hold, now)) return { kind: "ended" };
     if (hold.state === "booking") return { kind: "rejected", status: 409, detail: "this payment is already being completed", state: hold.state };
     this.ctx.storage.transactionSync(() => ledger.endHold(hold, "released", "released", now));
+    ledger.offerReturns(now);
     log("info", "hold_released", { eventId, holdId, userId });
     await this.armForPayments(ledger);
     await freeQueueSlot(this.env, ledger, userId, "released", this.clock());
@@ -164,6 +178,8 @@ export class SeatRoom extends DurableObject<Env> {
     const ledger = await this.room(eventId);
     if (!ledger) return { kind: "refused", reason: "unknown event" };
     const now = this.clock();
+    // Waitlist: a lapsed hold's seats went to waiting fans before its late payment may take them back.
+    if (ledger.waitlist.hasWaiting) ledger.sweep(now);
     const plan = planClaim(ledger.state, ledger.find(holdId), paymentIntentId, authorized, now);
     if (plan.kind === "refused") return plan;
     ledger.claim(plan.hold, plan.rehold, now);
@@ -216,6 +232,8 @@ export class SeatRoom extends DurableObject<Env> {
     const now = this.clock();
     if (ledger && hold && phaseOf(hold, paymentIntentId, now) === "open") {
       this.ctx.storage.transactionSync(() => ledger.endHold(hold, "released", "payment_cancelled", now));
+      ledger.offerReturns(now);
+      await this.armForPayments(ledger);
     }
     return this.paymentHold(eventId, holdId, paymentIntentId);
   }
@@ -246,19 +264,98 @@ export class SeatRoom extends DurableObject<Env> {
   /** Releases a block: its seats are on sale again at once. */
   async unblock(eventId: string, blockId: string): Promise<UnblockOutcome> {
     const ledger = await this.room(eventId);
-    return ledger ? putBackOnSale(ledger, blockId, this.clock()) : { kind: "rejected", status: 404, detail: "no such block" };
+    if (!ledger) return { kind: "rejected", status: 404, detail: "no such block" };
+    const outcome = putBackOnSale(ledger, blockId, this.clock());
+    await this.armForPayments(ledger);
+    return outcome;
   }
 
   /** An organizer refunded these tickets of a booking: see `returnRefunded`. */
   async returnTickets(eventId: string, bookingId: string, seats: number[], keepBack: { reason: string; by: string } | null): Promise<number[]> {
     const ledger = await this.room(eventId);
-    return ledger ? returnRefunded(ledger, bookingId, seats, keepBack, this.clock()) : [];
+    if (!ledger) return [];
+    const returned = returnRefunded(ledger, bookingId, seats, keepBack, this.clock());
+    await this.armForPayments(ledger);
+    return returned;
   }
 
   /** The event's live blocks, oldest first. */
   async blocks(eventId: string): Promise<BlockRecord[]> {
     const ledger = await this.room(eventId);
     return ledger ? [...ledger.state.blocks.values()] : [];
+  }
+
+  // ---- The waitlist (waitlist.ts; called by the fan API) ----
+
+  /** A fan waits for returned seats of a sold-out event (or section); asking again is the same entry. */
+  async joinWaitlist(command: WaitlistJoin): Promise<WaitlistJoinOutcome> {
+    const ledger = await this.room(command.eventId);
+    if (!ledger) return { kind: "rejected", status: 404, detail: `no event ${command.eventId}` };
+    const now = this.clock();
+    // Seats of lapsed holds are counted (and offered) before the fan is told whether the event is sold out.
+    ledger.sweep(now);
+    const outcome = joinWaitlist(ledger, command, now);
+    await this.armForPayments(ledger);
+    return outcome;
+  }
+
+  /** The fan's waitlist entry, or null. */
+  async waitlistEntry(eventId: string, userId: string): Promise<WaitlistView | null> {
+    const ledger = await this.room(eventId);
+    if (!ledger) return null;
+    this.sweepIfLate(ledger);
+    const entry = waitlistEntry(ledger, userId, this.clock());
+    await this.armForPayments(ledger);
+    return entry;
+  }
+
+  /** The fan leaves the waitlist; an open offer is released (to the next fan). */
+  async leaveWaitlist(eventId: string, userId: string): Promise<WaitlistLeaveOutcome> {
+    const ledger = await this.room(eventId);
+    if (!ledger) return { kind: "rejected", status: 404, detail: "you are not on this event's waitlist" };
+    const outcome = leaveWaitlist(ledger, userId, this.clock());
+    await this.armForPayments(ledger);
+    return outcome;
+  }
+
+  // ---- The door (door.ts) ----
+
+  /** A scan at a gate (or uploaded from a device that admitted it offline): admitted once, whichever gate is first. */
+  async admit(eventId: string, scan: Omit<DoorScan, "at"> & { at?: number }): Promise<DoorOutcome> {
+    const ledger = await this.room(eventId);
+    if (!ledger) return { kind: "void", detail: "no such event" };
+    const now = this.clock();
+    return door.admit(ledger.state, ledger.sql, { ...scan, at: scan.at ?? now }, now);
+  }
+
+  /** A transfer: the seats' older codes stop opening the door, all or none (refused once admitted). */
+  async reissue(eventId: string, request: { bookingId: string; seats: { seat: number; toVersion: number }[] }): Promise<ReissueOutcome> {
+    const ledger = await this.room(eventId);
+    return ledger ? door.reissue(ledger.state, ledger.sql, request) : { kind: "void", seat: request.seats[0]?.seat ?? 0 };
+  }
+
+  /** A transfer that could not be recorded in Postgres gives its codes back. */
+  async restoreCodes(eventId: string, request: { bookingId: string; seats: { seat: number; toVersion: number; fromVersion: number }[] }): Promise<void> {
+    const ledger = await this.room(eventId);
+    if (ledger) door.restoreCodes(ledger.state, ledger.sql, request);
+  }
+
+  /** Admitted / total, and conflicts from offline devices. */
+  async doorStats(eventId: string): Promise<ReturnType<typeof door.doorStats> | null> {
+    const ledger = await this.room(eventId);
+    return ledger ? door.doorStats(ledger.state, ledger.sql) : null;
+  }
+
+  /** Every admission and conflict (door kits, the organizer's view). */
+  async doorRecord(eventId: string): Promise<ReturnType<typeof door.doorRecord> | null> {
+    const ledger = await this.room(eventId);
+    return ledger ? door.doorRecord(ledger.sql) : null;
+  }
+
+  /** The admissions of some seats (a fan's tickets, a ticket's history). */
+  async admissions(eventId: string, seats: number[]): Promise<ReturnType<typeof door.admissionsOf>> {
+    const ledger = await this.room(eventId);
+    return ledger ? door.admissionsOf(ledger.sql, seats) : [];
   }
 
   /** The seat snapshot: one status digit per seat index (see STATUS_CODES) and its seq. */
@@ -329,12 +426,20 @@ export class SeatRoom extends DurableObject<Env> {
     const ledger = await this.room(catalog.eventId);
     if (!ledger) return;
     ledger.paymentsScheduled = false;
+    ledger.waitlist.noticesDue = false;
     ledger.sweep(this.clock());
     await settleDuePayments(this.env, ledger, this, () => this.clock());
+    await notifyOffers(this.env, ledger, () => this.clock());
     if (this.reconcileAt !== undefined && this.reconcileAt <= this.clock()) await this.reconcileNow(ledger);
     store.pruneEvents(ledger.sql, LOG_KEPT);
     const watching = ledger.state.catalog.cancelled ? await watchCancellation(this.env, catalog.eventId) : false;
-    const times = [nextExpiry(ledger.state, this.clock()), store.nextPaymentDue(ledger.sql), this.reconcileAt, watching ? this.clock() + WATCH_EVERY_MS : undefined].filter(
+    const times = [
+      nextExpiry(ledger.state, this.clock()),
+      store.nextPaymentDue(ledger.sql),
+      ledger.waitlist.nextNoticeDue(),
+      this.reconcileAt,
+      watching ? this.clock() + WATCH_EVERY_MS : undefined,
+    ].filter(
       (t): t is number => t !== undefined,
     );
     if (times.length > 0) await this.armAlarm(Math.min(...times));
@@ -377,15 +482,17 @@ export class SeatRoom extends DurableObject<Env> {
     this.highWater = Math.max(this.highWater, store.latestTime(this.ctx.storage.sql));
     this.alarmAt = await this.ctx.storage.getAlarm();
     this.ledger = new SeatLedger(this.ctx.storage, loaded.state, loaded.live);
+    this.ledger.waitlist.offerMs = seconds(this.env.WAITLIST_OFFER_SECONDS, DEFAULT_OFFER_SECONDS) * 1000;
     this.reconcileAt = this.clock() + RECONCILE_AFTER_LOAD_MS;
     await this.armAlarm(this.reconcileAt);
     return this.ledger;
   }
 
-  /** A step ended a hold that has a payment: the alarm runs now to settle it. */
+  /** A step ended a hold that has a payment, or offered seats to the waitlist (mail to write): the alarm runs now. */
   private async armForPayments(ledger: SeatLedger): Promise<void> {
-    if (!ledger.paymentsScheduled) return;
+    if (!ledger.paymentsScheduled && !ledger.waitlist.noticesDue) return;
     ledger.paymentsScheduled = false;
+    ledger.waitlist.noticesDue = false;
     await this.armAlarm(this.clock());
   }
 

@@ -15,6 +15,8 @@ import { addBlock, releaseBlockRow, removeBlock, writeBlock, type Block } from "
 import type { LiveSeatMap } from "./live-map";
 import { addHold, dueHolds, expandPrices, isLive, removeHold, type Catalog, type Hold, type RoomState } from "./rules";
 import * as store from "./storage";
+import { WaitlistBook } from "./waitlist-book";
+import { offerReturned } from "./waitlist-steps";
 
 export type EndState = Exclude<HoldState, "held" | "paying" | "booking" | "booked">;
 
@@ -23,12 +25,18 @@ export class SeatLedger {
   paymentsScheduled = false;
   /** The seq of the last change to each seat's sold status, so a reconciliation skips seats that moved while it read Postgres. */
   private readonly soldChanged = new Map<number, number>();
+  /** The event's waitlist (waitlist.ts): who waits for returned seats, and the offers made to them. */
+  readonly waitlist: WaitlistBook;
+  /** A change of the current step made seats available: the waitlist gets them first when the step ends (`offerReturns`). */
+  private returned = false;
 
   constructor(
     private readonly storage: DurableObjectStorage,
     readonly state: RoomState,
     readonly live: LiveSeatMap,
-  ) {}
+  ) {
+    this.waitlist = new WaitlistBook(storage.sql);
+  }
 
   get sql(): SqlStorage {
     return this.storage.sql;
@@ -42,8 +50,31 @@ export class SeatLedger {
   /** Stores a seat change in the log, applies it to the live seat map and queues it for watchers; returns its seq. */
   record(change: { at: number; holdId: string | null; kind: string; status: SeatStatus; seats: number[] }): number {
     const seq = store.appendEvent(this.sql, change);
+    if (change.status === "available") this.returned = true;
     this.live.apply({ seq, status: change.status, seats: change.seats });
     return seq;
+  }
+
+  /**
+   * The end of every step that may return seats: the waiting fans they fit
+   * get them first (`waitlist-steps.ts`), in the same synchronous step, so
+   * nothing in between sees them free and watchers see them go straight to
+   * held (the feed coalesces the step's changes into one delta).
+   */
+  offerReturns(now: number): void {
+    if (this.takeReturned()) offerReturned(this, now);
+  }
+
+  /** Whether seats became available since last asked. */
+  takeReturned(): boolean {
+    const returned = this.returned;
+    this.returned = false;
+    return returned;
+  }
+
+  /** Runs a step's writes as one storage transaction (for the steps kept beside their rules: the waitlist's). */
+  transact<T>(writes: () => T): T {
+    return this.storage.transactionSync(writes);
   }
 
   /** A new hold: the one it replaces and stale holders of its seats end, its seats are held. */
@@ -56,6 +87,7 @@ export class SeatLedger {
       if (session) store.noteSession(this.sql, hold.userId, session);
     });
     addHold(this.state, hold);
+    this.offerReturns(now);
   }
 
   /** Seats taken off sale: expired holders of them end, the seats show blocked. */
@@ -66,6 +98,7 @@ export class SeatLedger {
       this.record({ at: now, holdId: null, kind: "blocked", status: "blocked", seats: block.seats });
     });
     addBlock(this.state, block);
+    this.offerReturns(now);
   }
 
   /** A block released: its seats (those it still has) are on sale at once; returns them. */
@@ -76,6 +109,7 @@ export class SeatLedger {
       if (seats.length > 0) this.record({ at: now, holdId: null, kind: "unblocked", status: "available", seats });
     });
     removeBlock(this.state, block);
+    this.offerReturns(now);
     return seats;
   }
 
@@ -97,6 +131,7 @@ export class SeatLedger {
       store.schedulePayment(this.sql, paymentIntentId, hold.id, hold.expiresAt);
     });
     addHold(this.state, hold);
+    this.offerReturns(now);
   }
 
   /** A claim the Postgres fence ended: its seats are free and it can never be booked. */
@@ -105,6 +140,7 @@ export class SeatLedger {
       if (this.state.holds.has(hold.id)) this.endHold({ ...hold, fenced: true }, "expired", "abandoned", now);
       else store.writeHold(this.sql, { ...hold, fenced: true });
     });
+    this.offerReturns(now);
   }
 
   /**
@@ -125,6 +161,7 @@ export class SeatLedger {
     state.catalog = catalog;
     state.prices = expandPrices(catalog);
     this.live.resize(catalog.ticketCount);
+    this.offerReturns(now);
   }
 
   /**
@@ -142,6 +179,7 @@ export class SeatLedger {
     const freed = hold.seats.filter((s) => !state.sold.has(s) && state.seatHold.get(s) === hold.id);
     if (freed.length > 0) this.record({ at: now, holdId: hold.id, kind, status: "available", seats: freed });
     removeHold(state, hold);
+    this.waitlist.holdEnded(hold.id, now);
   }
 
   /** Ends the expired holds that still claim any of `seats`. Call inside a transaction. */
@@ -161,6 +199,7 @@ export class SeatLedger {
       for (const hold of due) this.endHold(hold, "expired", "expired", now);
     });
     log("info", "holds_expired", { eventId: this.state.catalog.eventId, holds: due.length });
+    this.offerReturns(now);
     return due.length;
   }
 
@@ -195,7 +234,10 @@ export class SeatLedger {
         if (previous) this.uncount(previous.userId);
       }
       store.writeSold(this.sql, seats.map((seat) => ({ seat, bookingId: booking.id, userId: booking.userId })));
-      if (hold && holdChanged) store.writeHold(this.sql, { ...hold, state: "booked", bookingId: booking.id });
+      if (hold && holdChanged) {
+        store.writeHold(this.sql, { ...hold, state: "booked", bookingId: booking.id });
+        this.waitlist.holdBooked(hold.id, now);
+      }
       if (seats.length > 0) seq = this.record({ at: now, holdId, kind, status: "sold", seats });
     });
     for (const seat of seats) {
@@ -205,6 +247,7 @@ export class SeatLedger {
     if (seats.length > 0) state.soldByUser.set(booking.userId, (state.soldByUser.get(booking.userId) ?? 0) + seats.length);
     if (hold && state.holds.has(hold.id)) removeHold(state, hold);
     log("info", kind === "booked" ? "seats_sold" : "reconcile_repair", { eventId: state.catalog.eventId, holdId, bookingId: booking.id, seats: seats.length, kind });
+    this.offerReturns(now);
     return true;
   }
 
@@ -217,6 +260,7 @@ export class SeatLedger {
       if (claimed?.state === "booking") this.endHold({ ...claimed, bookingId }, holdState, holdState, now);
     });
     if (seats.length > 0) this.free(seats, holdState, now);
+    this.offerReturns(now);
   }
 
   /**
@@ -240,6 +284,7 @@ export class SeatLedger {
     }
     if (keep) addBlock(state, keep);
     log("info", "seats_refunded", { eventId: state.catalog.eventId, seats: seats.length, restocked: keep === null });
+    this.offerReturns(now);
   }
 
   /** Seats sold no more (their booking was voided, or Postgres has no booking for them). */
@@ -258,6 +303,7 @@ export class SeatLedger {
     }
     const repair = kind === "reconcile_freed";
     log(repair ? "warn" : "info", repair ? "reconcile_repair" : "seats_returned", { eventId: state.catalog.eventId, seats: seats.length, kind });
+    this.offerReturns(now);
   }
 
   /** What the invariant checker reads of the room. */

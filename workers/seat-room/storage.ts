@@ -10,6 +10,8 @@
  * - `hold_events`: an append-only log of seat changes; its `seq` is the
  *   room's monotonic sequence number.
  * - `blocks`: box-office blocks (see `blocks.ts`).
+ * - `door_*`: admissions at the door and voided ticket codes (see `door.ts`).
+ * - `waitlist`: fans waiting for returned seats, and their offers (see `waitlist.ts`).
  * - `payments_due`: payments the room must settle (a paying hold lapsed or
  *   was released, a claim's booking window ends); with the active holds'
  *   expiries, the table of due work the one alarm is armed for.
@@ -23,6 +25,8 @@
 import { ACTIVE_HOLD_STATES, type HoldState, type SeatStatus } from "../../src/shared/room-protocol";
 import { hasTable } from "../../src/shared/room-sql";
 import { BLOCKS_SCHEMA } from "./blocks";
+import { DOOR_SCHEMA } from "./door";
+import { WAITLIST_SCHEMA } from "./waitlist";
 import type { Admission, Catalog, Hold } from "./rules";
 
 const SCHEMA = `
@@ -52,7 +56,7 @@ CREATE TABLE IF NOT EXISTS payments_due (
   payment_intent_id TEXT PRIMARY KEY, hold_id TEXT NOT NULL, due_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0
 );`;
 
-const SCHEMA_VERSION = 3;
+const SCHEMA_VERSION = 5;
 const MAX_PARAMS = 100;
 
 /** Whether this room has ever stored anything (a room is only given tables once it knows its event is real). */
@@ -72,6 +76,10 @@ export function migrate(sql: SqlStorage): void {
   if (version < 2) sql.exec(VERSION_2);
   // Version 3: box-office blocks.
   if (version < 3) sql.exec(BLOCKS_SCHEMA);
+  // Version 4: the door (admissions, voided codes, offline conflicts).
+  if (version < 4) sql.exec(DOOR_SCHEMA);
+  // Version 5: the waitlist.
+  if (version < 5) sql.exec(WAITLIST_SCHEMA);
   if (version < SCHEMA_VERSION) sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
 }
 

@@ -1,5 +1,5 @@
 /** Bookings' tickets as their owners and organizers see them: one read for a page of bookings. */
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, sql } from "drizzle-orm";
 import { bookedTickets, tickets } from "../../../src/shared/db-schema";
 import { ticketId } from "../../../src/shared/ids";
 import type { Database } from "../env";
@@ -12,6 +12,9 @@ export interface BookedTicketView {
   priceCents: number;
   /** Refunded, or its booking voided: it no longer opens the door. */
   refunded: boolean;
+  /** Given to someone else: the buyer's codes no longer open the door. */
+  transferred: boolean;
+  codeVersion: number;
 }
 
 /** Each booking's tickets, refunded ones included (marked), in seat order. */
@@ -19,14 +22,21 @@ export async function ticketsOfBookings(db: Database, bookingIds: string[]): Pro
   const out = new Map<string, BookedTicketView[]>();
   if (bookingIds.length === 0) return out;
   const rows = await db
-    .select({ bookingId: bookedTickets.bookingId, ticket: tickets, priceCents: bookedTickets.priceCents, released: bookedTickets.released })
+    .select({
+      bookingId: bookedTickets.bookingId,
+      ticket: tickets,
+      priceCents: bookedTickets.priceCents,
+      released: bookedTickets.released,
+      transferred: sql<boolean>`(${bookedTickets.holderId} is not null or ${bookedTickets.holderEmail} is not null)`,
+      codeVersion: bookedTickets.codeVersion,
+    })
     .from(bookedTickets)
     .innerJoin(tickets, and(eq(tickets.eventId, bookedTickets.eventId), eq(tickets.seatIndex, bookedTickets.seatIndex)))
     .where(inArray(bookedTickets.bookingId, bookingIds))
     .orderBy(bookedTickets.seatIndex);
-  for (const { bookingId, ticket, priceCents, released } of rows) {
+  for (const { bookingId, ticket, priceCents, released, transferred, codeVersion } of rows) {
     const list = out.get(bookingId) ?? [];
-    list.push({ id: ticketId(ticket.eventId, ticket.seatIndex), section: ticket.section, row: ticket.row, seat: ticket.seat, priceCents, refunded: released });
+    list.push({ id: ticketId(ticket.eventId, ticket.seatIndex), section: ticket.section, row: ticket.row, seat: ticket.seat, priceCents, refunded: released, transferred, codeVersion });
     out.set(bookingId, list);
   }
   return out;

@@ -7,6 +7,7 @@ import type { AppEnv } from "../env";
 import { Problem } from "../problem";
 import { Layout, money, when } from "./layout";
 import { SeatLegend } from "./seat-legend";
+import { offerMinutes, WaitlistPanel } from "./waitlist-panel";
 
 export const eventPage = new Hono<AppEnv>();
 
@@ -51,9 +52,10 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
     currency: detail.currency,
     perUserLimit: detail.perUserLimit,
     queueEnabled: detail.queue.enabled,
+    waitlistOfferMinutes: offerMinutes(c.env),
   };
   return c.html(
-    <Layout title={detail.name} env={c.env} scripts={["event"]} data={data}>
+    <Layout title={detail.name} env={c.env} scripts={["event", "waitlist"]} data={data}>
       <h1>{detail.name}</h1>
       <p class="meta">
         <time datetime={detail.startsAt}>{when(detail.startsAt, tz)}</time> · {detail.venue.name}, {detail.venue.city} · {detail.performer.name} · {detail.type}
@@ -135,6 +137,7 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
               Release
             </button>
           </div>
+          <WaitlistPanel maxQuantity={detail.perUserLimit} />
         </aside>
       </div>
     </Layout>,

@@ -4,6 +4,7 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { botCheckOn } from "../turnstile";
 import { Layout } from "./layout";
+import { offerMinutes, WaitlistPanel } from "./waitlist-panel";
 
 export const fanPages = new Hono<AppEnv>();
 
@@ -12,7 +13,7 @@ fanPages.get("/events/:eventId{ev_[0-9a-z]+}/queue", async (c) => {
   // The bot check runs when the team has set Turnstile keys; locally it is off, and the page says so.
   const siteKey = botCheckOn(c.env) ? (c.env.TURNSTILE_SITE_KEY ?? null) : null;
   return c.html(
-    <Layout title="Waiting room" env={c.env} scripts={["queue"]} data={{ eventId, turnstileSiteKey: siteKey }}>
+    <Layout title="Waiting room" env={c.env} scripts={["queue", "waitlist"]} data={{ eventId, turnstileSiteKey: siteKey, waitlistOfferMinutes: offerMinutes(c.env) }}>
       <h1>Waiting room</h1>
       <p>Fans are let in a batch at a time, so everyone gets a fair chance at the seats. Keep this page open.</p>
       {siteKey ? <div id="bot-check" class="panel"></div> : <p class="notice">The bot check is off on this server (no Turnstile key set).</p>}
@@ -27,6 +28,7 @@ fanPages.get("/events/:eventId{ev_[0-9a-z]+}/queue", async (c) => {
         <dd id="q-eta">—</dd>
       </dl>
       <p id="message" hidden role="status"></p>
+      <WaitlistPanel maxQuantity={8} />
       <p>
         <a href={`/events/${eventId}`}>Back to the event</a>
       </p>
@@ -79,8 +81,9 @@ fanPages.get("/checkout/:holdId{hd_[0-9a-z_]+}", (c) => {
 
 fanPages.get("/me/tickets", (c) =>
   c.html(
-    <Layout title="My tickets" env={c.env} scripts={["tickets"]}>
+    <Layout title="My tickets" env={c.env} scripts={["qrcode", "codes", "store", "tickets"]}>
       <h1>My tickets</h1>
+      <p class="meta">Show the code at the door. It changes every 30 seconds, so a screenshot or a copy does not get in; open this page once before you go and it works without network.</p>
       <p id="message" hidden role="status"></p>
       <div id="bookings"></div>
     </Layout>,

@@ -63,4 +63,29 @@ th, td { text-align: left; padding: .3rem .5rem; border-bottom: 1px solid var(--
 form.refund, .confirm { display: grid; gap: .5rem; border-top: 1px dashed var(--line); padding-top: .5rem; }
 ul.seats { margin: 0; padding-left: 1.2rem; }
 progress { width: 100%; max-width: 30rem; }
+textarea { font: inherit; padding: .45rem; border: 1px solid #888; border-radius: .35rem; width: 100%; }
+.live-code { display: grid; justify-items: center; gap: .35rem; }
+.ticket .live-code img { width: min(100%, 18rem); height: auto; aspect-ratio: 1; }
+.live-bar { width: min(100%, 18rem); height: .45rem; background: #e4e8f0; border-radius: 1rem; overflow: hidden; }
+.live-bar span { display: block; height: 100%; background: var(--brand); transition: width 1s linear; }
+.live-status { margin: 0; font-variant-numeric: tabular-nums; }
+.live-status::before { content: ""; display: inline-block; width: .6rem; height: .6rem; border-radius: 50%; background: var(--available); margin-right: .35rem; animation: live-pulse 1s ease-in-out infinite alternate; }
+@keyframes live-pulse { from { opacity: .2; } to { opacity: 1; } }
+.ticket.admitted, .ticket.void { background: var(--soft); }
+.ticket-note { font-weight: 600; }
+.door { display: grid; gap: 1rem; }
+.verdict { border: 3px solid var(--line); border-radius: .6rem; padding: 1rem; text-align: center; min-height: 10rem; display: grid; align-content: center; gap: .25rem; }
+.verdict p { margin: 0; }
+.verdict-word { font-size: clamp(2.6rem, 15vw, 5.5rem); font-weight: 800; letter-spacing: .04em; line-height: 1.05; }
+.verdict-seat { font-size: 1.4rem; font-weight: 600; }
+.verdict-reason { font-size: 1.15rem; }
+.verdict-meta { font-size: .9rem; }
+.verdict.admit { background: #0f7b2e; border-color: #0a5c22; color: #fff; }
+.verdict.reject { background: #b3261e; border-color: #7f1a15; color: #fff; }
+.verdict.checking { background: var(--soft); }
+.verdict.old { opacity: .7; }
+.door-figures dd { font-size: 1.6rem; }
+video.camera { width: 100%; max-height: 60vh; background: #000; border-radius: .5rem; }
+label.gate { max-width: 24rem; }
+@media (prefers-reduced-motion: reduce) { .live-status::before { animation: none; } .live-bar span { transition: none; } }
 `;

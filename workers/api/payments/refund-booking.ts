@@ -2,8 +2,9 @@
  * Refunding a booking, whole or some tickets: the one path that the
  * organizer's refund route and the cancellation job both take.
  *
- * 1. Postgres voids the tickets and records the refund owed (one
- *    transaction; the ticket tokens stop verifying at once);
+ * 1. Postgres voids the tickets and records the refund owed, with the
+ *    fan's notice in the mail outbox (one transaction; the ticket tokens
+ *    stop verifying at once); the notice is handed to the mail queue;
  * 2. the event's SeatRoom puts the seats back on sale, or keeps them back in
  *    a block (`restock: false`);
  * 3. the provider returns the money: some tickets' prices once (the
@@ -19,6 +20,7 @@
  */
 import { refundsOf, requestRefund, settleRefund, type RefundRequest, type RefundRow } from "../../../src/lifecycle/refunds";
 import { settlePayment } from "../../../src/lifecycle/settle";
+import { mailer } from "../../../src/mail/outbox";
 import { PaymentError, paymentProvider } from "../../../src/payments/provider";
 import type { Database } from "../../../src/shared/database";
 import { log } from "../../../src/shared/log";
@@ -43,7 +45,9 @@ export async function refundBooking(
 ): Promise<RefundRow | undefined> {
   const { env, db, requestId } = ctx;
   const { eventId } = booking;
-  const created = await requestRefund(db(), { ...request, bookingId: booking.id });
+  const mail = mailer(env);
+  const created = await requestRefund(db(), { ...request, bookingId: booking.id }, mail);
+  await mail.dispatch();
   if (created) log("info", "refund_requested", { requestId, eventId, bookingId: booking.id, refundId: created.id, seats: created.seats.length, amountCents: created.amountCents, userId: request.requestedBy });
 
   const room = ctx.room ?? seatRoom(env, eventId);
@@ -68,6 +72,6 @@ export async function refundBooking(
       log("warn", "refund_failed", { requestId, eventId, bookingId: booking.id, refundId: refund.id, message: error.message });
     }
   }
-  if (paymentIntentId) await settlePayment({ db, provider, room: (id) => (id === eventId ? room : seatRoom(env, id)), requestId }, paymentIntentId);
+  if (paymentIntentId) await settlePayment({ db, provider, room: (id) => (id === eventId ? room : seatRoom(env, id)), requestId, mail }, paymentIntentId);
   return created;
 }

@@ -15,6 +15,7 @@ import { requireUser } from "../auth";
 import { limitByAddress, limitByUser } from "../rate-limits";
 import { seatRoom } from "../rooms";
 import type { AppEnv } from "../env";
+import { keepHoldContact } from "../mail/contacts";
 import { bearer, createApp } from "../openapi-app";
 import { badRequest, Problem, problemResponses } from "../problem";
 
@@ -83,6 +84,8 @@ async function confirm(c: Context<AppEnv>, holdId: string) {
   const room = seatRoom(c.env, eventId);
   const started = await room.checkout(eventId, holdId, user.id);
   if (started.kind === "rejected") throw refused(started);
+  // Before any payment exists: the booking its webhook writes copies the fan's contact.
+  await keepHoldContact(c, holdId);
   const provider = paymentProvider(c.env, c.var.db);
   let hold: HoldRecord = started.hold;
   let intent = hold.paymentIntentId ? await provider.retrieve(hold.paymentIntentId) : undefined;

@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { BookingParams, BookingView } from "../../../src/shared/booking";
 import { bookings, events } from "../../../src/shared/db-schema";
-import { signTicketToken } from "../../../src/shared/ticket-tokens";
+import { issuePass } from "../../../src/shared/ticket-codes";
 import { requireUser } from "../auth";
 import { ticketsOfBookings } from "../catalog/booked-tickets";
 import type { Database } from "../env";
@@ -34,13 +34,13 @@ async function bookingViews(env: Env, db: Database, where: SQL | undefined) {
     event: { name: event.name, startsAt: event.startsAt.toISOString(), venueName: event.venueName, city: event.city },
     tickets: (seats.get(booking.id) ?? []).map((ticket) => ({ ...ticket, token: null as string | null })),
   }));
-  // Only a confirmed booking's live tickets open the door (a refunded ticket is void).
+  // Only a confirmed booking's live tickets that its buyer still holds open the door.
   for (const [i, view] of views.entries()) {
     const row = rows[i];
     if (!row || view.status !== "confirmed") continue;
     for (const ticket of view.tickets) {
-      if (ticket.refunded) continue;
-      ticket.token = await signTicketToken(env, { ticketId: ticket.id, bookingId: view.id, eventId: view.eventId, userId: row.booking.userId }, row.event.startsAt);
+      if (ticket.refunded || ticket.transferred) continue;
+      ticket.token = await issuePass(env, { ticketId: ticket.id, bookingId: view.id, version: ticket.codeVersion, section: ticket.section, row: ticket.row, seat: ticket.seat }, row.event.startsAt);
     }
   }
   return views;

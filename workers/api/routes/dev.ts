@@ -39,7 +39,7 @@ const TokenRequest = z
   .openapi("DevTokenRequest");
 
 const SignInQuery = z.object({
-  role: z.enum(["fan", "organizer"]).default("fan"),
+  role: z.enum(["fan", "organizer", "door"]).default("fan"),
   userId: UserId.optional(),
   state: z.string().min(16).max(128).regex(/^[\w-]+$/, "letters, digits, _ and - only"),
   redirect_uri: z.url({ protocol: /^https?$/ }).max(2000),
@@ -77,10 +77,10 @@ export const devRoutes = createApp()
     }),
     async (c) => {
       const { role, userId, state, redirect_uri } = c.req.valid("query");
-      const roles = role === "organizer" ? ["organizer", "fan"] : ["fan"];
+      const roles = role === "organizer" ? ["organizer", "fan"] : role === "door" ? ["door"] : ["fan"];
       const id = userId ?? `demo-${role}`;
-      // The demo organizer manages the demo catalog; another user gets their personal org.
-      const org = role === "organizer" && userId === undefined ? DEMO_ORG : null;
+      // The demo organizer and demo door staff work for the demo catalog; another user gets their personal org.
+      const org = role !== "fan" && userId === undefined ? DEMO_ORG : null;
       const token = await signToken(c.env, { id, roles, org, email: `${id}@example.test` });
       // Only back to this site: the path of redirect_uri, never its origin.
       // (A path such as //evil.example is resolved against this site, never read as another host.)

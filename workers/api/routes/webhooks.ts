@@ -8,6 +8,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { onPaymentEvent } from "../../../src/lifecycle/payment-events";
 import { paymentProvider } from "../../../src/payments/provider";
+import { mailer } from "../mail/outbox";
 import { createApp } from "../openapi-app";
 import { verifyEvent } from "../payments/webhook-events";
 import { problemResponses, validationProblem } from "../problem";
@@ -50,7 +51,13 @@ export const webhookRoutes = createApp().openapi(
     const shape = StripeEventShape.safeParse(event);
     if (!shape.success) throw validationProblem(shape.error, "Stripe event");
     const result = await onPaymentEvent(
-      { db: c.var.db, provider: paymentProvider(c.env, c.var.db), room: (eventId) => seatRoom(c.env, eventId), requestId: c.var.requestId },
+      {
+        db: c.var.db,
+        provider: paymentProvider(c.env, c.var.db),
+        room: (eventId) => seatRoom(c.env, eventId),
+        requestId: c.var.requestId,
+        mail: mailer(c.env, c.executionCtx),
+      },
       event,
     );
     if (result.ignored) return c.json({ received: true as const, outcome: "ignored", ignored: true as const }, 200);

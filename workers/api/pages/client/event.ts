@@ -98,6 +98,12 @@ export const EVENT_JS = String.raw`
       }
     }
   }
+  // The waitlist panel (waitlist.js) offers the event's or a section's waitlist when nothing is free there.
+  function tellSoldOut() {
+    if (!statuses) return;
+    const sections = map.sections.filter((s) => countFree(s) === 0).map((s) => s.name);
+    document.dispatchEvent(new CustomEvent("sold-out", { detail: { soldOut: sections.length === map.sections.length, sections } }));
+  }
   function countFree(section) {
     if (!statuses) return section.count;
     let n = 0;
@@ -146,6 +152,7 @@ export const EVENT_JS = String.raw`
       status.textContent = "Live seat map, updated as fans hold and buy.";
       draw();
       renderPicked();
+      tellSoldOut();
     });
     source.addEventListener("delta", (e) => {
       const d = JSON.parse(e.data);
@@ -160,6 +167,7 @@ export const EVENT_JS = String.raw`
         }
       }
       if (shown === null && map.sections.reduce((n, s) => n + s.count, 0) > 3000) draw();
+      tellSoldOut();
     });
     source.onerror = () => { status.textContent = "Reconnecting to the live seat map…"; };
   }

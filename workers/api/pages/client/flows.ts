@@ -1,7 +1,7 @@
 /**
- * The smaller page scripts: search ("near me"), checkout, the waiting room
- * and the fan's tickets. Plain browser JavaScript. (The organizer's page
- * has its own module, organizer.ts.)
+ * The smaller page scripts: search ("near me"), checkout and the waiting
+ * room. Plain browser JavaScript. (The organizer's page has its own module,
+ * organizer.ts; the fan's tickets page, tickets.ts.)
  */
 export const SEARCH_JS = String.raw`
 (() => {
@@ -106,7 +106,7 @@ export const QUEUE_JS = String.raw`
   let polling = null;
   function show(p) {
     const words = {
-      waiting: p.opensAt ? "Waiting for the sale to open; your place is drawn by lottery when it does." : p.soldOut ? "In the queue (sold out for now; returned seats go to fans in line)" : "In the queue",
+      waiting: p.opensAt ? "Waiting for the sale to open; your place is drawn by lottery when it does." : p.soldOut ? "In the queue, but sold out for now: join the waitlist below to get returned seats" : "In the queue",
       admitted: "It's your turn",
       ended: (ended[p.reason] || "Your place has ended.") + " Join again to queue at the back.",
       paused: "Admission is paused; you keep your place.",
@@ -116,6 +116,8 @@ export const QUEUE_JS = String.raw`
     out.position.textContent = p.position == null ? (p.state === "waiting" ? "to be drawn" : "—") : String(p.position);
     out.ahead.textContent = p.ahead == null ? "—" : String(p.ahead);
     out.eta.textContent = p.etaSeconds > 90 ? Math.round(p.etaSeconds / 60) + " min" : p.etaSeconds + " s";
+    // Sold out while in line: the waitlist panel (waitlist.js) offers to join in one click.
+    document.dispatchEvent(new CustomEvent("sold-out", { detail: { soldOut: p.state === "waiting" && !!p.soldOut } }));
   }
   function stop() {
     if (source) source.close();
@@ -163,57 +165,5 @@ export const QUEUE_JS = String.raw`
   }
   document.addEventListener("account-changed", () => start());
   start();
-})();
-`;
-
-export const TICKETS_JS = String.raw`
-(() => {
-  const T = window.Tickets;
-  const list = document.getElementById("bookings");
-  const message = document.getElementById("message");
-  async function load() {
-    list.replaceChildren();
-    if (!T.claims()) { T.say(message, "Sign in (top right) to see your tickets.", "notice"); return; }
-    const res = await T.api("/api/me/bookings");
-    if (!res.ok) { T.say(message, res.data.detail, "error"); return; }
-    T.say(message, res.data.bookings.length ? "" : "You have no tickets yet.", "notice");
-    for (const b of res.data.bookings) {
-      const section = document.createElement("section");
-      section.setAttribute("aria-labelledby", "b-" + b.id);
-      const h = document.createElement("h2");
-      h.id = "b-" + b.id;
-      h.textContent = b.event.name;
-      const meta = document.createElement("p");
-      meta.className = "meta";
-      meta.textContent = new Date(b.event.startsAt).toLocaleString() + " · " + b.event.venueName + ", " + b.event.city + " · " + T.money(b.amountCents, b.currency) + " · " + b.status +
-        (b.refundedCents > 0 ? " · " + T.money(b.refundedCents, b.currency) + " refunded" : "");
-      const grid = document.createElement("div");
-      grid.className = "tickets";
-      for (const t of b.tickets) {
-        const card = document.createElement("article");
-        card.className = "ticket";
-        const label = t.section + (t.row ? ", row " + t.row + ", seat " + t.seat : ", general admission");
-        const p = document.createElement("p");
-        p.textContent = label;
-        card.append(p);
-        if (t.refunded) {
-          const note = document.createElement("p");
-          note.className = "meta";
-          note.textContent = "Refunded: this ticket no longer admits.";
-          card.append(note);
-        } else if (t.token) {
-          const img = document.createElement("img");
-          img.src = "/api/tickets/qr.svg?token=" + encodeURIComponent(t.token);
-          img.alt = "QR code of your ticket: " + label;
-          card.append(img);
-        }
-        grid.append(card);
-      }
-      section.append(h, meta, grid);
-      list.append(section);
-    }
-  }
-  document.addEventListener("account-changed", load);
-  load();
 })();
 `;

@@ -1,0 +1,123 @@
+/**
+ * The booking lifecycle's mail: what a booking's fan is told when it is
+ * confirmed, refunded, or its event cancelled. Each notice is read from
+ * Postgres and written to the outbox inside the transaction that caused it
+ * (so it exists exactly when its cause does), under a dedupe key, so a
+ * retried webhook or job step writes it once. A booking without a fan
+ * address (made before addresses were kept, or by a token without `email`)
+ * gets no mail.
+ *
+ * `mailEvent` and `mailPlaces` read the plain data every template takes, for
+ * other writers of mail (transfers, the waitlist).
+ */
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { bookedTickets, bookings, eventCancellations, events, tickets, venues } from "../shared/db-schema";
+import type { Database } from "../shared/database";
+import { ticketId } from "../shared/ids";
+import { issuePass } from "../shared/ticket-codes";
+import type { Mailer } from "./outbox";
+import { bookingConfirmedMail, eventCancelledMail, refundMail, type MailEvent, type MailSeat } from "./templates";
+
+type Reader = Pick<Database, "select">;
+type Writer = Pick<Database, "select" | "insert">;
+type Booking = typeof bookings.$inferSelect;
+
+/** An event as mail shows it, with its venue's time zone. */
+export async function mailEvent(db: Reader, eventId: string): Promise<(MailEvent & { startsAtDate: Date }) | undefined> {
+  const [row] = await db
+    .select({ id: events.id, name: events.name, startsAt: events.startsAt, venueName: events.venueName, city: events.city, timeZone: venues.timezone })
+    .from(events)
+    .innerJoin(venues, eq(venues.id, events.venueId))
+    .where(eq(events.id, eventId));
+  return row ? { ...row, startsAt: row.startsAt.toISOString(), startsAtDate: row.startsAt } : undefined;
+}
+
+/** Places (section, row, seat) of some of an event's tickets, in seat order. */
+export async function mailPlaces(db: Reader, eventId: string, seats: number[]): Promise<(MailSeat & { seatIndex: number })[]> {
+  if (seats.length === 0) return [];
+  return db
+    .select({ seatIndex: tickets.seatIndex, section: tickets.section, row: tickets.row, seat: tickets.seat })
+    .from(tickets)
+    .where(and(eq(tickets.eventId, eventId), inArray(tickets.seatIndex, seats)))
+    .orderBy(asc(tickets.seatIndex));
+}
+
+/** The confirmation, with every live ticket and its code. */
+export async function writeBookingConfirmed(tx: Writer, mail: Mailer, booking: Booking): Promise<void> {
+  if (!booking.fanEmail) return;
+  const event = await mailEvent(tx, booking.eventId);
+  if (!event) return;
+  const live = await tx
+    .select({ seatIndex: bookedTickets.seatIndex, version: bookedTickets.codeVersion })
+    .from(bookedTickets)
+    .where(and(eq(bookedTickets.bookingId, booking.id), eq(bookedTickets.released, false)));
+  const versions = new Map(live.map((t) => [t.seatIndex, t.version]));
+  const places = await mailPlaces(tx, booking.eventId, [...versions.keys()]);
+  const tickets = await Promise.all(
+    places.map(async (place) => ({
+      ...place,
+      // TODO(codes): the print code (a pass without a holder key), as staticTicketCode if it lands under that name.
+      code: await issuePass(
+        mail.env,
+        {
+          ticketId: ticketId(booking.eventId, place.seatIndex),
+          bookingId: booking.id,
+          version: versions.get(place.seatIndex) ?? 1,
+          section: place.section,
+          row: place.row,
+          seat: place.seat,
+        },
+        event.startsAtDate,
+      ),
+    })),
+  );
+  await mail.write(tx, {
+    dedupeKey: `booking-confirmed:${booking.id}`,
+    to: booking.fanEmail,
+    ...bookingConfirmedMail({
+      language: booking.fanLanguage,
+      publicUrl: mail.env.PUBLIC_URL,
+      event,
+      bookingId: booking.id,
+      tickets,
+      totalCents: booking.amountCents,
+      currency: booking.currency,
+    }),
+  });
+}
+
+/**
+ * A refund just requested: the refunded tickets and the amount; or, when the
+ * refund is the event's cancellation, the cancellation notice (once per
+ * booking, whatever the job's retries).
+ */
+export async function writeRefundNotice(
+  tx: Writer,
+  mail: Mailer,
+  booking: Booking,
+  refund: { id: string; seats: number[]; amountCents: number },
+  cancelled: boolean,
+): Promise<void> {
+  if (!booking.fanEmail) return;
+  const event = await mailEvent(tx, booking.eventId);
+  if (!event) return;
+  const common = {
+    language: booking.fanLanguage,
+    publicUrl: mail.env.PUBLIC_URL,
+    event,
+    bookingId: booking.id,
+    amountCents: refund.amountCents,
+    currency: booking.currency,
+  };
+  if (cancelled) {
+    const [cancellation] = await tx
+      .select({ reason: eventCancellations.reason })
+      .from(eventCancellations)
+      .where(eq(eventCancellations.eventId, booking.eventId));
+    const notice = eventCancelledMail({ ...common, reason: cancellation?.reason ?? null });
+    await mail.write(tx, { dedupeKey: `event-cancelled:${booking.id}`, to: booking.fanEmail, ...notice });
+    return;
+  }
+  const tickets = await mailPlaces(tx, booking.eventId, refund.seats);
+  await mail.write(tx, { dedupeKey: `refund:${refund.id}`, to: booking.fanEmail, ...refundMail({ ...common, tickets }) });
+}

@@ -1,0 +1,82 @@
+/** Door kits and offline scans: what a device needs to admit alone, and how its uploads are merged (conflicts reported, not merged). */
+import { describe, expect, it } from "vitest";
+import { checkTicketCode } from "../../src/shared/ticket-codes";
+import { call, json, problem, tokenFor, word } from "../helpers";
+import { checkin, doorStaff, ticketsAtTheDoor, transfer } from "./door-helpers";
+
+interface Kit {
+  eventId: string;
+  keys: { kid: string; x: string }[];
+  windowSeconds: number;
+  maxCodeAgeSeconds: number;
+  printCodes: boolean;
+  total: number;
+  admitted: { ticketId: string; bookingId: string; gate: string }[];
+  void: { ticketId: string; bookingId: string; minVersion: number | null }[];
+  conflicts: { ticketId: string; gate: string; device: string; firstGate: string }[];
+}
+
+interface Results {
+  results: { ticketId: string | null; outcome: string; gate?: string }[];
+  conflicts: number;
+}
+
+const kit = async (token: string, eventId: string) => json<Kit>(await call("GET", `/api/events/${eventId}/door-kit`, { token }), 200);
+const upload = (token: string, eventId: string, deviceId: string, scans: { token: string; gate: string; scannedAt: string }[]) =>
+  call("POST", `/api/events/${eventId}/door-kit/scans`, { token, body: { deviceId, scans } });
+
+describe("the door kit", () => {
+  it("lets a device check codes alone: the public key verifies them, and transfers and refunds are listed void", async () => {
+    const at = await ticketsAtTheDoor([0, 1, 2]);
+    await json(await transfer(at.token, at.bookingId, [at.event.tickets(1)], { userId: `friend-${word(6)}` }), 200);
+    await json(await call("POST", `/api/organizer/bookings/${at.bookingId}/refund`, { token: at.event.organizer, body: { ticketIds: [at.event.tickets(2)] } }), 200);
+    await json(await checkin(at.door, at.code(0), "north"), 200);
+    const k = await kit(at.door, at.event.id);
+    expect(k).toMatchObject({ eventId: at.event.id, windowSeconds: 30, maxCodeAgeSeconds: 120, printCodes: true, total: 2 });
+    expect(k.admitted).toEqual([expect.objectContaining({ ticketId: at.event.tickets(0), bookingId: at.bookingId, gate: "north" })]);
+    expect(k.void.sort((a, b) => a.ticketId.localeCompare(b.ticketId))).toEqual([
+      { ticketId: at.event.tickets(1), bookingId: at.bookingId, minVersion: 2 },
+      { ticketId: at.event.tickets(2), bookingId: at.bookingId, minVersion: null },
+    ]);
+    // What a device does with it: the signature checks out with the kit's key alone.
+    const check = await checkTicketCode(at.code(0), k.keys, Math.floor(Date.now() / 1000), { maxAgeSeconds: k.maxCodeAgeSeconds, windowSeconds: k.windowSeconds, printCodes: k.printCodes });
+    expect(check).toMatchObject({ ok: true, ticketId: at.event.tickets(0), bookingId: at.bookingId, version: 1 });
+    await problem(await call("GET", `/api/events/${at.event.id}/door-kit`, { token: await doorStaff(await tokenFor(`organizer-${word()}`, ["organizer"])) }), 404);
+  });
+
+  it("offline scans: admitted when uploaded, a retried upload is a duplicate, the same ticket from another gate is a conflict", async () => {
+    const at = await ticketsAtTheDoor([3, 4]);
+    const earlier = new Date(Date.now() - 60_000).toISOString();
+    const later = new Date(Date.now() - 30_000).toISOString();
+    const first = await json<Results>(await upload(at.door, at.event.id, "device-north", [{ token: at.code(0), gate: "north", scannedAt: earlier }]), 200);
+    expect(first).toEqual({ results: [{ ticketId: at.event.tickets(3), outcome: "admitted", admittedAt: earlier, gate: "north" }], conflicts: 0 });
+    const retried = await json<Results>(await upload(at.door, at.event.id, "device-north", [{ token: at.code(0), gate: "north", scannedAt: earlier }]), 200);
+    expect(retried.results[0]?.outcome).toBe("duplicate");
+    const other = await json<Results>(
+      await upload(at.door, at.event.id, "device-south", [
+        { token: at.code(0), gate: "south", scannedAt: later },
+        { token: at.code(1), gate: "south", scannedAt: later },
+        { token: "garbage-garbage-garbage-garbage", gate: "south", scannedAt: later },
+      ]),
+      200,
+    );
+    expect(other.results.map((r) => r.outcome)).toEqual(["conflict", "admitted", "invalid"]);
+    expect(other.results[0]).toMatchObject({ gate: "north" });
+    expect(other.conflicts).toBe(1);
+    const k = await kit(at.door, at.event.id);
+    expect(k.conflicts).toEqual([expect.objectContaining({ ticketId: at.event.tickets(3), gate: "south", device: "device-south", firstGate: "north" })]);
+    const stats = await json<{ admitted: number; total: number; conflicts: number }>(await call("GET", `/api/events/${at.event.id}/door/stats`, { token: at.door }), 200);
+    expect(stats).toEqual({ admitted: 2, total: 2, conflicts: 1 });
+    // Online, the ticket admitted offline is already in.
+    expect(((await problem(await checkin(at.door, at.code(1)), 409)) as unknown as { reason: string }).reason).toBe("already admitted");
+  });
+
+  it("refuses uploads of scans from the future, and bad uploads", async () => {
+    const at = await ticketsAtTheDoor([5]);
+    const future = await json<Results>(await upload(at.door, at.event.id, "device-x", [{ token: at.code(0), gate: "north", scannedAt: new Date(Date.now() + 3_600_000).toISOString() }]), 200);
+    expect(future.results[0]?.outcome).toBe("invalid");
+    await problem(await upload(at.door, at.event.id, "x", [{ token: at.code(0), gate: "north", scannedAt: new Date().toISOString() }]), 400);
+    await problem(await upload(at.door, at.event.id, "device-x", []), 400);
+    await problem(await upload(at.door, at.event.id, "device-x", [{ token: at.code(0), gate: "north", scannedAt: "yesterday" }]), 400);
+  });
+});

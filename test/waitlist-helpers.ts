@@ -1,0 +1,76 @@
+/** Helpers for the waitlist suites: fans with an address, joining, reading one's entry, a sold-out small event. */
+import { env } from "cloudflare:workers";
+import { expect } from "vitest";
+import { signToken } from "../workers/api/auth";
+import { hold, smallEvent, type HoldBody } from "./booking-helpers";
+import { call, json, word, type EventOptions } from "./helpers";
+
+export interface Entry {
+  state: "waiting" | "offered" | "expired" | "booked" | "left";
+  position?: number;
+  holdId?: string;
+  expiresAt?: string;
+  ticketIds?: string[];
+  quantity: number;
+  section: string | null;
+  joinedAt: string;
+}
+
+/** A fan whose token carries an address (the offer's mail goes there). */
+export async function mailFan(name = `wl-${word(8)}`): Promise<{ id: string; token: string; email: string }> {
+  const email = `${name}@example.test`;
+  return { id: name, email, token: await signToken(env, { id: name, roles: ["fan"], email }) };
+}
+
+export function joinRequest(eventId: string, token: string, body: Record<string, unknown>, headers: Record<string, string> = {}): Promise<Response> {
+  return call("POST", `/api/events/${eventId}/waitlist`, { token, body, headers });
+}
+
+/** Joins and expects a new entry (201). */
+export async function joinList(eventId: string, token: string, quantity: number, section?: string): Promise<Entry> {
+  return json<Entry>(await joinRequest(eventId, token, section ? { quantity, section } : { quantity }), 201);
+}
+
+export async function entryOf(eventId: string, token: string): Promise<Entry> {
+  return json<Entry>(await call("GET", `/api/events/${eventId}/waitlist/me`, { token }), 200);
+}
+
+export function leaveList(eventId: string, token: string): Promise<Response> {
+  return call("DELETE", `/api/events/${eventId}/waitlist/me`, { token });
+}
+
+/**
+ * A small event (seats 0-7 in Stalls, 8-12 on the Floor) with every seat
+ * held: the Stalls by one fan, each Floor place by its own fan, so tests can
+ * give seats back one by one.
+ */
+export async function soldOutEvent(options: EventOptions = {}) {
+  const event = await smallEvent(options);
+  const stalls = await mailFan();
+  const stallsHold = await hold(stalls.token, [0, 1, 2, 3, 4, 5, 6, 7].map(event.tickets));
+  const floor: { fan: Awaited<ReturnType<typeof mailFan>>; hold: HoldBody }[] = [];
+  for (const seat of [8, 9, 10, 11, 12]) {
+    const holder = await mailFan();
+    floor.push({ fan: holder, hold: await hold(holder.token, [event.tickets(seat)]) });
+  }
+  return { event, stalls: { fan: stalls, hold: stallsHold }, floor };
+}
+
+/** The live statuses of an event's seats (one digit each). */
+export async function statuses(eventId: string): Promise<string> {
+  return (await json<{ statuses: string }>(await call("GET", `/api/events/${eventId}/seats`), 200)).statuses;
+}
+
+export function releaseHold(token: string, holdId: string): Promise<Response> {
+  return call("DELETE", `/api/booking/holds/${holdId}`, { token });
+}
+
+/** Asserts the entry is an offer of `count` tickets that lapses about `seconds` from now. */
+export function expectOffer(entry: Entry, count: number, seconds = 900): void {
+  expect(entry.state).toBe("offered");
+  expect(entry.holdId).toMatch(/^hd_/);
+  expect(entry.ticketIds).toHaveLength(count);
+  const left = (Date.parse(entry.expiresAt ?? "") - Date.now()) / 1000;
+  expect(left).toBeGreaterThan(seconds - 60);
+  expect(left).toBeLessThanOrEqual(seconds + 1);
+}
