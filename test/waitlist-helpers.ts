@@ -2,7 +2,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { signToken } from "../workers/api/auth";
-import { hold, smallEvent, type HoldBody } from "./booking-helpers";
+import { checkout, hold, pay, smallEvent, type HoldBody } from "./booking-helpers";
 import { call, json, word, type EventOptions } from "./helpers";
 
 export interface Entry {
@@ -54,6 +54,23 @@ export async function soldOutEvent(options: EventOptions = {}) {
     floor.push({ fan: holder, hold: await hold(holder.token, [event.tickets(seat)]) });
   }
   return { event, stalls: { fan: stalls, hold: stallsHold }, floor };
+}
+
+/** A new fan holds, checks out and pays for `seats` (through the simulated provider). */
+export async function buy(ticketIds: string[]): Promise<void> {
+  const buyer = await mailFan();
+  const held = await hold(buyer.token, ticketIds);
+  await pay((await checkout(buyer.token, held.holdId)).paymentIntentId);
+}
+
+/** The fan's entry, or null when they have none (404). */
+export async function entryOrNull(eventId: string, token: string): Promise<Entry | null> {
+  const res = await call("GET", `/api/events/${eventId}/waitlist/me`, { token });
+  if (res.status === 404) {
+    await res.body?.cancel();
+    return null;
+  }
+  return json<Entry>(res, 200);
 }
 
 /** The live statuses of an event's seats (one digit each). */

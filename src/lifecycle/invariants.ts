@@ -71,8 +71,9 @@ function checkRoom(
       heldBy.set(seat, hold.id);
       if (sold.has(seat)) fail("one live hold per ticket", `seat ${seat} is sold and in live hold ${hold.id}`);
     }
-    if ((hold.state === "held" || hold.state === "paying") && hold.expiresAt - hold.createdAt > room.maxHoldMs) {
-      fail("holds cannot be renewed", `hold ${hold.id} lasts ${hold.expiresAt - hold.createdAt} ms, more than ${room.maxHoldMs}`);
+    const maxMs = hold.offer ? (room.maxOfferMs ?? room.maxHoldMs) : room.maxHoldMs;
+    if ((hold.state === "held" || hold.state === "paying") && hold.expiresAt - hold.createdAt > maxMs) {
+      fail("holds cannot be renewed", `hold ${hold.id} lasts ${hold.expiresAt - hold.createdAt} ms, more than ${maxMs}`);
     }
   }
 

@@ -147,6 +147,8 @@ export interface RoomInspection {
   perUserLimit: number;
   /** Longest a fan may hold seats in one window: time to live plus the checkout grace. */
   maxHoldMs: number;
+  /** Longest a waitlist offer may hold its seats: the offer's time plus the checkout grace (absent: `maxHoldMs`). */
+  maxOfferMs?: number;
   /** Holds that still claim seats or may (held, paying, booking), live or past expiry. */
   activeHolds: {
     id: string;
@@ -157,6 +159,8 @@ export interface RoomInspection {
     expiresAt: number;
     live: boolean;
     paymentIntentId: string | null;
+    /** A waitlist offer (it lasts `maxOfferMs`). */
+    offer?: boolean;
   }[];
   /** Every payment the room ever attached to a hold, with the hold's state. */
   payments: { paymentIntentId: string; holdId: string; userId: string; state: HoldState }[];

@@ -44,7 +44,10 @@ describe("transferring tickets", () => {
   it("to an email address: the tickets are theirs when they sign in with it, and they can pass them on", async () => {
     const at = await ticketsAtTheDoor([5, 6]);
     const email = `Friend.${word(6)}@Example.test`;
-    await json(await transfer(at.token, at.bookingId, [at.event.tickets(5), at.event.tickets(6)], { email }), 200);
+    const { transferId } = await json<{ transferId: string }>(await transfer(at.token, at.bookingId, [at.event.tickets(5), at.event.tickets(6)], { email }), 200);
+    // The recipient is told where to find them (the buyer's token has no address: no mail to them).
+    const mail = await query<{ dedupe_key: string; to_address: string; kind: string }>("select dedupe_key, to_address, kind from mail_outbox where dedupe_key like $1", [`transfer-%:${transferId}`]);
+    expect(mail).toEqual([{ dedupe_key: `transfer-received:${transferId}`, to_address: email, kind: "transfer-received" }]);
     const friend = await fanWithEmail(email.toLowerCase());
     const received = await myTickets(friend);
     expect(received.map((t) => t.id)).toEqual([at.event.tickets(5), at.event.tickets(6)]);
@@ -80,5 +83,24 @@ describe("transferring tickets", () => {
     const buyerId = JSON.parse(atob((at.token.split(".")[1] ?? "").replace(/-/g, "+").replace(/_/g, "/"))).sub as string;
     await problem(await transfer(at.token, at.bookingId, [at.event.tickets(0)], { userId: buyerId }), 400);
     await problem(await transfer(at.token, "bk_0000000000000000", [at.event.tickets(0)], { userId: "x" }), 404);
+  });
+});
+
+describe("a ticket's history", () => {
+  it("shows its organizer the sale, each transfer and the admission in order; another org gets a 404", async () => {
+    const at = await ticketsAtTheDoor([1]);
+    const friendId = `friend-${word(6)}`;
+    await json(await transfer(at.token, at.bookingId, [at.event.tickets(1)], { userId: friendId }), 200);
+    const [ticket] = await myTickets(await tokenFor(friendId, ["fan"]));
+    await json(await checkin(at.door, ticket?.pass ?? "", "east"), 200);
+    const history = await json<{ ticketId: string; history: { kind: string; bookingId: string; detail: Record<string, unknown> }[] }>(
+      await call("GET", `/api/organizer/tickets/${at.event.tickets(1)}/history`, { token: at.event.organizer }),
+      200,
+    );
+    expect(history.history.map((h) => h.kind)).toEqual(["sold", "transferred", "admitted"]);
+    expect(history.history[1]?.detail).toMatchObject({ toUser: friendId, codeVersion: 2 });
+    expect(history.history[2]?.detail).toMatchObject({ gate: "east", offline: false });
+    await problem(await call("GET", `/api/organizer/tickets/${at.event.tickets(1)}/history`, { token: await tokenFor(`organizer-${word()}`, ["organizer"]) }), 404);
+    await problem(await call("GET", `/api/organizer/tickets/${at.event.tickets(1)}/history`, { token: at.door }), 403);
   });
 });

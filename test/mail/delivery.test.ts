@@ -7,7 +7,7 @@ import worker from "../../workers/api/index";
 import { MAIL_DEAD_LETTER_QUEUE_NAME, MAIL_QUEUE_NAME, retryDelay } from "../../workers/api/mail/delivery";
 import { query } from "../booking-helpers";
 import { word } from "../helpers";
-import { outboxRow, recordingQueue } from "./mail-helpers";
+import { mailedBooking, outboxBy, outboxRow, recordingQueue } from "./mail-helpers";
 
 /** A message written to the outbox directly (not handed to the real queue, so only the test delivers it). */
 async function pendingMail(to = `${word()}@example.test`): Promise<string> {
@@ -94,6 +94,20 @@ describe("the MAIL queue's consumer", () => {
     const result = await consume(MAIL_QUEUE_NAME, [`ml_${word(20)}`], { EMAIL: recordingEmail({ fail: "must not be called" }).binding });
     expect(result.retryMessages).toEqual([]);
     expect(result.explicitAcks).toHaveLength(1);
+  });
+});
+
+describe("the whole path", () => {
+  it("a confirmation handed to the real MAIL queue is delivered by the Worker's consumer and marked sent", async () => {
+    const { bookingId } = await mailedBooking([5]);
+    // The queue cannot be driven from a test: wait for its consumer (batches leave after at most 1 s).
+    const deadline = Date.now() + 15_000;
+    let state = "pending";
+    while (state === "pending" && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      state = (await outboxBy(`booking-confirmed:${bookingId}`))[0]?.state ?? "missing";
+    }
+    expect(state).toBe("sent");
   });
 });
 

@@ -118,7 +118,7 @@ describe("the outbox is written with what caused it", () => {
     expect(rows.map((r) => r.kind)).toEqual(["booking-confirmed", "event-cancelled"]);
     expect(rows[1]).toMatchObject({ dedupe_key: `event-cancelled:${bookingId}`, language: "es" });
     expect(rows[1]?.text).toContain("El organizador dice: «la artista está enferma»");
-    expect(rows[1]?.text).toContain("50,00 US$");
+    expect(rows[1]?.text).toContain("50,00\u00a0US$");
   });
 });
 

@@ -95,7 +95,7 @@ describe("mail templates", () => {
     expect(es[3]?.text).toContain("Stalls, fila A, asiento 3");
     expect(es[3]?.text).toContain("Floor (entrada general)");
     expect(en[1]?.text).toContain("We are refunding €50.00 for 1 ticket for Rock & Roll Night.");
-    expect(es[1]?.text).toContain("Te reembolsamos 50,00 € por 1 entrada para Rock & Roll Night.");
+    expect(es[1]?.text).toContain("Te reembolsamos 50,00\u00a0€ por 1 entrada para Rock & Roll Night.");
     expect(en[2]?.text).toContain("The organizer says: “illness”");
   });
 
@@ -105,7 +105,8 @@ describe("mail templates", () => {
     expect(formatDateTime(event.startsAt, "es", "Europe/Madrid")).toMatch(/^martes, 1 de junio de 2027, 21:30 \(CEST\)$/);
     expect(formatDateTime(event.startsAt, "en", "Not/AZone")).toContain("19:30 (UTC)");
     expect(formatMoney(1234, "usd", "en")).toBe("US$12.34");
-    expect(formatMoney(1234, "eur", "es")).toBe("12,34 €");
+    // Spanish puts a no-break space before the sign.
+    expect(formatMoney(1234, "eur", "es")).toBe("12,34\u00a0€");
     // JPY has no minor unit: 1234 is ¥1,234.
     expect(formatMoney(1234, "jpy", "en")).toBe("JP¥1,234");
     const [, , , , , offer] = everyMessage("es");

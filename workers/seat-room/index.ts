@@ -396,7 +396,7 @@ export class SeatRoom extends DurableObject<Env> {
   async inspect(eventId: string): Promise<RoomInspection | null> {
     if (!store.readCatalog(this.ctx.storage.sql)) return null;
     const ledger = await this.room(eventId);
-    return ledger ? ledger.inspect(this.clock(), this.ttlMs() + this.graceMs()) : null;
+    return ledger ? ledger.inspect(this.clock(), this.ttlMs() + this.graceMs(), ledger.waitlist.offerMs + this.graceMs()) : null;
   }
 
   /**

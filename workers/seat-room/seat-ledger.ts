@@ -15,6 +15,7 @@ import { addBlock, releaseBlockRow, removeBlock, writeBlock, type Block } from "
 import type { LiveSeatMap } from "./live-map";
 import { addHold, dueHolds, expandPrices, isLive, removeHold, type Catalog, type Hold, type RoomState } from "./rules";
 import * as store from "./storage";
+import { OFFER_SESSION } from "./waitlist";
 import { WaitlistBook } from "./waitlist-book";
 import { offerReturned } from "./waitlist-steps";
 
@@ -307,13 +308,14 @@ export class SeatLedger {
   }
 
   /** What the invariant checker reads of the room. */
-  inspect(now: number, maxHoldMs: number): RoomInspection {
+  inspect(now: number, maxHoldMs: number, maxOfferMs = maxHoldMs): RoomInspection {
     const { state } = this;
     return {
       eventId: state.catalog.eventId,
       now,
       perUserLimit: state.catalog.perUserLimit,
       maxHoldMs,
+      maxOfferMs,
       activeHolds: [...state.holds.values()].map((h) => ({
         id: h.id,
         userId: h.userId,
@@ -323,6 +325,7 @@ export class SeatLedger {
         expiresAt: h.expiresAt,
         live: isLive(h, now),
         paymentIntentId: h.paymentIntentId,
+        offer: h.admission?.session.startsWith(OFFER_SESSION) === true,
       })),
       payments: store
         .holdsWithPayments(this.sql, state.catalog.eventId)

@@ -52,6 +52,9 @@ export interface WaitlistEntry {
   joinedAt: number;
 }
 
+/** The waiting-room session an offer's hold carries (`waitlist:<holdId>`): the offer is the fan's admission. */
+export const OFFER_SESSION = "waitlist:";
+
 /** An entry still in line or holding an offer. */
 export const isActive = (entry: WaitlistEntry | undefined): entry is WaitlistEntry => entry?.state === "waiting" || entry?.state === "offered";
 
@@ -193,7 +196,7 @@ export function offerHold(state: RoomState, plan: OfferPlan, holdId: string, now
     bookingId: null,
     graceUsed: false,
     idempotencyKey: null,
-    admission: { session: `waitlist:${holdId}`, until: expiresAt },
+    admission: { session: `${OFFER_SESSION}${holdId}`, until: expiresAt },
     fenced: false,
   };
 }

@@ -14,9 +14,15 @@
  *    room gives the old codes back.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { getCookie } from "hono/cookie";
+import { requestLanguage } from "../../../src/mail/locale";
+import { mailEvent } from "../../../src/mail/notices";
+import { mailer } from "../../../src/mail/outbox";
+import { transferReceivedMail, transferSentMail } from "../../../src/mail/templates";
 import { BookingParams } from "../../../src/shared/booking";
-import { bookedTickets, bookings, ticketTransfers } from "../../../src/shared/db-schema";
+import type { Database } from "../../../src/shared/database";
+import { bookedTickets, bookings, holdContacts, ticketTransfers } from "../../../src/shared/db-schema";
 import { newId, parseTicketId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
 import { requireUser } from "../auth";
@@ -46,6 +52,17 @@ const TransferResult = z
     to: Recipient,
   })
   .openapi("TransferResult");
+
+/** The address a user last paid with, for mail to a recipient named by user id (there is no user table: identities are the provider's). */
+async function lastKnownAddress(db: Pick<Database, "select">, userId: string): Promise<{ email: string; language: string } | undefined> {
+  const [row] = await db
+    .select({ email: holdContacts.email, language: holdContacts.language })
+    .from(holdContacts)
+    .where(and(eq(holdContacts.userId, userId), isNotNull(holdContacts.email)))
+    .orderBy(desc(holdContacts.createdAt))
+    .limit(1);
+  return row?.email ? { email: row.email, language: row.language } : undefined;
+}
 
 export const transferRoutes = createApp().openapi(
   createRoute({
@@ -80,6 +97,8 @@ export const transferRoutes = createApp().openapi(
     if (recipient.holderId === me.id || (recipient.holderEmail && recipient.holderEmail === me.email?.toLowerCase())) throw badRequest("to: these tickets are yours already");
     const transferId = newId("tr");
     const room = seatRoom(c.env, booking.eventId);
+    const mail = mailer(c.env, c.executionCtx);
+    const language = requestLanguage(getCookie(c, "lang"), c.req.header("accept-language"));
     let reissued: { seat: number; toVersion: number; fromVersion: number }[] = [];
     try {
       const moved = await db.transaction(async (tx) => {
@@ -120,8 +139,21 @@ export const transferRoutes = createApp().openapi(
             codeVersion: t.codeVersion + 1,
           })),
         );
+        // Both parties hear of it: the sender (that it went), the recipient (where to find it).
+        const event = await mailEvent(tx, booking.eventId);
+        const places = rows.map(({ section, row, seat }) => ({ section, row, seat }));
+        if (event && me.email) {
+          const content = transferSentMail({ language, publicUrl: c.env.PUBLIC_URL, event, tickets: places, recipient: "email" in to ? to.email : to.userId });
+          await mail.write(tx, { dedupeKey: `transfer-sent:${transferId}`, to: me.email, ...content });
+        }
+        const recipientAddress = "email" in to ? { email: to.email, language } : await lastKnownAddress(tx, to.userId);
+        if (event && recipientAddress) {
+          const content = transferReceivedMail({ language: recipientAddress.language, publicUrl: c.env.PUBLIC_URL, event, tickets: places, sender: me.email ?? me.id });
+          await mail.write(tx, { dedupeKey: `transfer-received:${transferId}`, to: recipientAddress.email, ...content });
+        }
         return rows.map((t) => ({ id: t.ticketId, codeVersion: t.codeVersion + 1 }));
       });
+      await mail.dispatch();
       log("info", "tickets_transferred", { eventId: booking.eventId, bookingId, transferId, tickets: moved.length, userId: me.id });
       return c.json({ bookingId, transferId, tickets: moved, to }, 200);
     } catch (error) {

@@ -206,10 +206,11 @@ export const DOOR_JS = String.raw`
   /** The server's refusal in words for the staff. */
   function refusal(body) {
     if (body.reason === "already admitted") return "Already admitted " + whereWhen({ gate: body.gate, at: body.admittedAt }) + ". One entry per ticket.";
-    if (body.reason === "void") return "Void: this ticket was refunded or passed to someone else. " + (body.detail || "");
-    if (body.reason === "stale") return body.detail || "This code is too old: ask the fan to open the ticket in the app.";
-    return body.detail || "Not a valid ticket.";
+    if (body.reason === "void") return "Void: " + (body.detail || "this ticket was refunded or passed to someone else") + ".";
+    if (body.reason === "stale") return sentence(body.detail || "this code is too old: ask the fan to open the ticket in the app");
+    return "Not a valid ticket: " + (body.detail || "not a ticket code") + ".";
   }
+  const sentence = (text) => text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? "" : ".");
 
   async function check(code) {
     code = String(code).trim();
@@ -246,7 +247,7 @@ export const DOOR_JS = String.raw`
   function offline(code, local, seat) {
     const how = "checked on this device (offline)";
     if (!kit) { reject(seat, "Cannot check: this device has no door kit and the server cannot be reached. Do not admit; connect to load the kit.", how); return; }
-    if (!local.ok) { reject(seat, local.reason === "stale" ? local.detail : "Not a valid ticket: " + local.detail + ".", how); return; }
+    if (!local.ok) { reject(seat, local.reason === "stale" ? sentence(local.detail) : "Not a valid ticket: " + local.detail + ".", how); return; }
     if (local.ticketId.slice(0, local.ticketId.lastIndexOf(".")) !== eventId) { reject(seat, "This ticket is for another event.", how); return; }
     const voidKey = local.ticketId + " " + local.bookingId;
     if (kitVoid.has(voidKey)) {
@@ -319,6 +320,7 @@ export const DOOR_JS = String.raw`
     if ("BarcodeDetector" in window) {
       try { if ((await BarcodeDetector.getSupportedFormats()).includes("qr_code")) detector = new BarcodeDetector({ formats: ["qr_code"] }); } catch {}
     }
+    video.dataset.decoder = detector ? "BarcodeDetector" : "jsQR";
     last = { key: "", at: 0 };
     cameraButton.textContent = "Stop camera";
     T.say(cameraMessage, "Camera on: hold the ticket's code in front of it.", "notice");
