@@ -35,10 +35,19 @@ for (const name of PASS_THROUGH) {
 const worker = await startWorker({ database, port, stateDir: DATA_DIR, vars });
 console.log(`\n  Edge Tickets: ${worker.url}  (Ctrl-C stops everything)\n`);
 
+// `wrangler dev` runs no cron triggers: the mail outbox's sweep (every 5 minutes
+// in production) is triggered from here, so mail queued before a restart, which
+// the local queue forgets, still goes out.
+const SWEEP_EVERY_MS = 5 * 60_000;
+const sweepOutbox = () => fetch(`${worker.url}/cdn-cgi/handler/scheduled?cron=${encodeURIComponent("*/5 * * * *")}`).catch(() => undefined);
+void sweepOutbox();
+const sweeper = setInterval(sweepOutbox, SWEEP_EVERY_MS);
+
 let stopping = false;
 async function stop(code: number): Promise<void> {
   if (stopping) return;
   stopping = true;
+  clearInterval(sweeper);
   await worker.stop();
   await database.stop();
   process.exit(code);

@@ -27,6 +27,8 @@ export async function startWorker(options: {
     NEON_LOCAL_PROXY: options.database.proxy ?? "",
     JWT_SECRET: process.env.JWT_SECRET ?? "local-development-secret-not-for-production",
     DEV_AUTH: "1",
+    // Links in mail point at this server.
+    PUBLIC_URL: `http://127.0.0.1:${options.port}`,
     ...options.vars,
   };
   const envFile = path.join(options.stateDir, "worker.env");

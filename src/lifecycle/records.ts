@@ -4,8 +4,10 @@
  * stored status (`where status in (...)`), so two settlements racing on one
  * booking cannot both move it.
  *
- * A booking, its tickets, the sold count, the hold's claim row and the
- * payment event that caused it are written in one transaction. Three guards
+ * A booking, its tickets, the sold count, the hold's claim row, the fan's
+ * contact (kept with the hold at checkout) and the payment event that caused
+ * it are written in one transaction; its confirmation writes the fan's mail
+ * to the outbox in the confirming transaction. Three guards
  * refuse a booking whatever the other layers did: the partial unique index
  * on booked_tickets (a ticket has at most one live booking); the hold's
  * claim row (a hold the room has let go can never be booked); and the

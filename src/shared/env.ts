@@ -35,8 +35,8 @@ declare global {
       STRIPE_WEBHOOK_SECRET?: string;
       /** Publishable key, for the checkout page. */
       STRIPE_PUBLISHABLE_KEY?: string;
-      /** Key of ticket QR tokens (default: derived from JWT_SECRET). */
-      TICKET_SECRET?: string;
+      /** Ed25519 seed (32 bytes, base64url) that signs ticket codes (default: derived from JWT_SECRET). */
+      TICKET_SIGNING_KEY?: string;
       /** Key of queue tickets and admission tokens (default: derived from JWT_SECRET). */
       QUEUE_SECRET?: string;
       /** Turnstile secret: with it, joining a waiting room needs a bot check (a secret). */

@@ -1,12 +1,11 @@
 /**
- * Keys for the tokens the system signs itself (queue tickets, admission
- * tokens, ticket QR codes): a dedicated secret when set, otherwise a key
+ * Keys for the tokens the system signs itself with HMAC (queue tickets,
+ * admission tokens): a dedicated secret when set, otherwise a key
  * derived from JWT_SECRET for that purpose alone, so no token of one kind can
  * ever pass as another, or as a login token.
  */
 export interface TokenKeys {
   QUEUE_SECRET?: string;
-  TICKET_SECRET?: string;
   JWT_SECRET?: string;
 }
 
@@ -15,9 +14,8 @@ export async function hmac(key: Uint8Array, message: string): Promise<ArrayBuffe
   return crypto.subtle.sign("HMAC", cryptoKey, new TextEncoder().encode(message));
 }
 
-export async function tokenKey(keys: TokenKeys, purpose: "queue" | "ticket"): Promise<Uint8Array> {
-  const dedicated = purpose === "queue" ? keys.QUEUE_SECRET : keys.TICKET_SECRET;
-  if (dedicated) return new TextEncoder().encode(dedicated);
-  if (!keys.JWT_SECRET) throw new Error(`${purpose === "queue" ? "QUEUE_SECRET" : "TICKET_SECRET"} or JWT_SECRET must be set`);
+export async function tokenKey(keys: TokenKeys, purpose: "queue"): Promise<Uint8Array> {
+  if (keys.QUEUE_SECRET) return new TextEncoder().encode(keys.QUEUE_SECRET);
+  if (!keys.JWT_SECRET) throw new Error("QUEUE_SECRET or JWT_SECRET must be set");
   return new Uint8Array(await hmac(new TextEncoder().encode(keys.JWT_SECRET), `edge-tickets/${purpose}-tokens/v1`));
 }

@@ -12,6 +12,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { base64url, CODE_WINDOW_SECONDS, rotatingCode } from "../../src/shared/ticket-codes";
+import { api, tokenFor } from "./api";
 import { hasChromium, launch, screenshot, watchErrors } from "./browser";
 import { launchWithCamera, qrVideo } from "./fake-camera";
 
@@ -23,21 +24,6 @@ interface HeldTicket {
   bookingId: string;
   state: "valid" | "admitted" | "void";
   pass: string | null;
-}
-
-async function api<T>(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-async function tokenFor(userId: string, roles: string[], org?: string): Promise<string> {
-  const minted = await api<{ token: string }>("POST", "/api/dev/token", undefined, { userId, roles, ...(org ? { org } : {}) });
-  expect(minted.status, JSON.stringify(minted.body)).toBe(200);
-  return minted.body.token;
 }
 
 /** An event of the demo organization (whose door the demo door staff work): one row of ten seats. */
@@ -191,7 +177,7 @@ describe.skipIf(!hasChromium)("the door page", () => {
     const { page, errors } = await doorPage(shared(), eventId, "West");
     const before = Number(await page.locator("#admitted-count").textContent());
     // The service worker has the page and its scripts before the network goes.
-    await expect.poll(() => page.evaluate<boolean>(`caches.open("edge-tickets-door-v1").then((c) => c.match(location.pathname)).then(Boolean)`)).toBe(true);
+    await expect.poll(() => page.evaluate<boolean>(`caches.open("edge-tickets-offline-v1").then((c) => c.match(location.pathname)).then(Boolean)`)).toBe(true);
     await page.evaluate(`navigator.serviceWorker.ready.then(() => true)`);
 
     await page.context().setOffline(true);
@@ -215,7 +201,7 @@ describe.skipIf(!hasChromium)("the door page", () => {
     await screenshot(page, "door-4-offline");
 
     // Reloaded without network (the service worker keeps the page): the kit and the scans to upload are still there.
-    await page.reload();
+    expect((await page.reload())?.fromServiceWorker()).toBe(true);
     await expect.poll(() => page.locator("#door-title").textContent()).toBe(`Door: Door Night ${marker}`);
     expect(await page.locator("#pending-count").textContent()).toBe("2");
     expect(await page.locator("#network").textContent()).toContain("Offline · admitting with the door kit");
@@ -283,16 +269,19 @@ describe.skipIf(!hasChromium)("the fan's tickets page", () => {
     expect(admitted.status, JSON.stringify(admitted.body)).toBe(200);
     expect(admitted.body).toMatchObject({ admitted: true, ticketId: `${eventId}.5`, section: "Stalls", row: "A", seat: "6" });
 
-    // Offline, the page shows the tickets saved on the phone, their codes still rotating; the admitted one says so.
+    // Reopened with no network (the service worker keeps the page), it shows the tickets saved on the phone, codes still rotating.
+    await expect.poll(() => page.evaluate<boolean>(`caches.open("edge-tickets-offline-v1").then((c) => c.match(location.pathname)).then(Boolean)`)).toBe(true);
+    await page.evaluate(`navigator.serviceWorker.ready.then(() => true)`);
     await page.context().setOffline(true);
-    await page.evaluate(`document.dispatchEvent(new CustomEvent("account-changed"))`);
+    expect((await page.reload())?.fromServiceWorker()).toBe(true);
     await expect.poll(() => page.locator("#message").textContent()).toContain("Showing the tickets saved on this device");
+    await screenshot(page, "tickets-2-offline");
     await expect.poll(() => page.locator(`.ticket[data-ticket-id="${eventId}.6"]`).getAttribute("data-code")).toBeTruthy();
     await page.context().setOffline(false);
     await page.evaluate(`document.dispatchEvent(new CustomEvent("account-changed"))`);
     await expect.poll(() => card.getAttribute("data-state")).toBe("admitted");
     expect(await card.textContent()).toContain("Admitted at the door");
-    await screenshot(page, "tickets-2-admitted");
+    await screenshot(page, "tickets-3-admitted");
     expect(errors).toEqual([]);
   });
 });

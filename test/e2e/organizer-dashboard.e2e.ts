@@ -9,6 +9,7 @@
 import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
+import { api } from "./api";
 import { hasChromium, screenshot, sharedBrowser, watchErrors } from "./browser";
 
 const base = inject("baseUrl");
@@ -16,15 +17,6 @@ const events = inject("events");
 const marker = inject("marker");
 
 const browser = sharedBrowser();
-
-async function api<T>(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
 
 /** A fan books seats through the API as the checkout page does; returns the booking's id. */
 async function book(eventId: string, userId: string, seats: number[]): Promise<string> {

@@ -141,4 +141,14 @@ describe("the outbox sweep (cron)", () => {
     await worker.scheduled(createScheduledController({ cron: "*/5 * * * *" }), { ...env, MAIL_QUEUE: again.queue });
     expect(again.sent.map((m) => (m as { id: string }).id)).not.toContain(old);
   });
+
+  it("deletes sent mail after 30 days, and keeps failed and recent mail", async () => {
+    const [oldSent, recentSent, oldFailed] = [await pendingMail(), await pendingMail(), await pendingMail()];
+    await query("update mail_outbox set state = 'sent', sent_at = now() where id = any($1)", [[oldSent, recentSent]]);
+    await query("update mail_outbox set state = 'failed' where id = $1", [oldFailed]);
+    await query("update mail_outbox set created_at = now() - interval '31 days' where id = any($1)", [[oldSent, oldFailed]]);
+    await worker.scheduled(createScheduledController({ cron: "*/5 * * * *" }), { ...env, MAIL_QUEUE: recordingQueue().queue });
+    const left = await query<{ id: string }>("select id from mail_outbox where id = any($1)", [[oldSent, recentSent, oldFailed]]);
+    expect(left.map((r) => r.id).sort()).toEqual([recentSent, oldFailed].sort());
+  });
 });

@@ -14,6 +14,8 @@
  * - The sweep (cron) re-queues rows pending for more than two minutes since
  *   they were written or last queued: mail written while the queue was down,
  *   or whose queue message was lost (locally, a `wrangler dev` restart).
+ *   It also deletes sent mail after 30 days (content and addresses are not
+ *   kept longer than support needs them); failed mail stays for an operator.
  *
  * Delivery is at least once: a crash between the send and the mark, or two
  * copies of one message in the queue at the same moment, can send a message
@@ -33,8 +35,10 @@ const RETRY_BASE_SECONDS = 30;
 const RETRY_MAX_SECONDS = 15 * 60;
 /** A pending row older than this, since written or last queued, is re-queued by the sweep. */
 export const SWEEP_AFTER_SECONDS = 120;
-/** Rows re-queued per sweep; the rest wait for the next one. */
+/** Rows re-queued (and sent rows deleted) per sweep; the rest wait for the next one. */
 const SWEEP_BATCH = 1_000;
+/** Sent mail is kept this long. */
+export const SENT_RETENTION_DAYS = 30;
 
 /** Seconds before the queue hands a failed message back: 30 s, 1 min, 2 min… at most 15 min. */
 export function retryDelay(attempts: number): number {
@@ -119,9 +123,9 @@ export async function failMail(batch: MessageBatch, env: Env): Promise<void> {
   });
 }
 
-/** Re-queues mail pending too long (oldest first, a bounded batch); returns how many. */
+/** Re-queues mail pending too long (oldest first, a bounded batch) and deletes old sent mail; returns how many were re-queued. */
 export async function sweepOutbox(env: Env): Promise<number> {
-  const ids = await withSession(env, async (db) => {
+  const { ids, deleted } = await withSession(env, async (db) => {
     const taken = await db().execute<{ id: string }>(sql`
       update mail_outbox set queued_at = now()
       where id in (
@@ -131,10 +135,17 @@ export async function sweepOutbox(env: Env): Promise<number> {
         limit ${SWEEP_BATCH}
         for update skip locked)
       returning id`);
-    return taken.rows.map((r) => r.id);
+    // By created_at, which the (state, created_at) index serves; a message is sent within minutes of being written.
+    const pruned = await db().execute(sql`
+      delete from mail_outbox
+      where id in (
+        select id from mail_outbox
+        where state = 'sent' and created_at < now() - make_interval(days => ${SENT_RETENTION_DAYS})
+        limit ${SWEEP_BATCH})`);
+    return { ids: taken.rows.map((r) => r.id), deleted: pruned.rowCount ?? 0 };
   });
   await dispatchMail(env, ids);
-  if (ids.length > 0) log("info", "mail_swept", { messages: ids.length });
+  if (ids.length > 0 || deleted > 0) log("info", "mail_swept", { requeued: ids.length, deleted });
   return ids.length;
 }
 

@@ -2,7 +2,7 @@
 /**
  * `/door/:eventId`: the door staff's scanner. The page is the same for
  * every event and every device (nothing of the org is in it), so it can be
- * cached and kept by the service worker (`/door/sw.js`, door-worker.ts) for
+ * cached and kept by the service worker (`/door/sw.js`, offline-pages.ts) for
  * a door with a patchy network; /assets/door.js does the work with the
  * staff's token: loads the event's door kit, scans codes with the camera,
  * checks them (the server's answer wins; offline, the kit's), and uploads
@@ -10,13 +10,13 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { DOOR_WORKER_JS } from "./client/door-worker";
+import { OFFLINE_PAGES_WORKER_JS } from "./client/offline-pages";
 import { Layout } from "./layout";
 
 export const doorPage = new Hono<AppEnv>();
 
 doorPage.get("/door/sw.js", (c) =>
-  c.body(DOOR_WORKER_JS, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }),
+  c.body(OFFLINE_PAGES_WORKER_JS, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }),
 );
 
 doorPage.get("/door/:eventId{ev_[0-9a-z]+}", (c) =>

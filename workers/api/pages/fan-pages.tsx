@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { botCheckOn } from "../turnstile";
+import { OFFLINE_PAGES_WORKER_JS } from "./client/offline-pages";
 import { Layout } from "./layout";
 import { offerMinutes, WaitlistPanel } from "./waitlist-panel";
 
@@ -78,6 +79,11 @@ fanPages.get("/checkout/:holdId{hd_[0-9a-z_]+}", (c) => {
     </Layout>,
   );
 });
+
+// The tickets page's service worker (scope /me/): the page opens at a gate without signal.
+fanPages.get("/me/sw.js", (c) =>
+  c.body(OFFLINE_PAGES_WORKER_JS, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }),
+);
 
 fanPages.get("/me/tickets", (c) =>
   c.html(

@@ -18,8 +18,6 @@
  * are refused, anything else with a valid code is admitted and queued for
  * `POST /api/events/:id/door-kit/scans`, sent as soon as the network is back.
  */
-import { DOOR_CACHE } from "./door-worker";
-
 export const DOOR_JS = String.raw`
 (() => {
   const T = window.Tickets, C = window.TicketCodes, S = window.LocalStore;
@@ -347,7 +345,7 @@ export const DOOR_JS = String.raw`
     if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
     const ctx = canvas.getContext("2d", { willReadFrequently: true });
     ctx.drawImage(video, 0, 0, w, h);
-    const found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: "attemptBoth" });
+    const found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: "dontInvert" });
     return found && found.data ? found.data : null;
   }
   async function scanFrames(mine) {
@@ -404,13 +402,7 @@ export const DOOR_JS = String.raw`
     await loadStats();
     setInterval(loadStats, STATS_EVERY_MS);
     setInterval(() => { if (navigator.onLine) loadKit().then(upload); }, KIT_EVERY_MS);
-    // Keep this page and its scripts for a reload without network (the service worker serves them).
-    if ("serviceWorker" in navigator && window.isSecureContext) {
-      navigator.serviceWorker.register("/door/sw.js", { scope: "/door/" }).catch(() => {});
-      if ("caches" in window) {
-        caches.open(${JSON.stringify(DOOR_CACHE)}).then((cache) => cache.addAll([location.pathname, ...Array.from(document.scripts, (s) => s.src).filter(Boolean)])).catch(() => {});
-      }
-    }
+    S.keepPage("/door/sw.js");
   }
   start();
 })();

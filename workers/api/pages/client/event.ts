@@ -99,10 +99,11 @@ export const EVENT_JS = String.raw`
     }
   }
   // The waitlist panel (waitlist.js) offers the event's or a section's waitlist when nothing is free there.
-  function tellSoldOut() {
+  // held: seats were just held, which may be a waitlist offer to this fan.
+  function tellSoldOut(held) {
     if (!statuses) return;
     const sections = map.sections.filter((s) => countFree(s) === 0).map((s) => s.name);
-    document.dispatchEvent(new CustomEvent("sold-out", { detail: { soldOut: sections.length === map.sections.length, sections } }));
+    document.dispatchEvent(new CustomEvent("sold-out", { detail: { soldOut: sections.length === map.sections.length, sections, held: !!held } }));
   }
   function countFree(section) {
     if (!statuses) return section.count;
@@ -167,7 +168,7 @@ export const EVENT_JS = String.raw`
         }
       }
       if (shown === null && map.sections.reduce((n, s) => n + s.count, 0) > 3000) draw();
-      tellSoldOut();
+      tellSoldOut((d.held || []).length > 0);
     });
     source.onerror = () => { status.textContent = "Reconnecting to the live seat map…"; };
   }

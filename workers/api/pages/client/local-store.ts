@@ -6,7 +6,10 @@
  * could not), and the door page its door kit and the scans it has not
  * uploaded yet (a kit lists every admitted and void ticket of an event,
  * more than localStorage's few megabytes). Values are structured clones.
+ * `keepPage` registers the offline pages' service worker (offline-pages.ts).
  */
+import { OFFLINE_CACHE } from "./offline-pages";
+
 export const LOCAL_STORE_JS = String.raw`
 (() => {
   const NAME = "edge-tickets", STORE = "kv";
@@ -35,10 +38,20 @@ export const LOCAL_STORE_JS = String.raw`
       tx.onabort = () => reject(tx.error || new Error("the local store refused the write"));
     });
   }
+  /** Keeps this page and its scripts for a reload without network: its service worker (at workerPath, whose folder is its scope) serves them from the cache. */
+  function keepPage(workerPath) {
+    if (!("serviceWorker" in navigator) || !window.isSecureContext) return;
+    navigator.serviceWorker.register(workerPath, { scope: workerPath.slice(0, workerPath.lastIndexOf("/") + 1) }).catch(() => {});
+    if ("caches" in window) {
+      const urls = [location.pathname, ...Array.from(document.scripts, (s) => s.src).filter(Boolean)];
+      caches.open(${JSON.stringify(OFFLINE_CACHE)}).then((cache) => cache.addAll(urls)).catch(() => {});
+    }
+  }
   window.LocalStore = {
     get: (key) => run("readonly", (store) => store.get(key)),
     set: (key, value) => run("readwrite", (store) => store.put(value, key)),
     remove: (key) => run("readwrite", (store) => store.delete(key)),
+    keepPage,
   };
 })();
 `;

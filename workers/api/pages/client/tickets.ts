@@ -11,7 +11,8 @@
  * see the code is live and a screenshot is worthless two minutes later.
  * The last answer is kept in localStorage, so the codes keep rotating at a
  * gate without network (the key never leaves the browser; the door checks
- * offline too). Signing out forgets the saved tickets.
+ * offline too), and the page itself is kept by a service worker (`/me/sw.js`,
+ * offline-pages.ts). Signing out forgets the saved tickets.
  */
 export const TICKETS_JS = String.raw`
 (() => {
@@ -179,5 +180,6 @@ export const TICKETS_JS = String.raw`
 
   document.addEventListener("account-changed", load);
   load();
+  S.keepPage("/me/sw.js");
 })();
 `;

@@ -4,8 +4,9 @@
  * (a `sold-out` event from event.js or queue.js), it offers to join the
  * waitlist in one click; it shows the fan's position, and an offer with its
  * countdown and a button to pay (the ordinary checkout of the offered hold).
- * It asks for the fan's entry when the page opens, every few seconds while
- * they wait, and whenever the seat map changes (an offer shows as held seats).
+ * It asks for the fan's entry when the page opens, every 15 seconds while
+ * they wait or hold an offer, and when seats on the map are just held (an
+ * offer shows as held seats; on a sold-out map little else changes).
  */
 export const WAITLIST_JS = String.raw`
 (() => {
@@ -77,10 +78,13 @@ export const WAITLIST_JS = String.raw`
     askedAt = Date.now();
     asking = (async () => {
       const res = await T.api(base + "/me");
+      const before = entry && entry.state;
       entry = res.ok ? res.data : null;
+      // The note about joining is old news once the entry moved on (an offer, a booking).
+      if (entry && before && entry.state !== before) T.say(message, "", "notice");
       render();
       clearTimeout(timer);
-      if (active()) timer = setTimeout(refresh, 5000);
+      if (active()) timer = setTimeout(refresh, 15000);
     })().finally(() => { asking = null; });
     return asking;
   }
@@ -107,8 +111,11 @@ export const WAITLIST_JS = String.raw`
   document.addEventListener("sold-out", (e) => {
     soldOut = { soldOut: !!e.detail.soldOut, sections: e.detail.sections || [] };
     render();
-    // At most every 2 s: a busy map changes ten times a second.
-    if (entry && entry.state === "waiting" && Date.now() - askedAt > 2000) refresh();
+    // At most every 2 s (a busy map changes ten times a second): a change sooner is looked at when the 2 s are up.
+    if (e.detail.held && entry && entry.state === "waiting") {
+      clearTimeout(timer);
+      timer = setTimeout(refresh, Math.max(0, askedAt + 2000 - Date.now()));
+    }
   });
   document.addEventListener("account-changed", refresh);
   refresh();

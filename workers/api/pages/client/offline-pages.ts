@@ -1,16 +1,22 @@
 /**
- * The door page's service worker (`/door/sw.js`, scope `/door/`): a door
- * device whose network drops can still reopen or reload the door page.
- * Door pages are fetched from the network first (they are the same for
- * every event and small) and from the cache when it does not answer in a
- * few seconds; page scripts have versioned URLs, so the cache serves them
- * first. API calls never come from this cache: the page keeps its own door
- * kit in IndexedDB and says when it is working offline.
+ * The service worker of the pages that must open without network: the door
+ * page (`/door/sw.js`, scope `/door/`) and the fan's tickets page
+ * (`/me/sw.js`, scope `/me/`), one script served at both places. A door
+ * device whose network drops, or a fan in a stadium with no signal, can
+ * still reload the page. Pages of its scope are fetched from the network
+ * first (they are shells, the same for everyone, and small) and from the
+ * cache when it does not answer in a few seconds; page scripts have
+ * versioned URLs, so the cache serves them first. API calls never come from
+ * this cache: each page keeps its own data (door kit, passes) and says when
+ * it is working offline. The page puts itself and its scripts in the cache
+ * (`LocalStore.keepPage`, local-store.ts), since its first load happens
+ * before the worker runs.
  */
-export const DOOR_CACHE = "edge-tickets-door-v1";
+export const OFFLINE_CACHE = "edge-tickets-offline-v1";
 
-export const DOOR_WORKER_JS = String.raw`
-const CACHE = ${JSON.stringify(DOOR_CACHE)};
+export const OFFLINE_PAGES_WORKER_JS = String.raw`
+const CACHE = ${JSON.stringify(OFFLINE_CACHE)};
+const SCOPE = new URL(self.registration.scope).pathname;
 self.addEventListener("install", () => self.skipWaiting());
 self.addEventListener("activate", (event) => event.waitUntil(self.clients.claim()));
 
@@ -44,6 +50,6 @@ self.addEventListener("fetch", (event) => {
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== location.origin) return;
   if (url.pathname.startsWith("/assets/")) event.respondWith(fromCacheOrNetwork(request));
-  else if (request.mode === "navigate" && url.pathname.startsWith("/door/")) event.respondWith(fromNetworkOrCache(request));
+  else if (request.mode === "navigate" && url.pathname.startsWith(SCOPE)) event.respondWith(fromNetworkOrCache(request));
 });
 `;
