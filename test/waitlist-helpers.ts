@@ -26,6 +26,17 @@ export function joinRequest(eventId: string, token: string, body: Record<string,
   return call("POST", `/api/events/${eventId}/waitlist`, { token, body, headers });
 }
 
+/** `count` new fans join one after another, each for `quantity` seats (of `section`). */
+export async function lineUp(eventId: string, count: number, quantity = 1, section?: string): Promise<Awaited<ReturnType<typeof mailFan>>[]> {
+  const fans = [];
+  for (let i = 0; i < count; i++) {
+    const fan = await mailFan();
+    await joinList(eventId, fan.token, quantity, section);
+    fans.push(fan);
+  }
+  return fans;
+}
+
 /** Joins and expects a new entry (201). */
 export async function joinList(eventId: string, token: string, quantity: number, section?: string): Promise<Entry> {
   return json<Entry>(await joinRequest(eventId, token, section ? { quantity, section } : { quantity }), 201);
@@ -53,7 +64,13 @@ export async function soldOutEvent(options: EventOptions = {}) {
     const holder = await mailFan();
     floor.push({ fan: holder, hold: await hold(holder.token, [event.tickets(seat)]) });
   }
-  return { event, stalls: { fan: stalls, hold: stallsHold }, floor };
+  /** The holder of Floor place `i` (seat 8 + i) gives it back. */
+  const returnFloor = async (i: number) => {
+    const place = floor[i];
+    if (!place) throw new Error(`no Floor hold ${i}`);
+    expect((await releaseHold(place.fan.token, place.hold.holdId)).status).toBe(204);
+  };
+  return { event, stalls: { fan: stalls, hold: stallsHold }, floor, returnFloor };
 }
 
 /** A new fan holds, checks out and pays for `seats` (through the simulated provider). */

@@ -9,7 +9,7 @@ describe("the door page", () => {
     const res = await call("GET", "/door/ev_doorpage1");
     expect(res.status).toBe(200);
     const html = await res.text();
-    const order = ["app", "jsqr", "codes", "store", "door"].map((name) => script(html, name));
+    const order = ["app", "jsqr", "scanner", "codes", "store", "door"].map((name) => script(html, name));
     expect(order.every((at) => at > 0)).toBe(true);
     expect([...order].sort((a, b) => a - b)).toEqual(order);
     expect(html).toContain('"eventId":"ev_doorpage1"');

@@ -237,6 +237,8 @@ describe.skipIf(!hasChromium)("the fan's tickets page", () => {
     const first = (await card.getAttribute("data-code")) ?? "";
     const firstWindow = Number(await card.getAttribute("data-window"));
     expect(first.split("~")).toHaveLength(3);
+    // Below the codes, what the fan paid.
+    await expect.poll(() => page.locator("#orders li").first().textContent()).toContain("2 tickets · $60.00 · confirmed");
     await screenshot(page, "tickets-1-live-code");
 
     // The QR code drawn on the page is the code: read it back with the door's decoder.

@@ -7,26 +7,12 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
+import { api, tokenFor } from "./api";
 import { hasChromium, screenshot, sharedBrowser, watchErrors } from "./browser";
 
 const base = inject("baseUrl");
 const marker = inject("marker");
 const browser = sharedBrowser();
-
-async function api<T>(method: string, path: string, token?: string, body?: unknown): Promise<{ status: number; body: T }> {
-  const headers: Record<string, string> = {};
-  if (token) headers.authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["content-type"] = "application/json";
-  const res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await res.text();
-  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
-}
-
-async function tokenFor(userId: string, roles: string[], org?: string): Promise<string> {
-  const minted = await api<{ token: string }>("POST", "/api/dev/token", undefined, { userId, roles, ...(org ? { org } : {}) });
-  expect(minted.status, JSON.stringify(minted.body)).toBe(200);
-  return minted.body.token;
-}
 
 /** A three-seat event of its own organization, and that organizer's token. */
 async function tinyEvent(name: string): Promise<{ eventId: string; organizer: string }> {

@@ -5,7 +5,7 @@ import { leaveWaitlist } from "../../workers/seat-room/waitlist-steps";
 import { query, room, runAlarm, travel } from "../booking-helpers";
 import { call, json, problem } from "../helpers";
 import { join, queueRoom, queueTravel, status, type Position } from "../queue-helpers";
-import { entryOf, joinList, joinRequest, mailFan, releaseHold, soldOutEvent } from "../waitlist-helpers";
+import { entryOf, joinList, joinRequest, mailFan, soldOutEvent } from "../waitlist-helpers";
 
 interface OutboxRow extends Record<string, unknown> {
   kind: string;
@@ -26,12 +26,10 @@ const pendingNotices = (eventId: string) =>
 
 describe("the offer's mail", () => {
   it("is written to the outbox once, to the fan's address and in their language", async () => {
-    const { event, floor } = await soldOutEvent();
+    const { event, returnFloor } = await soldOutEvent();
     const fan = await mailFan();
     await json(await joinRequest(event.id, fan.token, { quantity: 1 }, { "accept-language": "es-MX,es;q=0.9,en;q=0.5" }), 201);
-    const returned = floor[0];
-    if (!returned) throw new Error("no floor hold");
-    await releaseHold(returned.fan.token, returned.hold.holdId);
+    await returnFloor(0);
     const offer = await entryOf(event.id, fan.token);
     await runAlarm(event.id);
     await runAlarm(event.id);
@@ -43,14 +41,12 @@ describe("the offer's mail", () => {
   });
 
   it("waits for the fan's contact and is written once it exists: no offer's mail is lost", async () => {
-    const { event, floor } = await soldOutEvent();
+    const { event, returnFloor } = await soldOutEvent();
     const fan = await mailFan();
     // The room took the entry, but the contact never reached Postgres (the route failed after the room).
     const joined = await room(event.id).joinWaitlist({ eventId: event.id, userId: fan.id, quantity: 1, section: null });
     expect(joined.kind).toBe("joined");
-    const returned = floor[0];
-    if (!returned) throw new Error("no floor hold");
-    await releaseHold(returned.fan.token, returned.hold.holdId);
+    await returnFloor(0);
     const offer = await entryOf(event.id, fan.token);
     await runAlarm(event.id);
     expect(await outboxOf(offer.holdId ?? "")).toEqual([]);
@@ -109,11 +105,9 @@ describe("the waiting room of a sold-out event", () => {
   });
 
   it("says nothing of sold out while seats are free", async () => {
-    const { event, floor } = await soldOutEvent();
+    const { event, returnFloor } = await soldOutEvent();
     await json(await call("PATCH", `/api/events/${event.id}`, { token: event.organizer, body: { queue: { enabled: true, batchSize: 1 } } }), 200);
-    const returned = floor[0];
-    if (!returned) throw new Error("no floor hold");
-    await releaseHold(returned.fan.token, returned.hold.holdId);
+    await returnFloor(0);
     const first = await mailFan();
     const second = await mailFan();
     await join(event.id, first.token);

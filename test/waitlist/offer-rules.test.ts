@@ -6,7 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { SectionRange } from "../../src/shared/room-protocol";
 import { addHold, emptyState, isFree, ticketsOf, type Catalog, type Hold, type RoomState } from "../../workers/seat-room/rules";
-import { entryView, freeSeats, offerHold, pickSeats, planJoin, planOffers, type WaitlistEntry } from "../../workers/seat-room/waitlist";
+import { entryView, freeSeats, offerHold, pickSeats, planJoin, planOffers, waitingEntry, type WaitlistEntry } from "../../workers/seat-room/waitlist";
 
 const NOW = 1_800_000_000_000;
 const LIMIT = 4;
@@ -46,18 +46,7 @@ function holdOf(state: RoomState, id: string, userId: string, seats: number[], e
   return hold;
 }
 
-const waiting = (userId: string, seq: number, quantity: number, section: SectionRange | null = null): WaitlistEntry => ({
-  userId,
-  seq,
-  quantity,
-  section,
-  state: "waiting",
-  holdId: null,
-  seats: null,
-  offeredAt: null,
-  expiresAt: null,
-  joinedAt: NOW,
-});
+const waiting = (userId: string, seq: number, quantity: number, section: SectionRange | null = null): WaitlistEntry => waitingEntry(userId, seq, quantity, section, NOW);
 
 const join = (state: RoomState, userId: string, quantity: number, section: SectionRange | null = null, current?: WaitlistEntry) =>
   planJoin(state, current, { eventId: "ev_test", userId, quantity, section }, 1, NOW);

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { act, bookedEvent, checkout, hold, invariants, pay, room, runAlarm, smallEvent, travel } from "../booking-helpers";
 import { call, json, problem } from "../helpers";
 import { SseReader } from "../sse";
-import { buy, entryOf, entryOrNull, expectOffer, joinList, joinRequest, leaveList, mailFan, releaseHold, soldOutEvent, statuses, type Entry } from "../waitlist-helpers";
+import { buy, entryOf, entryOrNull, expectOffer, joinList, joinRequest, leaveList, lineUp, mailFan, releaseHold, soldOutEvent, statuses, type Entry } from "../waitlist-helpers";
 
 const MINUTE = 60_000;
 
@@ -82,16 +82,12 @@ describe("joining the waitlist", () => {
 
 describe("offers", () => {
   it("a released hold's seat is offered to the first waiting fan as a hold in their name, shown held on the live map, never available", async () => {
-    const { event, floor } = await soldOutEvent();
-    const first = await mailFan();
-    const second = await mailFan();
-    await joinList(event.id, first.token, 1);
-    await joinList(event.id, second.token, 1);
+    const { event, returnFloor } = await soldOutEvent();
+    const [first, second] = await lineUp(event.id, 2);
+    if (!first || !second) throw new Error("no fans");
     const feed = new SseReader(await call("GET", `/api/events/${event.id}/seats/stream`));
     await feed.readUntil((events) => events.some((e) => e.event === "snapshot"));
-    const returned = floor[0];
-    if (!returned) throw new Error("no floor hold");
-    expect((await releaseHold(returned.fan.token, returned.hold.holdId)).status).toBe(204);
+    await returnFloor(0);
 
     const offer = await entryOf(event.id, first.token);
     expectOffer(offer, 1);
@@ -114,14 +110,12 @@ describe("offers", () => {
   });
 
   it("a fan waiting for more seats than came back keeps their place; the next fan who fits gets them", async () => {
-    const { event, floor } = await soldOutEvent();
+    const { event, returnFloor } = await soldOutEvent();
     const wantsTwo = await mailFan();
     const wantsOne = await mailFan();
     await joinList(event.id, wantsTwo.token, 2);
     await joinList(event.id, wantsOne.token, 1);
-    const returned = floor[2];
-    if (!returned) throw new Error("no floor hold");
-    await releaseHold(returned.fan.token, returned.hold.holdId);
+    await returnFloor(2);
     expect(await entryOf(event.id, wantsTwo.token)).toMatchObject({ state: "waiting", position: 1 });
     expect((await entryOf(event.id, wantsOne.token)).ticketIds).toEqual([event.tickets(10)]);
   });
@@ -171,10 +165,8 @@ describe("offers", () => {
     await buy([9, 10, 11, 12].map(event.tickets));
     const holder = await mailFan();
     const held = await hold(holder.token, [event.tickets(8)]);
-    const first = await mailFan();
-    const second = await mailFan();
-    await joinList(event.id, first.token, 1, "Floor");
-    await joinList(event.id, second.token, 1, "Floor");
+    const [first, second] = await lineUp(event.id, 2, 1, "Floor");
+    if (!first || !second) throw new Error("no fans");
     await releaseHold(holder.token, held.holdId);
     const offered = await entryOf(event.id, first.token);
     await travel(event.id, 15 * MINUTE + 1_000);
@@ -189,14 +181,10 @@ describe("offers", () => {
   });
 
   it("an offer the fan releases goes to the next fan", async () => {
-    const { event, floor } = await soldOutEvent();
-    const first = await mailFan();
-    const second = await mailFan();
-    await joinList(event.id, first.token, 1);
-    await joinList(event.id, second.token, 1);
-    const returned = floor[1];
-    if (!returned) throw new Error("no floor hold");
-    await releaseHold(returned.fan.token, returned.hold.holdId);
+    const { event, returnFloor } = await soldOutEvent();
+    const [first, second] = await lineUp(event.id, 2);
+    if (!first || !second) throw new Error("no fans");
+    await returnFloor(1);
     const offer = await entryOf(event.id, first.token);
     expect((await releaseHold(first.token, offer.holdId ?? "")).status).toBe(204);
     expect((await entryOf(event.id, first.token)).state).toBe("expired");
@@ -204,16 +192,10 @@ describe("offers", () => {
   });
 
   it("leaving releases an open offer to the next fan; leaving twice changes nothing", async () => {
-    const { event, floor } = await soldOutEvent();
-    const first = await mailFan();
-    const second = await mailFan();
-    const third = await mailFan();
-    await joinList(event.id, first.token, 1);
-    await joinList(event.id, second.token, 1);
-    await joinList(event.id, third.token, 1);
-    const returned = floor[3];
-    if (!returned) throw new Error("no floor hold");
-    await releaseHold(returned.fan.token, returned.hold.holdId);
+    const { event, returnFloor } = await soldOutEvent();
+    const [first, second, third] = await lineUp(event.id, 3);
+    if (!first || !second || !third) throw new Error("no fans");
+    await returnFloor(3);
     expect((await leaveList(event.id, first.token)).status).toBe(204);
     expect((await entryOf(event.id, first.token)).state).toBe("left");
     expect((await entryOf(event.id, second.token)).ticketIds).toEqual([event.tickets(11)]);
@@ -242,10 +224,8 @@ describe("offers", () => {
     const { event } = booked;
     await hold((await mailFan()).token, [0, 1, 2, 3, 4, 5, 6, 7].map(event.tickets));
     await hold((await mailFan()).token, [10, 11, 12].map(event.tickets));
-    const first = await mailFan();
-    const second = await mailFan();
-    await joinList(event.id, first.token, 1, "Floor");
-    await joinList(event.id, second.token, 1, "Floor");
+    const [first, second] = await lineUp(event.id, 2, 1, "Floor");
+    if (!first || !second) throw new Error("no fans");
     const refund = (body: Record<string, unknown>) => call("POST", `/api/organizer/bookings/${booked.bookingId}/refund`, { token: event.organizer, body });
     await json(await refund({ ticketIds: [event.tickets(8)] }), 200);
     expect((await entryOf(event.id, first.token)).ticketIds).toEqual([event.tickets(8)]);
@@ -281,12 +261,10 @@ describe("offers", () => {
 
 describe("paying for an offer", () => {
   it("the offered fan checks out and pays with the ordinary checkout: booked, and the entry says so", async () => {
-    const { event, floor } = await soldOutEvent();
+    const { event, returnFloor } = await soldOutEvent();
     const fan = await mailFan();
     await joinList(event.id, fan.token, 1);
-    const returned = floor[0];
-    if (!returned) throw new Error("no floor hold");
-    await releaseHold(returned.fan.token, returned.hold.holdId);
+    await returnFloor(0);
     const offer = await entryOf(event.id, fan.token);
     const started = await checkout(fan.token, offer.holdId ?? "");
     await pay(started.paymentIntentId);
@@ -298,13 +276,11 @@ describe("paying for an offer", () => {
   });
 
   it("on a queue-enabled event the offer is its own admission: checkout and payment need no waiting-room token", async () => {
-    const { event, floor } = await soldOutEvent();
+    const { event, returnFloor } = await soldOutEvent();
     await json(await call("PATCH", `/api/events/${event.id}`, { token: event.organizer, body: { queue: { enabled: true } } }), 200);
     const fan = await mailFan();
     await joinList(event.id, fan.token, 1);
-    const returned = floor[0];
-    if (!returned) throw new Error("no floor hold");
-    await releaseHold(returned.fan.token, returned.hold.holdId);
+    await returnFloor(0);
     const offer = await entryOf(event.id, fan.token);
     // Reserving anything else still needs a token.
     await problem(await call("POST", "/api/booking/reserve", { token: fan.token, body: { ticketIds: [event.tickets(0)] } }), 403);
@@ -316,10 +292,9 @@ describe("paying for an offer", () => {
 
 describe("exact under concurrency", () => {
   it("releases at once offer each seat once, to each waiting fan once, in join order", async () => {
-    const { event, floor } = await soldOutEvent();
-    const waiting = [await mailFan(), await mailFan(), await mailFan(), await mailFan(), await mailFan(), await mailFan()];
-    for (const fan of waiting) await joinList(event.id, fan.token, 1, "Floor");
-    await Promise.all(floor.map((f) => releaseHold(f.fan.token, f.hold.holdId)));
+    const { event, returnFloor } = await soldOutEvent();
+    const waiting = await lineUp(event.id, 6, 1, "Floor");
+    await Promise.all([0, 1, 2, 3, 4].map(returnFloor));
     const entries = await Promise.all(waiting.map((fan) => entryOf(event.id, fan.token)));
     expect(entries.map((e) => e.state)).toEqual(["offered", "offered", "offered", "offered", "offered", "waiting"]);
     const seats = entries.flatMap((e) => e.ticketIds ?? []);
@@ -330,26 +305,22 @@ describe("exact under concurrency", () => {
   });
 
   it("two seats returned at once reach a fan waiting for two, once", async () => {
-    const { event, floor } = await soldOutEvent();
+    const { event, returnFloor } = await soldOutEvent();
     const fan = await mailFan();
     await joinList(event.id, fan.token, 2, "Floor");
-    const [a, b] = floor;
-    if (!a || !b) throw new Error("no floor holds");
-    await Promise.all([releaseHold(a.fan.token, a.hold.holdId), releaseHold(b.fan.token, b.hold.holdId)]);
+    await Promise.all([returnFloor(0), returnFloor(1)]);
     const offer = await entryOf(event.id, fan.token);
     expect(offer.ticketIds).toEqual([event.tickets(8), event.tickets(9)]);
   });
 
   it("joins racing releases never skip a fan or offer a seat twice", async () => {
-    const { event, floor } = await soldOutEvent();
+    const { event, returnFloor } = await soldOutEvent();
     const fans = [await mailFan(), await mailFan(), await mailFan()];
     await joinList(event.id, fans[0]?.token ?? "", 1, "Floor");
-    const [a, b] = floor;
-    if (!a || !b) throw new Error("no floor holds");
     await Promise.all([
-      releaseHold(a.fan.token, a.hold.holdId),
+      returnFloor(0),
       joinRequest(event.id, fans[1]?.token ?? "", { quantity: 1, section: "Floor" }),
-      releaseHold(b.fan.token, b.hold.holdId),
+      returnFloor(1),
       joinRequest(event.id, fans[2]?.token ?? "", { quantity: 1, section: "Floor" }),
     ]);
     const entries = await Promise.all(fans.map((fan) => entryOrNull(event.id, fan.token)));
@@ -365,19 +336,15 @@ describe("exact under concurrency", () => {
 
 describe("the room keeps the waitlist", () => {
   it("entries and offers survive the room's eviction", async () => {
-    const { event, floor } = await soldOutEvent();
-    const first = await mailFan();
-    const second = await mailFan();
-    await joinList(event.id, first.token, 1);
-    await joinList(event.id, second.token, 1);
-    const [a, b] = floor;
-    if (!a || !b) throw new Error("no floor holds");
-    await releaseHold(a.fan.token, a.hold.holdId);
+    const { event, returnFloor } = await soldOutEvent();
+    const [first, second] = await lineUp(event.id, 2);
+    if (!first || !second) throw new Error("no fans");
+    await returnFloor(0);
     const offer = await entryOf(event.id, first.token);
     await runInDurableObject(room(event.id), (_instance, state) => state.abort("test: evicted")).catch(() => {});
     expect(await entryOf(event.id, first.token)).toEqual(offer);
     expect(await entryOf(event.id, second.token)).toMatchObject({ state: "waiting", position: 1 });
-    await releaseHold(b.fan.token, b.hold.holdId);
+    await returnFloor(1);
     expect((await entryOf(event.id, second.token)).ticketIds).toEqual([event.tickets(9)]);
   });
 });

@@ -99,19 +99,12 @@ export function planJoin(state: RoomState, current: WaitlistEntry | undefined, r
   if (free >= quantity) {
     return reject(409, `${free === 1 ? "1 ticket is" : `${free} tickets are`} still on sale${where(section)}: choose seats instead of waiting`);
   }
-  const entry: WaitlistEntry = {
-    userId: request.userId,
-    seq,
-    quantity,
-    section,
-    state: "waiting",
-    holdId: null,
-    seats: null,
-    offeredAt: null,
-    expiresAt: null,
-    joinedAt: now,
-  };
-  return { kind: "join", entry };
+  return { kind: "join", entry: waitingEntry(request.userId, seq, quantity, section, now) };
+}
+
+/** A new entry, in line. */
+export function waitingEntry(userId: string, seq: number, quantity: number, section: SectionRange | null, joinedAt: number): WaitlistEntry {
+  return { userId, seq, quantity, section, state: "waiting", holdId: null, seats: null, offeredAt: null, expiresAt: null, joinedAt };
 }
 
 export interface OfferPlan {

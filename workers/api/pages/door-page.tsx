@@ -21,7 +21,7 @@ doorPage.get("/door/sw.js", (c) =>
 
 doorPage.get("/door/:eventId{ev_[0-9a-z]+}", (c) =>
   c.html(
-    <Layout title="Door" env={c.env} scripts={["jsqr", "codes", "store", "door"]} data={{ eventId: c.req.param("eventId") }}>
+    <Layout title="Door" env={c.env} scripts={["jsqr", "scanner", "codes", "store", "door"]} data={{ eventId: c.req.param("eventId") }}>
       <h1 id="door-title">Door</h1>
       <p id="door-event" class="meta"></p>
       <p id="message" role="status" hidden></p>

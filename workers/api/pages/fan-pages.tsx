@@ -92,6 +92,10 @@ fanPages.get("/me/tickets", (c) =>
       <p class="meta">Show the code at the door. It changes every 30 seconds, so a screenshot or a copy does not get in; open this page once before you go and it works without network.</p>
       <p id="message" hidden role="status"></p>
       <div id="bookings"></div>
+      <section id="orders-panel" aria-labelledby="orders-heading" hidden>
+        <h2 id="orders-heading">Your orders</h2>
+        <ul id="orders" class="results"></ul>
+      </section>
     </Layout>,
   ),
 );

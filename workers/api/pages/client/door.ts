@@ -1,6 +1,6 @@
 /**
- * The door page's script (/assets/door.js, after jsqr.js, codes.js and
- * store.js). Plain browser JavaScript.
+ * The door page's script (/assets/door.js, after jsqr.js, scanner.js,
+ * codes.js and store.js). Plain browser JavaScript.
  *
  * What it keeps, per event, in IndexedDB (window.LocalStore):
  * - the **door kit** (`door-kit:<eventId>`): the API's public keys, the code
@@ -28,7 +28,7 @@ export const DOOR_JS = String.raw`
   const gateInput = $("gate");
   const KIT_KEY = "door-kit:" + eventId, LOG_KEY = "door-log:" + eventId;
   const GATE_KEY = "edge-tickets-door-gate", DEVICE_KEY = "edge-tickets-door-device";
-  const STATS_EVERY_MS = 5000, KIT_EVERY_MS = 120000, REQUEST_TIMEOUT_MS = 5000, SAME_CODE_MS = 2500;
+  const STATS_EVERY_MS = 5000, KIT_EVERY_MS = 120000, REQUEST_TIMEOUT_MS = 5000;
 
   let kit = null;              // the door kit, plus clockOffsetMs and savedAt
   let kitAdmitted = new Map(); // ticketId -> { at, gate }, from the kit
@@ -293,78 +293,36 @@ export const DOOR_JS = String.raw`
     }
   }
 
-  // ---- The camera: BarcodeDetector where the browser has one, jsQR on video frames otherwise ----
-  let stream = null, detector = null, canvas = null, last = { key: "", at: 0 };
+  // ---- The camera (scanner.js) ----
+  let camera = null;
   async function startCamera() {
-    if (!navigator.mediaDevices || !navigator.mediaDevices.getUserMedia) {
-      T.say(cameraMessage, "This browser cannot use a camera on this page (it needs a secure https address). Type or paste codes below.", "error");
-      return;
-    }
     try { audio = audio || new AudioContext(); } catch {}
     cameraButton.disabled = true;
     try {
-      stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: "environment", width: { ideal: 1280 }, height: { ideal: 720 } }, audio: false });
+      // The same ticket held up is one scan, even when its code rotates meanwhile.
+      camera = await window.CodeScanner.start(video, run, (text) => { const claims = C.decodePass(text.trim().split("~")[0]); return claims ? claims.t : text; });
     } catch (error) {
-      cameraButton.disabled = false;
-      const blocked = error && (error.name === "NotAllowedError" || error.name === "SecurityError");
-      T.say(cameraMessage, blocked ? "The camera is blocked for this page: allow it in the browser's site settings, or type codes below." : "No camera could be opened (" + ((error && error.message) || "unknown error") + "). Type or paste codes below.", "error");
+      const name = error && error.name;
+      T.say(cameraMessage, name === "NotSupportedError" ? "This browser cannot use a camera on this page (it needs a secure https address). Type or paste codes below."
+        : name === "NotAllowedError" || name === "SecurityError" ? "The camera is blocked for this page: allow it in the browser's site settings, or type codes below."
+        : "No camera could be opened (" + ((error && error.message) || "unknown error") + "). Type or paste codes below.", "error");
       return;
+    } finally {
+      cameraButton.disabled = false;
     }
-    cameraButton.disabled = false;
-    video.srcObject = stream;
     video.hidden = false;
-    await video.play().catch(() => {});
-    detector = null;
-    if ("BarcodeDetector" in window) {
-      try { if ((await BarcodeDetector.getSupportedFormats()).includes("qr_code")) detector = new BarcodeDetector({ formats: ["qr_code"] }); } catch {}
-    }
-    video.dataset.decoder = detector ? "BarcodeDetector" : "jsQR";
-    last = { key: "", at: 0 };
+    video.dataset.decoder = camera.decoder;
     cameraButton.textContent = "Stop camera";
     T.say(cameraMessage, "Camera on: hold the ticket's code in front of it.", "notice");
-    scanFrames(stream);
   }
   function stopCamera() {
-    if (stream) for (const track of stream.getTracks()) track.stop();
-    stream = null;
-    video.srcObject = null;
+    if (camera) camera.stop();
+    camera = null;
     video.hidden = true;
     cameraButton.textContent = "Start camera";
     T.say(cameraMessage, "");
   }
-  async function readFrame() {
-    if (video.readyState < 2 || !video.videoWidth) return null;
-    if (detector) {
-      const found = await detector.detect(video);
-      return found.length ? found[0].rawValue : null;
-    }
-    // Dense codes (a rotating code is ~450 characters) need the frame near full size.
-    const scale = Math.min(1, 960 / Math.max(video.videoWidth, video.videoHeight));
-    const w = Math.round(video.videoWidth * scale), h = Math.round(video.videoHeight * scale);
-    canvas = canvas || document.createElement("canvas");
-    if (canvas.width !== w || canvas.height !== h) { canvas.width = w; canvas.height = h; }
-    const ctx = canvas.getContext("2d", { willReadFrequently: true });
-    ctx.drawImage(video, 0, 0, w, h);
-    const found = window.jsQR(ctx.getImageData(0, 0, w, h).data, w, h, { inversionAttempts: "dontInvert" });
-    return found && found.data ? found.data : null;
-  }
-  async function scanFrames(mine) {
-    while (stream === mine) {
-      let text = null;
-      try { text = busy ? null : await readFrame(); } catch {}
-      if (text) {
-        // A code held in front of the camera is one scan, even when it rotates meanwhile: same ticket, within a moment.
-        const claims = C.decodePass(text.trim().split("~")[0]);
-        const key = claims ? claims.t : text;
-        const now = Date.now();
-        const again = key === last.key && now - last.at < SAME_CODE_MS;
-        last = { key, at: now };
-        if (!again) await run(text);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 120));
-    }
-  }
-  cameraButton.addEventListener("click", () => (stream ? stopCamera() : startCamera()));
+  cameraButton.addEventListener("click", () => (camera ? stopCamera() : startCamera()));
 
   async function run(code) {
     if (busy) return;
@@ -377,7 +335,7 @@ export const DOOR_JS = String.raw`
   $("manual").addEventListener("submit", async (e) => {
     e.preventDefault();
     const input = $("code-input");
-    if (!input.value.trim()) return;
+    if (!input.value.trim() || busy) return;
     await run(input.value);
     input.value = "";
     input.focus();

@@ -84,6 +84,26 @@ export const TICKETS_JS = String.raw`
     render(tickets);
     timer = setInterval(tick, 1000);
     tick();
+    orders();
+  }
+
+  /** What the fan paid and got back, per booking (online only: nothing of it is needed at the door). */
+  async function orders() {
+    const panel = document.getElementById("orders-panel"), out = document.getElementById("orders");
+    out.replaceChildren();
+    panel.hidden = true;
+    if (!T.claims()) return;
+    let res;
+    try { res = await T.api("/api/me/bookings"); } catch { return; }
+    if (!res.ok || !res.data.bookings.length) return;
+    for (const b of res.data.bookings) {
+      const li = document.createElement("li");
+      li.id = "order-" + b.id;
+      li.textContent = b.event.name + " · " + new Date(b.event.startsAt).toLocaleDateString() + " · " + b.tickets.length + (b.tickets.length === 1 ? " ticket" : " tickets") + " · " +
+        T.money(b.amountCents, b.currency) + " · " + b.status + (b.refundedCents > 0 ? " · " + T.money(b.refundedCents, b.currency) + " refunded" : "");
+      out.append(li);
+    }
+    panel.hidden = false;
   }
 
   function stop() {
