@@ -4,6 +4,7 @@
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { checkEvent } from "../../src/lifecycle/invariants";
 import type { SectionRange } from "../../src/shared/room-protocol";
 import { addHold, emptyState, isFree, ticketsOf, type Catalog, type Hold, type RoomState } from "../../workers/seat-room/rules";
 import { entryView, freeSeats, offerHold, pickSeats, planJoin, planOffers, waitingEntry, type WaitlistEntry } from "../../workers/seat-room/waitlist";
@@ -108,6 +109,19 @@ describe("offers", () => {
     const state = roomOf(3);
     const hold = offerHold(state, { entry: waiting("fan", 1, 2), seats: [1, 2] }, "hd_x", NOW, 900_000);
     expect(hold).toMatchObject({ userId: "fan", state: "held", seats: [1, 2], expiresAt: NOW + 900_000, totalCents: 2000, admission: { session: "waitlist:hd_x", until: NOW + 900_000 } });
+  });
+
+  it("the invariant checker lets an offer last its own time, and no ordinary hold as long", () => {
+    const held = (offer: boolean) => ({ id: "h1", userId: "fan", state: "held" as const, seats: [0], createdAt: NOW, expiresAt: NOW + 900_000, live: true, paymentIntentId: null, offer });
+    const records = (offer: boolean) => ({
+      eventId: "ev_test",
+      room: { eventId: "ev_test", now: NOW, perUserLimit: LIMIT, maxHoldMs: 720_000, maxOfferMs: 1_020_000, activeHolds: [held(offer)], payments: [], paymentsDue: [], sold: [] },
+      bookings: [],
+      payments: [],
+      soldCount: 0,
+    });
+    expect(checkEvent(records(true), { settled: false })).toEqual([]);
+    expect(checkEvent(records(false), { settled: false }).map((v) => v.invariant)).toEqual(["holds cannot be renewed"]);
   });
 
   it("an offer past its expiry reads as expired before the room ends it", () => {

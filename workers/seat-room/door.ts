@@ -54,6 +54,9 @@ function minVersion(sql: SqlStorage, seat: number, bookingId: string): number {
   return row && row.booking_id === bookingId ? row.min_version : 1;
 }
 
+/** Conflicts kept per ticket; later ones are still answered as conflicts, not stored. */
+export const MAX_CONFLICTS_PER_TICKET = 10;
+
 const admitted = (row: AdmissionRow): DoorAdmission => ({ at: row.at, gate: row.gate });
 
 /** Whether a code of this booking and version may open the door for the seat now. */
@@ -76,6 +79,9 @@ export function admit(state: RoomState, sql: SqlStorage, scan: DoorScan, now: nu
   if (scan.offline) {
     if (first && first.device === scan.device && first.at === scan.at) return { kind: "duplicate", ...admitted(first) };
     if (first) {
+      // A few reports of a ticket say all staff need; more would let one upload (500 scans, any device id) grow every door kit.
+      const reported = sql.exec<{ n: number }>("SELECT count(*) AS n FROM door_conflicts WHERE seat_index = ?", scan.seat).one().n;
+      if (reported >= MAX_CONFLICTS_PER_TICKET) return { kind: "conflict", ...admitted(first) };
       sql.exec(
         "INSERT OR IGNORE INTO door_conflicts (seat_index, at, gate, device, by, first_at, first_gate, reported_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         scan.seat, scan.at, scan.gate, scan.device, scan.by, first.at, first.gate, now,

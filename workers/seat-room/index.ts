@@ -18,7 +18,8 @@
  * The one alarm is armed for the earliest due work (a hold's expiry, a
  * payment to settle, the next reconciliation) and is idempotent: it ends
  * lapsed holds, settles due payments through the booking lifecycle
- * (`due-work.ts`), and reconciles the sold seats with Postgres
+ * (`due-work.ts`), writes the mail of waitlist offers
+ * (`waitlist-notices.ts`), and reconciles the sold seats with Postgres
  * (`reconcile.ts`). The room's clock never goes back, even across restarts.
  */
 import { DurableObject } from "cloudflare:workers";

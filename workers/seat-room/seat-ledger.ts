@@ -7,7 +7,9 @@
  *
  * Invariants it keeps: a seat is in the room's `sold` only with the booking
  * Postgres has for it; a hold that ends with a payment attached leaves a row
- * in `payments_due`, so the alarm settles that payment.
+ * in `payments_due`, so the alarm settles that payment; seats that become
+ * available go to the waitlist's fans first, before the step ends
+ * (`offerReturns`, see `waitlist.ts`).
  */
 import { log } from "../../src/shared/log";
 import type { HoldState, RoomInspection, SeatStatus, SoldBooking } from "../../src/shared/room-protocol";

@@ -11,7 +11,8 @@
  *   room's monotonic sequence number.
  * - `blocks`: box-office blocks (see `blocks.ts`).
  * - `door_*`: admissions at the door and voided ticket codes (see `door.ts`).
- * - `waitlist`: fans waiting for returned seats, and their offers (see `waitlist.ts`).
+ * - `waitlist`, `waitlist_notices`: fans waiting for returned seats, their
+ *   offers, and the offers' mail still to write (see `waitlist-book.ts`).
  * - `payments_due`: payments the room must settle (a paying hold lapsed or
  *   was released, a claim's booking window ends); with the active holds'
  *   expiries, the table of due work the one alarm is armed for.

@@ -18,7 +18,7 @@ import { mailer } from "../../src/mail/outbox";
 import { waitlistOfferMail } from "../../src/mail/templates";
 import { openSession, type Database } from "../../src/shared/database";
 import { waitlistEntries } from "../../src/shared/db-schema";
-import { log } from "../../src/shared/log";
+import { log, redact } from "../../src/shared/log";
 import { isLive, type Hold } from "./rules";
 import type { SeatLedger } from "./seat-ledger";
 import type { Notice } from "./waitlist-book";
@@ -51,7 +51,8 @@ export async function notifyOffers(env: Env, ledger: SeatLedger, clock: () => nu
       try {
         outcome = await writeOfferMail(session.db(), mail, eventId, notice, hold);
       } catch (error) {
-        log("warn", "waitlist_notice_failed", { eventId, holdId: notice.holdId, attempts: notice.attempts + 1, message: String(error) });
+        // A database error can quote the row it refused: addresses are stripped.
+        log("warn", "waitlist_notice_failed", { eventId, holdId: notice.holdId, attempts: notice.attempts + 1, message: redact(String(error)) });
         outcome = "failed";
       }
       if (outcome === "written" || outcome === "no-address" || notice.attempts + 1 >= MAX_ATTEMPTS) {

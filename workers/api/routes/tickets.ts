@@ -55,7 +55,8 @@ const HeldTicketView = z
 async function drawableCode(env: Env, token: string): Promise<string> {
   const check = await checkCode(env, token, Date.now());
   if (!check.ok || check.kind !== "print") throw new Problem(400, "this is not a valid print code of a ticket");
-  return token;
+  // The check trims; the drawing must too, or padding past a QR code's capacity makes the encoder throw (a 500).
+  return token.trim();
 }
 
 export const ticketRoutes = createApp()
@@ -82,6 +83,10 @@ export const ticketRoutes = createApp()
       ]);
       if (!ticket || !event || ticket.void) throw new Problem(409, "this ticket is no longer valid (refunded or cancelled)");
       if (check.version < ticket.codeVersion) throw new Problem(409, "this ticket was transferred: this code is no longer valid");
+      if (check.version > ticket.codeVersion) throw new Problem(409, "this code was not issued");
+      // A used paper ticket is worthless to whoever it is resold to: say so (not when or where: that is the holder's).
+      const admissions = await seatRoom(c.env, parsed.eventId).admissions(parsed.eventId, [parsed.seatIndex]);
+      if (admissions.some((a) => a.bookingId === check.bookingId)) throw new Problem(409, "this ticket was already used at the door");
       return c.json(
         {
           valid: true as const,

@@ -27,13 +27,15 @@ import { newId, parseTicketId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
 import { requireUser } from "../auth";
 import { heldTickets, holds } from "../catalog/ticket-holders";
+import { mailAddress } from "../mail/contacts";
 import { bearer, createApp } from "../openapi-app";
 import { badRequest, conflict, notFound, problemResponses } from "../problem";
 import { limitByUser } from "../rate-limits";
 import { seatRoom } from "../rooms";
 
 const Recipient = z.union([
-  z.object({ userId: z.string().trim().min(1).max(200) }).strict(),
+  // As auth.ts takes a token's `sub`: an id with a control character is nobody's, and the tickets would be lost.
+  z.object({ userId: z.string().trim().min(1).max(200).regex(/^[^\p{Cc}\p{Cs}]+$/u, "a user id has no control characters") }).strict(),
   z.object({ email: z.email().max(254) }).strict(),
 ]);
 
@@ -84,6 +86,8 @@ export const transferRoutes = createApp().openapi(
     const { ticketIds, to } = c.req.valid("json");
     const user = c.var.user;
     const me = { id: user.id, email: user.email ?? null };
+    // Ownership follows the token's claim; mail goes only to a claim a mail header can carry (as at checkout).
+    const myAddress = mailAddress(me.email);
     const db = c.var.db();
     const [booking] = await db.select({ eventId: bookings.eventId }).from(bookings).where(eq(bookings.id, bookingId));
     if (!booking) throw notFound("no such booking");
@@ -142,13 +146,13 @@ export const transferRoutes = createApp().openapi(
         // Both parties hear of it: the sender (that it went), the recipient (where to find it).
         const event = await mailEvent(tx, booking.eventId);
         const places = rows.map(({ section, row, seat }) => ({ section, row, seat }));
-        if (event && me.email) {
+        if (event && myAddress) {
           const content = transferSentMail({ language, publicUrl: c.env.PUBLIC_URL, event, tickets: places, recipient: "email" in to ? to.email : to.userId });
-          await mail.write(tx, { dedupeKey: `transfer-sent:${transferId}`, to: me.email, ...content });
+          await mail.write(tx, { dedupeKey: `transfer-sent:${transferId}`, to: myAddress, ...content });
         }
         const recipientAddress = "email" in to ? { email: to.email, language } : await lastKnownAddress(tx, to.userId);
         if (event && recipientAddress) {
-          const content = transferReceivedMail({ language: recipientAddress.language, publicUrl: c.env.PUBLIC_URL, event, tickets: places, sender: me.email ?? me.id });
+          const content = transferReceivedMail({ language: recipientAddress.language, publicUrl: c.env.PUBLIC_URL, event, tickets: places, sender: myAddress ?? me.id });
           await mail.write(tx, { dedupeKey: `transfer-received:${transferId}`, to: recipientAddress.email, ...content });
         }
         return rows.map((t) => ({ id: t.ticketId, codeVersion: t.codeVersion + 1 }));
