@@ -59,6 +59,14 @@ export interface Copy {
     intro(p: Count & { sender: string | null }): string;
     how: string;
   };
+  /** To whoever holds tickets given to them, when those are refunded or the event cancelled (the money goes to the buyer). */
+  ticketVoided: {
+    subject(p: { event: string }): string;
+    title: string;
+    refunded(p: Count): string;
+    cancelled(p: Count): string;
+    void(p: { count: number }): string;
+  };
   waitlistOffer: {
     subject(p: { event: string }): string;
     title: string;
@@ -125,6 +133,19 @@ const en: Copy = {
           ? `You received 1 ticket for ${event}.`
           : `You received ${count} tickets for ${event}.`,
     how: "Sign in under My tickets with this email address to see them with their QR codes.",
+  },
+  ticketVoided: {
+    subject: ({ event }) => `Your tickets for ${event} are no longer valid`,
+    title: "Tickets no longer valid",
+    refunded: ({ count, event }) =>
+      count === 1
+        ? `The ticket for ${event} that was given to you has been refunded to the person who bought it.`
+        : `The ${count} tickets for ${event} that were given to you have been refunded to the person who bought them.`,
+    cancelled: ({ count, event }) =>
+      count === 1
+        ? `The organizer has cancelled ${event}. The ticket that was given to you is refunded to the person who bought it.`
+        : `The organizer has cancelled ${event}. The ${count} tickets that were given to you are refunded to the person who bought them.`,
+    void: ({ count }) => (count === 1 ? "It no longer opens the door." : "They no longer open the door."),
   },
   waitlistOffer: {
     subject: ({ event }) => `Seats for ${event} are waiting for you`,
@@ -193,6 +214,19 @@ const es: Copy = {
           ? `Has recibido 1 entrada para ${event}.`
           : `Has recibido ${count} entradas para ${event}.`,
     how: "Entra en Mis entradas con esta dirección de correo para verlas con sus códigos QR.",
+  },
+  ticketVoided: {
+    subject: ({ event }) => `Tus entradas para ${event} ya no son válidas`,
+    title: "Entradas que ya no son válidas",
+    refunded: ({ count, event }) =>
+      count === 1
+        ? `La entrada para ${event} que te dieron se ha reembolsado a quien la compró.`
+        : `Las ${count} entradas para ${event} que te dieron se han reembolsado a quien las compró.`,
+    cancelled: ({ count, event }) =>
+      count === 1
+        ? `El organizador ha cancelado ${event}. La entrada que te dieron se reembolsa a quien la compró.`
+        : `El organizador ha cancelado ${event}. Las ${count} entradas que te dieron se reembolsan a quien las compró.`,
+    void: ({ count }) => (count === 1 ? "Ya no da acceso al recinto." : "Ya no dan acceso al recinto."),
   },
   waitlistOffer: {
     subject: ({ event }) => `Hay entradas esperándote para ${event}`,

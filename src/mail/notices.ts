@@ -10,13 +10,13 @@
  * `mailEvent` and `mailPlaces` read the plain data every template takes, for
  * other writers of mail (transfers, the waitlist).
  */
-import { and, asc, eq, inArray } from "drizzle-orm";
-import { bookedTickets, bookings, eventCancellations, events, tickets, venues } from "../shared/db-schema";
+import { and, asc, desc, eq, inArray, isNotNull, or } from "drizzle-orm";
+import { bookedTickets, bookings, eventCancellations, events, holdContacts, tickets, venues } from "../shared/db-schema";
 import type { Database } from "../shared/database";
 import { ticketId } from "../shared/ids";
 import { issuePass } from "../shared/ticket-codes";
 import type { Mailer } from "./outbox";
-import { bookingConfirmedMail, eventCancelledMail, refundMail, type MailEvent, type MailSeat } from "./templates";
+import { bookingConfirmedMail, eventCancelledMail, refundMail, ticketVoidedMail, type MailEvent, type MailSeat } from "./templates";
 
 type Reader = Pick<Database, "select">;
 type Writer = Pick<Database, "select" | "insert">;
@@ -98,9 +98,10 @@ export async function writeRefundNotice(
   refund: { id: string; seats: number[]; amountCents: number },
   cancelled: boolean,
 ): Promise<void> {
-  if (!booking.fanEmail) return;
   const event = await mailEvent(tx, booking.eventId);
   if (!event) return;
+  await writeHolderNotices(tx, mail, booking, event, refund.seats, cancelled ? { cancelled: true, key: `cancelled:${booking.id}` } : { cancelled: false, key: refund.id });
+  if (!booking.fanEmail) return;
   const common = {
     language: booking.fanLanguage,
     publicUrl: mail.env.PUBLIC_URL,
@@ -120,4 +121,41 @@ export async function writeRefundNotice(
   }
   const refunded = await mailPlaces(tx, booking.eventId, refund.seats);
   await mail.write(tx, { dedupeKey: `refund:${refund.id}`, to: booking.fanEmail, ...refundMail({ ...common, tickets: refunded }) });
+}
+
+/** The address a user last paid with, for mail to someone known only by user id (identities are the provider's: there is no user table). */
+export async function lastKnownAddress(db: Reader, userId: string): Promise<{ email: string; language: string } | undefined> {
+  const [row] = await db
+    .select({ email: holdContacts.email, language: holdContacts.language })
+    .from(holdContacts)
+    .where(and(eq(holdContacts.userId, userId), isNotNull(holdContacts.email)))
+    .orderBy(desc(holdContacts.createdAt))
+    .limit(1);
+  return row?.email ? { email: row.email, language: row.language } : undefined;
+}
+
+/**
+ * Tickets of the booking that were given to someone else: each holder is
+ * told their tickets no longer open the door (the money goes to the buyer).
+ */
+async function writeHolderNotices(tx: Writer, mail: Mailer, booking: Booking, event: MailEvent, seats: number[], why: { cancelled: boolean; key: string }): Promise<void> {
+  if (seats.length === 0) return;
+  const given = await tx
+    .select({ seatIndex: bookedTickets.seatIndex, holderId: bookedTickets.holderId, holderEmail: bookedTickets.holderEmail })
+    .from(bookedTickets)
+    .where(and(eq(bookedTickets.bookingId, booking.id), inArray(bookedTickets.seatIndex, seats), or(isNotNull(bookedTickets.holderId), isNotNull(bookedTickets.holderEmail))));
+  const byHolder = new Map<string, { holderId: string | null; holderEmail: string | null; seats: number[] }>();
+  for (const t of given) {
+    const key = t.holderId ?? `email:${t.holderEmail}`;
+    const entry = byHolder.get(key) ?? { holderId: t.holderId, holderEmail: t.holderEmail, seats: [] };
+    entry.seats.push(t.seatIndex);
+    byHolder.set(key, entry);
+  }
+  for (const [key, holder] of byHolder) {
+    const address = holder.holderId ? await lastKnownAddress(tx, holder.holderId) : holder.holderEmail ? { email: holder.holderEmail, language: booking.fanLanguage } : undefined;
+    if (!address) continue;
+    const tickets = await mailPlaces(tx, booking.eventId, holder.seats);
+    const notice = ticketVoidedMail({ language: address.language, publicUrl: mail.env.PUBLIC_URL, event, tickets, cancelled: why.cancelled });
+    await mail.write(tx, { dedupeKey: `ticket-voided:${why.key}:${key}`, to: address.email, ...notice });
+  }
 }

@@ -74,6 +74,12 @@ export interface TransferReceivedInput extends MailBase {
   sender?: string | null;
 }
 
+export interface TicketVoidedInput extends MailBase {
+  tickets: Place[];
+  /** The event was cancelled (else: the tickets were refunded). */
+  cancelled: boolean;
+}
+
 export interface WaitlistOfferInput extends MailBase {
   seats: Place[];
   /** ISO 8601: when the offered hold lapses. */
@@ -82,7 +88,7 @@ export interface WaitlistOfferInput extends MailBase {
   currency?: string | null;
 }
 
-export const MAIL_KINDS = ["booking-confirmed", "refund", "event-cancelled", "transfer-sent", "transfer-received", "waitlist-offer"] as const;
+export const MAIL_KINDS = ["booking-confirmed", "refund", "event-cancelled", "transfer-sent", "transfer-received", "ticket-voided", "waitlist-offer"] as const;
 export type MailKind = (typeof MAIL_KINDS)[number];
 
 export interface MailContent {
@@ -182,6 +188,23 @@ export function transferSentMail(input: TransferSentInput): MailContent {
     { type: "tickets", items: input.tickets.map((t) => ({ label: copy.place(t) })) },
     { type: "paragraph", text: words.void({ count }) },
     { type: "paragraph", text: words.notYou },
+  ]);
+}
+
+/** To the holder of tickets given to them, when they are refunded to their buyer or the event is cancelled. */
+export function ticketVoidedMail(input: TicketVoidedInput): MailContent {
+  const language = mailLanguage(input.language);
+  const copy = COPY[language];
+  const words = copy.ticketVoided;
+  const { event } = input;
+  const count = input.tickets.length;
+  const why = input.cancelled ? words.cancelled({ count, event: event.name }) : words.refunded({ count, event: event.name });
+  return letter("ticket-voided", language, words.subject({ event: event.name }), words.title, [
+    { type: "paragraph", text: why },
+    { type: "facts", rows: eventFacts(language, event) },
+    { type: "tickets", items: input.tickets.map((t) => ({ label: copy.place(t) })) },
+    { type: "paragraph", text: words.void({ count }) },
+    { type: "action", label: copy.myTickets, url: site(input.publicUrl, "/me/tickets") },
   ]);
 }
 

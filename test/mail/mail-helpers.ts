@@ -5,7 +5,7 @@
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
 import { signToken } from "../../workers/api/auth";
-import { checkout, hold, pay, query, smallEvent, type ConfirmBody } from "../booking-helpers";
+import { hold, pay, query, smallEvent, type ConfirmBody } from "../booking-helpers";
 import { call, json, word, type EventOptions } from "../helpers";
 
 export interface OutboxRow extends Record<string, unknown> {

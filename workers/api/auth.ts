@@ -56,7 +56,9 @@ export async function verifyToken(env: Env, token: string): Promise<User> {
   }
   if (UNSAFE_TEXT.test(payload.sub)) throw unauthorized("the bearer token's subject (sub) contains a control character or an unpaired surrogate");
   const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === "string") : [];
-  return { id: payload.sub, roles, org: orgOf(payload, roles), email: typeof payload.email === "string" ? payload.email : null };
+  // An address the identity provider says it has not verified claims nothing (tickets sent to it, mail).
+  const email = typeof payload.email === "string" && payload.email_verified !== false ? payload.email : null;
+  return { id: payload.sub, roles, org: orgOf(payload, roles), email };
 }
 
 /** Roles that act for an organization; an admin acts for any. */

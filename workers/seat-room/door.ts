@@ -15,7 +15,7 @@
  *   time) is a conflict, kept and reported, never merged into the first.
  *
  * Storage (the room's SQLite, schema version 4): `door_admissions` (one row
- * per admitted seat), `door_codes` (the lowest valid code version of a
+ * per admitted ticket: a seat and the booking it was sold in), `door_codes` (the lowest valid code version of a
  * seat's booking, after transfers) and `door_conflicts`. None of it is kept
  * in memory: each step is one or two indexed reads.
  */
@@ -24,8 +24,9 @@ import type { RoomState } from "./rules";
 
 export const DOOR_SCHEMA = `
 CREATE TABLE IF NOT EXISTS door_admissions (
-  seat_index INTEGER PRIMARY KEY, booking_id TEXT NOT NULL, code_version INTEGER NOT NULL,
-  at INTEGER NOT NULL, gate TEXT NOT NULL, by TEXT NOT NULL, device TEXT, offline INTEGER NOT NULL DEFAULT 0
+  seat_index INTEGER NOT NULL, booking_id TEXT NOT NULL, code_version INTEGER NOT NULL,
+  at INTEGER NOT NULL, gate TEXT NOT NULL, by TEXT NOT NULL, device TEXT, offline INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (seat_index, booking_id)
 );
 CREATE TABLE IF NOT EXISTS door_codes (seat_index INTEGER PRIMARY KEY, booking_id TEXT NOT NULL, min_version INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS door_conflicts (
@@ -45,8 +46,9 @@ interface AdmissionRow extends Record<string, SqlStorageValue> {
   offline: number;
 }
 
-function admissionOf(sql: SqlStorage, seat: number): AdmissionRow | undefined {
-  return sql.exec<AdmissionRow>("SELECT * FROM door_admissions WHERE seat_index = ?", seat).toArray()[0];
+/** A ticket's admission: a seat admitted, then refunded and sold again, is a new ticket (its own booking). */
+function admissionOf(sql: SqlStorage, seat: number, bookingId: string): AdmissionRow | undefined {
+  return sql.exec<AdmissionRow>("SELECT * FROM door_admissions WHERE seat_index = ? AND booking_id = ?", seat, bookingId).toArray()[0];
 }
 
 function minVersion(sql: SqlStorage, seat: number, bookingId: string): number {
@@ -75,7 +77,7 @@ function voidReason(state: RoomState, sql: SqlStorage, scan: Pick<DoorScan, "sea
  */
 export function admit(state: RoomState, sql: SqlStorage, scan: DoorScan, now: number): DoorOutcome {
   const reason = voidReason(state, sql, scan);
-  const first = admissionOf(sql, scan.seat);
+  const first = admissionOf(sql, scan.seat, scan.bookingId);
   if (scan.offline) {
     if (first && first.device === scan.device && first.at === scan.at) return { kind: "duplicate", ...admitted(first) };
     if (first) {
@@ -110,7 +112,7 @@ export function admit(state: RoomState, sql: SqlStorage, scan: DoorScan, now: nu
 export function reissue(state: RoomState, sql: SqlStorage, request: { bookingId: string; seats: { seat: number; toVersion: number }[] }): ReissueOutcome {
   for (const { seat } of request.seats) {
     if (state.sold.get(seat)?.bookingId !== request.bookingId) return { kind: "void", seat };
-    const first = admissionOf(sql, seat);
+    const first = admissionOf(sql, seat, request.bookingId);
     if (first) return { kind: "already admitted", seat, ...admitted(first) };
   }
   for (const { seat, toVersion } of request.seats) {
@@ -125,7 +127,7 @@ export function reissue(state: RoomState, sql: SqlStorage, request: { bookingId:
 export function restoreCodes(state: RoomState, sql: SqlStorage, request: { bookingId: string; seats: { seat: number; toVersion: number; fromVersion: number }[] }): void {
   for (const { seat, toVersion, fromVersion } of request.seats) {
     if (minVersion(sql, seat, request.bookingId) !== toVersion) continue;
-    if (state.sold.get(seat)?.bookingId !== request.bookingId || admissionOf(sql, seat)) continue;
+    if (state.sold.get(seat)?.bookingId !== request.bookingId || admissionOf(sql, seat, request.bookingId)) continue;
     sql.exec("UPDATE door_codes SET min_version = ? WHERE seat_index = ?", fromVersion, seat);
   }
 }
@@ -156,8 +158,10 @@ export function doorRecord(sql: SqlStorage): {
 
 /** The admissions of some seats (a fan's tickets, a ticket's history). */
 export function admissionsOf(sql: SqlStorage, seats: number[]): (DoorAdmission & { seat: number; bookingId: string; offline: boolean; by: string })[] {
-  return seats.flatMap((seat) => {
-    const row = admissionOf(sql, seat);
-    return row ? [{ seat, at: row.at, gate: row.gate, bookingId: row.booking_id, offline: row.offline === 1, by: row.by }] : [];
-  });
+  return seats.flatMap((seat) =>
+    sql
+      .exec<AdmissionRow>("SELECT * FROM door_admissions WHERE seat_index = ? ORDER BY at", seat)
+      .toArray()
+      .map((row) => ({ seat, at: row.at, gate: row.gate, bookingId: row.booking_id, offline: row.offline === 1, by: row.by })),
+  );
 }

@@ -16,6 +16,9 @@
  * - a fan fits when at least their quantity of seats is free in their
  *   section (anywhere without one), they hold no other seats in a held or
  *   paying hold, and the offer keeps them within the per-fan limit;
+ * - a fan joins only while holding no seats of the event (no held or paying
+ *   hold), so seats a fan gives up or lets lapse never come back to that
+ *   fan as an offer in a fresh window: the waitlist stretches no hold;
  * - an offer is an ordinary `held` hold in the fan's name (so checkout and
  *   payment are the booking path's), made in the same synchronous step as
  *   the return, so no one sees the seats free in between; it carries a
@@ -76,8 +79,9 @@ export type JoinPlan = { kind: "join" | "already"; entry: WaitlistEntry } | Reje
  * A fan asks to wait for `quantity` seats (of a section, or anywhere): only
  * while the sale is on and fewer seats than that are free there (a sold-out
  * event or section, or too few left), within the per-fan limit counting
- * what they booked. A fan has one entry: asking again for the same thing is
- * the same entry; for something else, a 409 (leave first).
+ * what they booked, never more than the section (or event) has, and not
+ * while they hold seats of the event. A fan has one entry: asking again for
+ * the same thing is the same entry; for something else, a 409 (leave first).
  */
 export function planJoin(state: RoomState, current: WaitlistEntry | undefined, request: WaitlistJoin, seq: number, now: number): JoinPlan {
   const { catalog } = state;
@@ -90,6 +94,14 @@ export function planJoin(state: RoomState, current: WaitlistEntry | undefined, r
   if (isActive(current)) {
     if (current.quantity === quantity && (current.section?.name ?? null) === (section?.name ?? null)) return { kind: "already", entry: current };
     return reject(409, `you are already on this waitlist for ${current.quantity} tickets${where(current.section)}; leave it first to ask for something else`);
+  }
+  const seats = section ? section.count : catalog.ticketCount;
+  if (quantity > seats) return reject(400, `quantity: ${section ? `section ${section.name}` : "this event"} has ${seats === 1 ? "1 ticket" : `${seats} tickets`}; ask for at most that many`);
+  // A fan holding seats would be offered them back, in a fresh window, the moment they gave them up or let them lapse:
+  // joining while holding would stretch a hold past its time to live (see rules.ts). Pay or give them back first.
+  const holding = liveHoldsOf(state, request.userId, now).find((h) => h.state === "held" || h.state === "paying");
+  if (holding) {
+    return reject(409, `you hold tickets of this event (hold ${holding.id}); pay for them or give them back before you join the waitlist`);
   }
   const booked = state.soldByUser.get(request.userId) ?? 0;
   if (booked + quantity > catalog.perUserLimit) {

@@ -19,6 +19,8 @@ export interface HeldTicket {
   codeVersion: number;
   /** Refunded, or its booking voided or not yet paid: its codes open nothing. */
   void: boolean;
+  /** When the current code version was issued (the sale, or the last transfer), ms. */
+  issuedAt: number;
   section: string;
   row: string | null;
   seat: string | null;
@@ -39,6 +41,10 @@ const columns = {
   row: tickets.row,
   seat: tickets.seat,
   priceCents: bookedTickets.priceCents,
+  issuedAt: sql<number>`(extract(epoch from coalesce(
+    (select max(tt.created_at) from ticket_transfers tt
+      where tt.event_id = ${bookedTickets.eventId} and tt.seat_index = ${bookedTickets.seatIndex} and tt.booking_id = ${bookedTickets.bookingId}),
+    ${bookings.createdAt})) * 1000)::float8`.mapWith(Number),
 };
 
 interface Row {
@@ -55,6 +61,7 @@ interface Row {
   row: string | null;
   seat: string | null;
   priceCents: number;
+  issuedAt: number;
 }
 
 const held = (r: Row): HeldTicket => ({
@@ -71,6 +78,7 @@ const held = (r: Row): HeldTicket => ({
   row: r.row,
   seat: r.seat,
   priceCents: r.priceCents,
+  issuedAt: r.issuedAt,
 });
 
 /** The condition "this user holds the ticket now". */

@@ -23,6 +23,9 @@ import { seatRoom } from "../rooms";
 
 const doorStaff = [requireUser, requireRole("door", "organizer")];
 
+/** A door device's clock may be this far behind the server's. */
+const CLOCK_SKEW_MS = 60_000;
+
 /** How long after a scan a device may upload it (a whole event day offline). */
 const UPLOAD_WINDOW_MS = 36 * 3600_000;
 
@@ -185,8 +188,13 @@ export const doorRoutes = createApp()
         }
         const ticket = rows.find((r) => r.seatIndex === parsed.seatIndex && r.bookingId === check.bookingId);
         const voided = voidInPostgres(ticket, check.version);
-        if (voided) {
-          results.push({ ticketId: check.ticketId, outcome: "void", detail: voided });
+        if (voided || !ticket) {
+          results.push({ ticketId: check.ticketId, outcome: "void", detail: voided ?? "this ticket was refunded or cancelled" });
+          continue;
+        }
+        // No device scanned a code before it existed (a backdated upload would rewrite the ticket's history).
+        if (at < ticket.issuedAt - CLOCK_SKEW_MS) {
+          results.push({ ticketId: check.ticketId, outcome: "invalid", detail: "scanned before this code was issued: check the device's clock" });
           continue;
         }
         const outcome = await room.admit(event.id, { seat: parsed.seatIndex, bookingId: check.bookingId, version: check.version, gate: scan.gate, by: c.var.user.id, device: deviceId, offline: true, at });

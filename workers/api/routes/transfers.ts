@@ -14,15 +14,14 @@
  *    room gives the old codes back.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { and, desc, eq, inArray, isNotNull } from "drizzle-orm";
+import { and, eq, inArray } from "drizzle-orm";
 import { getCookie } from "hono/cookie";
 import { requestLanguage } from "../../../src/mail/locale";
-import { mailEvent } from "../../../src/mail/notices";
+import { lastKnownAddress, mailEvent } from "../../../src/mail/notices";
 import { mailer } from "../../../src/mail/outbox";
 import { transferReceivedMail, transferSentMail } from "../../../src/mail/templates";
 import { BookingParams } from "../../../src/shared/booking";
-import type { Database } from "../../../src/shared/database";
-import { bookedTickets, bookings, holdContacts, ticketTransfers } from "../../../src/shared/db-schema";
+import { bookedTickets, bookings, ticketTransfers } from "../../../src/shared/db-schema";
 import { newId, parseTicketId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
 import { requireUser } from "../auth";
@@ -54,17 +53,6 @@ const TransferResult = z
     to: Recipient,
   })
   .openapi("TransferResult");
-
-/** The address a user last paid with, for mail to a recipient named by user id (there is no user table: identities are the provider's). */
-async function lastKnownAddress(db: Pick<Database, "select">, userId: string): Promise<{ email: string; language: string } | undefined> {
-  const [row] = await db
-    .select({ email: holdContacts.email, language: holdContacts.language })
-    .from(holdContacts)
-    .where(and(eq(holdContacts.userId, userId), isNotNull(holdContacts.email)))
-    .orderBy(desc(holdContacts.createdAt))
-    .limit(1);
-  return row?.email ? { email: row.email, language: row.language } : undefined;
-}
 
 export const transferRoutes = createApp().openapi(
   createRoute({

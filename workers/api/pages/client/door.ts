@@ -31,7 +31,9 @@ export const DOOR_JS = String.raw`
   const STATS_EVERY_MS = 5000, KIT_EVERY_MS = 120000, REQUEST_TIMEOUT_MS = 5000;
 
   let kit = null;              // the door kit, plus clockOffsetMs and savedAt
-  let kitAdmitted = new Map(); // ticketId -> { at, gate }, from the kit
+  /** A ticket of one booking: the key of admissions and void codes. */
+  const ticketKey = (t) => t.ticketId + " " + t.bookingId;
+  let kitAdmitted = new Map(); // "ticketId bookingId" -> { at, gate }, from the kit (a seat refunded and sold again is a new ticket)
   let kitVoid = new Map();     // "<ticketId> <bookingId>" -> minVersion (null: every code of it is void)
   let log = { admitted: {}, pending: [], problems: [] };
   let stats = null;            // { admitted, total, conflicts } from the server
@@ -90,8 +92,8 @@ export const DOOR_JS = String.raw`
 
   function useKit(k) {
     kit = k;
-    kitAdmitted = new Map((k.admitted || []).map((a) => [a.ticketId, a]));
-    kitVoid = new Map((k.void || []).map((v) => [v.ticketId + " " + v.bookingId, v.minVersion]));
+    kitAdmitted = new Map((k.admitted || []).map((a) => [ticketKey(a), a]));
+    kitVoid = new Map((k.void || []).map((v) => [ticketKey(v), v.minVersion]));
     $("door-title").textContent = "Door: " + k.event.name;
     document.title = "Door · " + k.event.name + " · Edge Tickets";
     $("door-event").textContent = new Date(k.event.startsAt).toLocaleString() + " · " + k.event.venueName;
@@ -195,8 +197,8 @@ export const DOOR_JS = String.raw`
   const admit = (seat, how) => verdict("admit", "ADMIT", seat, "", how);
   const reject = (seat, reason, how) => verdict("reject", "REJECT", seat, reason, how);
 
-  function rememberAdmitted(ticketId, at, where) {
-    log.admitted[ticketId] = { at, gate: where };
+  function rememberAdmitted(key, at, where) {
+    log.admitted[key] = { at, gate: where };
     save(LOG_KEY, log);
   }
   const whereWhen = (a) => (a.gate ? "at " + a.gate + " " : "") + (a.at ? "at " + time(a.at) : "");
@@ -221,14 +223,14 @@ export const DOOR_JS = String.raw`
         const res = await call("/api/checkin", { method: "POST", body: { token: code, gate: gate(), eventId } });
         const body = res.data;
         if (res.status === 200 && body.admitted) {
-          rememberAdmitted(body.ticketId, body.admittedAt || new Date().toISOString(), body.gate || gate());
+          if (local && local.ok) rememberAdmitted(ticketKey(local), body.admittedAt || new Date().toISOString(), body.gate || gate());
           if (stats) stats.admitted++;
           admit(seatText([body.section, body.row, body.seat]), "checked with the server");
           render();
           return;
         }
         if (res.status === 409 && body.admitted === false) {
-          if (body.reason === "already admitted" && local && local.ok) rememberAdmitted(local.ticketId, body.admittedAt, body.gate);
+          if (body.reason === "already admitted" && local && local.ok) rememberAdmitted(ticketKey(local), body.admittedAt, body.gate);
           reject(seat, refusal(body), "checked with the server");
           return;
         }
@@ -247,16 +249,16 @@ export const DOOR_JS = String.raw`
     if (!kit) { reject(seat, "Cannot check: this device has no door kit and the server cannot be reached. Do not admit; connect to load the kit.", how); return; }
     if (!local.ok) { reject(seat, local.reason === "stale" ? sentence(local.detail) : "Not a valid ticket: " + local.detail + ".", how); return; }
     if (local.ticketId.slice(0, local.ticketId.lastIndexOf(".")) !== eventId) { reject(seat, "This ticket is for another event.", how); return; }
-    const voidKey = local.ticketId + " " + local.bookingId;
+    const voidKey = ticketKey(local);
     if (kitVoid.has(voidKey)) {
       const minVersion = kitVoid.get(voidKey);
       if (minVersion === null || local.version < minVersion) { reject(seat, "Void: this ticket was refunded or passed to someone else.", how); return; }
     }
-    const before = log.admitted[local.ticketId] || kitAdmitted.get(local.ticketId);
+    const before = log.admitted[voidKey] || kitAdmitted.get(voidKey);
     if (before) { reject(seat, "Already admitted " + whereWhen(before) + ". One entry per ticket.", how); return; }
     const scannedAt = new Date(nowSeconds() * 1000).toISOString();
     log.pending.push({ token: code, gate: gate(), scannedAt, ticketId: local.ticketId, label: local.label });
-    rememberAdmitted(local.ticketId, scannedAt, gate());
+    rememberAdmitted(voidKey, scannedAt, gate());
     admit(seatText(local.label), how);
     render();
   }
