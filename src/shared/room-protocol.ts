@@ -178,7 +178,7 @@ export interface RoomInspection {
  * next fan), `booked` (they bought the offered seats), `left` (they left the
  * list). The last three are ended: joining again puts the fan at the back.
  */
-export const WAITLIST_STATES = ["waiting", "offered", "expired", "booked", "left"] as const;
+export const WAITLIST_STATES = ["waiting", "offered", "expired", "booked", "left", "closed"] as const;
 export type WaitlistState = (typeof WAITLIST_STATES)[number];
 
 /** A section's name and its seats: sections own consecutive seat indexes [first, first + count). */

@@ -26,7 +26,7 @@ export const WaitlistEntryView = z
   .object({
     state: z.enum(WAITLIST_STATES).openapi({
       description:
-        "waiting (in line), offered (seats are held in your name until `expiresAt`: pay for them at /checkout/{holdId}), expired (the offer lapsed or was released and went to the next fan), booked (you bought the offered seats), left (you left the waitlist). From expired, booked or left, joining again puts you at the back",
+        "waiting (in line), offered (seats are held in your name until `expiresAt`: pay for them at /checkout/{holdId}), expired (the offer lapsed or was released and went to the next fan), booked (you bought the offered seats), left (you left the waitlist), closed (the event was cancelled or has started: nothing more will be offered). From expired, booked or left, joining again puts you at the back",
     }),
     position: z.number().int().min(1).optional().openapi({ description: "while waiting: 1 is next" }),
     holdId: z.string().optional().openapi({ description: "the offered hold (checkout with it like any hold)" }),

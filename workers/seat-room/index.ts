@@ -61,6 +61,7 @@ import { availability, takenSeats, type Availability } from "./counts";
 import {
   holdRecord as record,
   isLive,
+  isOffer,
   nextExpiry,
   phaseOf,
   planAttach,
@@ -86,6 +87,8 @@ export class SeatRoom extends DurableObject<Env> {
   private ledger: SeatLedger | undefined;
   private loading: Promise<SeatLedger | undefined> | undefined;
   private alarmAt: number | null | undefined;
+  /** The alarm is running (its armed time is cleared until it re-arms). */
+  private alarmRunning = false;
   /** When the sold seats are next compared with Postgres (shortly after every load, then every few minutes while on sale). */
   private reconcileAt: number | undefined;
 
@@ -138,7 +141,8 @@ export class SeatRoom extends DurableObject<Env> {
     ledger.offerReturns(now);
     log("info", "hold_released", { eventId, holdId, userId });
     await this.armForPayments(ledger);
-    await freeQueueSlot(this.env, ledger, userId, "released", this.clock());
+    // A declined waitlist offer is not the fan's waiting-room session: their place in line stays.
+    if (!isOffer(hold)) await freeQueueSlot(this.env, ledger, userId, "released", this.clock());
     return { kind: "released" };
   }
 
@@ -421,6 +425,15 @@ export class SeatRoom extends DurableObject<Env> {
 
   /** Ends lapsed holds, settles due payments, reconciles with Postgres, then re-arms. Safe to run twice. */
   override async alarm(): Promise<void> {
+    this.alarmRunning = true;
+    try {
+      await this.runDueWork();
+    } finally {
+      this.alarmRunning = false;
+    }
+  }
+
+  private async runDueWork(): Promise<void> {
     const catalog = store.readCatalog(this.ctx.storage.sql);
     this.alarmAt = null;
     if (!catalog) return;
@@ -463,9 +476,10 @@ export class SeatRoom extends DurableObject<Env> {
   }
 
   /** A read that finds the alarm late ends due holds itself, so watchers see expiry on time. */
+  /** Reads end lapsed holds themselves when the alarm is late, or still running (awaiting Postgres or mail): expiry is exact on every read. */
   private sweepIfLate(ledger: SeatLedger): void {
     const now = this.clock();
-    if (this.alarmAt !== null && this.alarmAt !== undefined && this.alarmAt <= now) ledger.sweep(now);
+    if (this.alarmRunning || (this.alarmAt !== null && this.alarmAt !== undefined && this.alarmAt <= now)) ledger.sweep(now);
   }
 
   private async room(eventId: string): Promise<SeatLedger | undefined> {

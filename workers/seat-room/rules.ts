@@ -211,9 +211,19 @@ const sameSeats = (a: number[], b: number[]) => {
  * latest hold is still in its window (being replaced, or released moments
  * ago), whose expiry and grace it then keeps.
  */
+/** The waiting-room session a waitlist offer's hold carries (`waitlist:<holdId>`): the offer is the fan's admission. */
+export const OFFER_SESSION = "waitlist:";
+
+/** Whether a hold is a waitlist offer (or a fan's change of one). */
+export const isOffer = (hold: Pick<Hold, "admission">): boolean => hold.admission?.session.startsWith(OFFER_SESSION) === true;
+
 function windowOf(latest: Hold | undefined, now: number, ttlMs: number): { expiresAt: number; graceUsed: boolean } {
   const inWindow = latest && (latest.state === "held" || latest.state === "paying" || latest.state === "released") && latest.expiresAt > now;
-  return inWindow ? { expiresAt: latest.expiresAt, graceUsed: latest.graceUsed } : { expiresAt: now + ttlMs, graceUsed: false };
+  if (!inWindow) return { expiresAt: now + ttlMs, graceUsed: false };
+  // A hold that directly replaces a waitlist offer keeps the offer's window (and stays the offer), but a
+  // released offer's window (longer than a hold's) does not carry over to an ordinary hold.
+  const expiresAt = isOffer(latest) && latest.state !== "held" ? Math.min(latest.expiresAt, now + ttlMs) : latest.expiresAt;
+  return { expiresAt, graceUsed: latest.graceUsed };
 }
 
 /**
@@ -262,7 +272,8 @@ export function planReserve(state: RoomState, request: ReserveRequest, now: numb
     bookingId: null,
     graceUsed: window.graceUsed,
     idempotencyKey: request.idempotencyKey,
-    admission: request.admission,
+    // A fan changing the seats of a waitlist offer keeps the offer (its admission and its window).
+    admission: replaces && isOffer(replaces) ? replaces.admission : request.admission,
     fenced: false,
   };
   return { kind: "hold", hold, replaces };

@@ -15,9 +15,8 @@ import { log } from "../../src/shared/log";
 import type { HoldState, RoomInspection, SeatStatus, SoldBooking } from "../../src/shared/room-protocol";
 import { addBlock, releaseBlockRow, removeBlock, writeBlock, type Block } from "./blocks";
 import type { LiveSeatMap } from "./live-map";
-import { addHold, dueHolds, expandPrices, isLive, removeHold, type Catalog, type Hold, type RoomState } from "./rules";
+import { addHold, dueHolds, expandPrices, isLive, isOffer, removeHold, type Catalog, type Hold, type RoomState } from "./rules";
 import * as store from "./storage";
-import { OFFER_SESSION } from "./waitlist";
 import { WaitlistBook } from "./waitlist-book";
 import { offerReturned } from "./waitlist-steps";
 
@@ -327,7 +326,7 @@ export class SeatLedger {
         expiresAt: h.expiresAt,
         live: isLive(h, now),
         paymentIntentId: h.paymentIntentId,
-        offer: h.admission?.session.startsWith(OFFER_SESSION) === true,
+        offer: isOffer(h),
       })),
       payments: store
         .holdsWithPayments(this.sql, state.catalog.eventId)

@@ -19,7 +19,8 @@ const notOnList: Rejection = { kind: "rejected", status: 404, detail: "you are n
 
 function view(ledger: SeatLedger, entry: WaitlistEntry, now: number): WaitlistView {
   const hold = entry.holdId ? ledger.find(entry.holdId) : undefined;
-  return entryView(entry, hold, entry.state === "waiting" ? ledger.waitlist.position(entry) : null, now);
+  const { catalog } = ledger.state;
+  return entryView(entry, hold, entry.state === "waiting" ? ledger.waitlist.position(entry) : null, now, catalog.cancelled || now >= catalog.startsAt);
 }
 
 /** A fan joins (or asks again for what they wait for: the same entry). */

@@ -25,7 +25,7 @@
  *   waiting-room admission of its own.
  */
 import type { SectionRange, WaitlistJoin, WaitlistState, WaitlistView, Rejection } from "../../src/shared/room-protocol";
-import { isFree, liveHoldsOf, saleRule, ticketsOf, type Hold, type RoomState } from "./rules";
+import { isFree, liveHoldsOf, OFFER_SESSION, saleRule, ticketsOf, type Hold, type RoomState } from "./rules";
 
 export const WAITLIST_SCHEMA = `
 CREATE TABLE IF NOT EXISTS waitlist (
@@ -55,8 +55,6 @@ export interface WaitlistEntry {
   joinedAt: number;
 }
 
-/** The waiting-room session an offer's hold carries (`waitlist:<holdId>`): the offer is the fan's admission. */
-export const OFFER_SESSION = "waitlist:";
 
 /** An entry still in line or holding an offer. */
 export const isActive = (entry: WaitlistEntry | undefined): entry is WaitlistEntry => entry?.state === "waiting" || entry?.state === "offered";
@@ -211,8 +209,12 @@ export function offerHold(state: RoomState, plan: OfferPlan, holdId: string, now
  * expired even before the room has ended it; its live expiry (extended once
  * by checkout) is the hold's.
  */
-export function entryView(entry: WaitlistEntry, hold: Hold | undefined, position: number | null, now: number): WaitlistView {
+export function entryView(entry: WaitlistEntry, hold: Hold | undefined, position: number | null, now: number, eventOver = false): WaitlistView {
   const lapsed = entry.state === "offered" && (!hold || ((hold.state === "held" || hold.state === "paying") && hold.expiresAt <= now));
+  // Cancelled or started: nothing will ever be offered; the fan is not kept waiting in a line that no longer moves.
+  if (eventOver && entry.state === "waiting") {
+    return { state: "closed", quantity: entry.quantity, section: entry.section?.name ?? null, joinedAt: entry.joinedAt, position: null, offer: null };
+  }
   const offer = entry.holdId && entry.seats ? { holdId: entry.holdId, seats: entry.seats, expiresAt: hold?.expiresAt ?? entry.expiresAt ?? now } : null;
   return {
     state: lapsed ? "expired" : entry.state,

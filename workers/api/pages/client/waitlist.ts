@@ -36,6 +36,7 @@ export const WAITLIST_JS = String.raw`
     expired: "Your offer ran out and the seats went to the next fan. You can join the waitlist again.",
     booked: "You bought the seats offered to you. See them under My tickets.",
     left: "You left the waitlist.",
+    closed: "This event is cancelled or has started: no more seats will be offered.",
   };
 
   function render() {
