@@ -47,22 +47,8 @@ const columns = {
     ${bookings.createdAt})) * 1000)::float8`.mapWith(Number),
 };
 
-interface Row {
-  eventId: string;
-  seatIndex: number;
-  bookingId: string;
-  buyerId: string;
-  holderId: string | null;
-  holderEmail: string | null;
-  codeVersion: number;
-  released: boolean;
-  status: string;
-  section: string;
-  row: string | null;
-  seat: string | null;
-  priceCents: number;
-  issuedAt: number;
-}
+/** A row as read: the ticket's fields, with the booking's status and the release flag that make it void. */
+type Row = Omit<HeldTicket, "ticketId" | "void"> & { released: boolean; status: string };
 
 const held = (r: Row): HeldTicket => ({
   ticketId: ticketId(r.eventId, r.seatIndex),
