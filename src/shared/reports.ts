@@ -42,7 +42,10 @@ export const SalesReport = z
     perHour: z
       .array(z.object({ hour: z.string().openapi({ example: "2027-05-01T09:00:00Z" }), orders: count, tickets: count, amountCents: cents }))
       .openapi({ description: "sales by the UTC hour their booking was made, oldest first; hours without a sale are left out; tickets and amount as sold, before refunds" }),
-    checkIns: z.null().openapi({ description: "always null for now: the door does not record check-ins yet" }),
+    checkIns: z
+      .object({ admitted: count, total: count, conflicts: count })
+      .nullable()
+      .openapi({ description: "the door, live from the event's room: tickets admitted, valid tickets sold, and offline conflicts reported; null when the room cannot answer now" }),
   })
   .openapi("SalesReport");
 export type SalesReport = z.infer<typeof SalesReport>;

@@ -108,7 +108,7 @@ interface Report {
   bySection: Record<string, number | string>[];
   byPrice: Record<string, number>[];
   perHour: Record<string, number | string>[];
-  checkIns: null;
+  checkIns: { admitted: number; total: number; conflicts: number } | null;
 }
 
 /**
@@ -152,7 +152,8 @@ describe("the sales report", () => {
       { hour: "2027-05-01T09:00:00Z", orders: 1, tickets: 3, amountCents: 13_000 },
       { hour: "2027-05-01T11:00:00Z", orders: 2, tickets: 3, amountCents: 11_000 },
     ]);
-    expect(report.checkIns).toBeNull();
+    // No one at the door yet; the door's total is the room's sold seats.
+    expect(report.checkIns).toEqual({ admitted: 0, total: report.seats?.sold, conflicts: 0 });
   });
 
   it("an event with no sales reports zeros and every section", async () => {
@@ -190,11 +191,11 @@ describe("CSV exports", () => {
     expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${event.id}-attendees.csv"`);
     const t = event.tickets;
     expect(records).toEqual([
-      ["ticket_id", "section", "row", "seat", "price_cents", "booking_id", "fan_user_id"],
-      [t(0), "Stalls", "A", "1", "5000", first.booking, first.fan],
-      [t(4), "Stalls", "B", "1", "5000", second.booking, second.fan],
-      [t(8), "Floor", "", "", "3000", first.booking, first.fan],
-      [t(9), "Floor", "", "", "3000", second.booking, second.fan],
+      ["ticket_id", "section", "row", "seat", "price_cents", "booking_id", "fan_user_id", "holder"],
+      [t(0), "Stalls", "A", "1", "5000", first.booking, first.fan, first.fan],
+      [t(4), "Stalls", "B", "1", "5000", second.booking, second.fan, second.fan],
+      [t(8), "Floor", "", "", "3000", first.booking, first.fan, first.fan],
+      [t(9), "Floor", "", "", "3000", second.booking, second.fan, second.fan],
     ]);
   });
 
@@ -211,10 +212,10 @@ describe("CSV exports", () => {
     const fanId = '=HYPERLINK("http://evil.test","x"),y';
     const booking = await buy(event, await tokenFor(fanId, ["fan"]), [0, 1]);
     const raw = await (await call("GET", `/api/events/${event.id}/attendees.csv`, { token: event.organizer })).text();
-    expect(raw).toContain(`${event.tickets(0)},"Stalls, ""Left""",'=1+1,1,5000,${booking},"'=HYPERLINK(""http://evil.test"",""x""),y"\r\n`);
+    expect(raw).toContain(`${event.tickets(0)},"Stalls, ""Left""",'=1+1,1,5000,${booking},"'=HYPERLINK(""http://evil.test"",""x""),y","'=HYPERLINK(""http://evil.test"",""x""),y"\r\n`);
     expect(parseCsv(raw).slice(1)).toEqual([
-      [event.tickets(0), stalls, "'=1+1", "1", "5000", booking, `'${fanId}`],
-      [event.tickets(1), pit, "", "", "3000", booking, `'${fanId}`],
+      [event.tickets(0), stalls, "'=1+1", "1", "5000", booking, `'${fanId}`, `'${fanId}`],
+      [event.tickets(1), pit, "", "", "3000", booking, `'${fanId}`, `'${fanId}`],
     ]);
     const orders = (await csv(event.id, "orders", event.organizer)).records;
     expect(orders[1]?.[3]).toBe(`'${fanId}`);

@@ -80,3 +80,21 @@ describe("the door kit", () => {
     await problem(await upload(at.door, at.event.id, "device-x", [{ token: at.code(0), gate: "north", scannedAt: "yesterday" }]), 400);
   });
 });
+
+describe("the organizer's figures of the door", () => {
+  it("the sales report counts check-ins live, and the attendee list names who holds each ticket now", async () => {
+    const at = await ticketsAtTheDoor([0, 1]);
+    const friendId = `friend-${word(6)}`;
+    await json(await transfer(at.token, at.bookingId, [at.event.tickets(1)], { userId: friendId }), 200);
+    await json(await checkin(at.door, at.code(0)), 200);
+    const report = await json<{ checkIns: unknown }>(await call("GET", `/api/events/${at.event.id}/report`, { token: at.event.organizer }), 200);
+    expect(report.checkIns).toEqual({ admitted: 1, total: 2, conflicts: 0 });
+    const csv = await (await call("GET", `/api/events/${at.event.id}/attendees.csv`, { token: at.event.organizer })).text();
+    const rows = csv.trim().split("\r\n").map((line) => line.split(","));
+    expect(rows[0]?.at(-1)).toBe("holder");
+    expect(rows.slice(1).map((r) => [r[0], r.at(-1) === r.at(-2) ? "buyer" : r.at(-1)])).toEqual([
+      [at.event.tickets(0), "buyer"],
+      [at.event.tickets(1), friendId],
+    ]);
+  });
+});

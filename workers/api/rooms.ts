@@ -5,6 +5,16 @@ export function seatRoom(env: Env, eventId: string) {
   return env.SEAT_ROOM.getByName(eventId);
 }
 
+/** The door's figures (admitted, total, conflicts), or null when the room cannot answer now (the report still shows). */
+export async function doorCounts(env: Env, eventId: string) {
+  try {
+    return await seatRoom(env, eventId).doorStats(eventId);
+  } catch (error) {
+    log("warn", "door_counts_failed", { eventId, message: String(error) });
+    return null;
+  }
+}
+
 /** The room's live counts, or null when it cannot answer now (a list or report still shows). */
 export async function liveCounts(env: Env, eventId: string) {
   try {

@@ -92,13 +92,14 @@ interface AttendeeRecord {
   priceCents: number;
   bookingId: string;
   userId: string;
+  holder: string;
 }
 
 export function attendeesExport(eventId: string): CsvExport<AttendeeRecord, number> {
   return {
     eventId,
     name: "attendees",
-    header: ["ticket_id", "section", "row", "seat", "price_cents", "booking_id", "fan_user_id"],
+    header: ["ticket_id", "section", "row", "seat", "price_cents", "booking_id", "fan_user_id", "holder"],
     page: (db, after, limit) =>
       db
         .select({
@@ -109,6 +110,8 @@ export function attendeesExport(eventId: string): CsvExport<AttendeeRecord, numb
           priceCents: bookedTickets.priceCents,
           bookingId: bookings.id,
           userId: bookings.userId,
+          // Who holds it now: the buyer, or whom it was given to (a user id, or an address until they sign in).
+          holder: sql<string>`coalesce(${bookedTickets.holderId}, ${bookedTickets.holderEmail}, ${bookings.userId})`,
         })
         .from(bookedTickets)
         .innerJoin(bookings, eq(bookings.id, bookedTickets.bookingId))
@@ -124,6 +127,6 @@ export function attendeesExport(eventId: string): CsvExport<AttendeeRecord, numb
         .orderBy(asc(bookedTickets.seatIndex))
         .limit(limit),
     key: (attendee) => attendee.seatIndex,
-    row: (a) => [ticketId(eventId, a.seatIndex), a.section, a.row, a.seat, a.priceCents, a.bookingId, a.userId],
+    row: (a) => [ticketId(eventId, a.seatIndex), a.section, a.row, a.seat, a.priceCents, a.bookingId, a.userId, a.holder],
   };
 }

@@ -17,7 +17,7 @@ import { salesChartSvg } from "../catalog/sales-chart";
 import { ownedEvent } from "../catalog/tenancy";
 import { bearer, createApp } from "../openapi-app";
 import { problemResponses } from "../problem";
-import { liveCounts } from "../rooms";
+import { doorCounts, liveCounts } from "../rooms";
 
 const organizer = [requireUser, requireOrganizer];
 
@@ -53,8 +53,8 @@ export const reportRoutes = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       const event = await ownedEvent(c, eventId);
-      const [seats, sales] = await Promise.all([liveCounts(c.env, eventId), salesReport(c.var.db(), event)]);
-      return c.json({ eventId, generatedAt: new Date().toISOString(), seats, ...sales, checkIns: null }, 200);
+      const [seats, sales, checkIns] = await Promise.all([liveCounts(c.env, eventId), salesReport(c.var.db(), event), doorCounts(c.env, eventId)]);
+      return c.json({ eventId, generatedAt: new Date().toISOString(), seats, ...sales, checkIns }, 200);
     },
   )
   .openapi(
