@@ -4,8 +4,10 @@
  * at the door, and refuses if a ticket was admitted already. The two are
  * ordered so that no moment lets both the old and the new code in:
  *
- * 1. Postgres: the tickets' rows are locked (a second transfer of the same
- *    ticket waits here), and checked: held by the caller, not refunded.
+ * 1. Postgres: the booking's row and the tickets' rows are locked (a second
+ *    transfer of the same ticket, or a refund of the booking, waits here;
+ *    the booking first, in the order refunds take them), and checked: held
+ *    by the caller, not refunded.
  * 2. The room: codes below the next version stop opening the door, all the
  *    tickets or none; refused if one was admitted (a scan racing this
  *    transfer is decided by the room, in one order or the other).
@@ -94,6 +96,8 @@ export const transferRoutes = createApp().openapi(
     let reissued: { seat: number; toVersion: number; fromVersion: number }[] = [];
     try {
       const moved = await db.transaction(async (tx) => {
+        // The booking's row first, as refunds lock it: one lock order, so a transfer racing a refund waits, never deadlocks.
+        await tx.select({ id: bookings.id }).from(bookings).where(eq(bookings.id, bookingId)).for("update");
         const rows = await heldTickets(tx, { eventId: booking.eventId, seats, bookingId }, true);
         if (rows.length !== seats.length) throw notFound("no such ticket in this booking");
         const notMine = rows.filter((t) => !holds(t, me));
