@@ -66,8 +66,20 @@ export const DoorKit = z
     admitted: z.array(z.object({ ticketId: z.string(), bookingId: z.string(), at: z.string(), gate: z.string() })),
     void: z.array(z.object({ ticketId: z.string(), bookingId: z.string(), minVersion: z.number().int().nullable() })),
     conflicts: z.array(z.object({ ticketId: z.string(), at: z.string(), gate: z.string(), device: z.string(), firstAt: z.string(), firstGate: z.string() })),
+    since: z.string().nullable().openapi({ description: "the cursor this kit continues from: `admitted` and `conflicts` are only those recorded after it (add them to the kit you have); null for a whole kit" }),
+    cursor: z.string().openapi({ description: "ask for `?since=<cursor>` next time to get only what changed" }),
     issuedAt: z.string(),
   })
   .openapi("DoorKit");
+
+export const DOOR_CURSOR_PATTERN = /^(\d{1,15})-(\d{1,15})$/;
+
+export const DoorKitQuery = z.object({
+  since: z
+    .string()
+    .regex(DOOR_CURSOR_PATTERN, "since is a door kit's cursor")
+    .optional()
+    .openapi({ description: "the `cursor` of the kit the device has: the answer lists only admissions and conflicts recorded after it (keys, void codes and figures are always whole)" }),
+});
 
 export const DoorStats = z.object({ admitted: z.number().int(), total: z.number().int(), conflicts: z.number().int() }).openapi("DoorStats");

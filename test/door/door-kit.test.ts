@@ -14,6 +14,8 @@ interface Kit {
   admitted: { ticketId: string; bookingId: string; gate: string }[];
   void: { ticketId: string; bookingId: string; minVersion: number | null }[];
   conflicts: { ticketId: string; gate: string; device: string; firstGate: string }[];
+  since: string | null;
+  cursor: string;
 }
 
 interface Results {
@@ -21,7 +23,8 @@ interface Results {
   conflicts: number;
 }
 
-const kit = async (token: string, eventId: string) => json<Kit>(await call("GET", `/api/events/${eventId}/door-kit`, { token }), 200);
+const kit = async (token: string, eventId: string, since?: string) =>
+  json<Kit>(await call("GET", `/api/events/${eventId}/door-kit${since ? `?since=${since}` : ""}`, { token }), 200);
 const upload = (token: string, eventId: string, deviceId: string, scans: { token: string; gate: string; scannedAt: string }[]) =>
   call("POST", `/api/events/${eventId}/door-kit/scans`, { token, body: { deviceId, scans } });
 
@@ -96,5 +99,24 @@ describe("the organizer's figures of the door", () => {
       [at.event.tickets(0), "buyer"],
       [at.event.tickets(1), friendId],
     ]);
+  });
+});
+
+describe("door kits that continue", () => {
+  it("?since=<cursor> lists only the admissions and conflicts recorded since, offline uploads of early scans included", async () => {
+    const at = await ticketsAtTheDoor([0, 1, 2]);
+    await json(await checkin(at.door, at.code(0), "north"), 200);
+    const whole = await kit(at.door, at.event.id);
+    expect(whole).toMatchObject({ since: null, admitted: [expect.objectContaining({ ticketId: at.event.tickets(0) })] });
+    const nothingNew = await kit(at.door, `${at.event.id}`, whole.cursor);
+    expect(nothingNew).toMatchObject({ since: whole.cursor, cursor: whole.cursor, admitted: [], conflicts: [], total: 3 });
+    // An offline scan made before the first kit, uploaded after it: recorded now, so it is in the next delta.
+    const early = new Date(Date.now() - 5_000).toISOString();
+    await json(await upload(at.door, at.event.id, "device-late", [{ token: at.code(1), gate: "east", scannedAt: early }, { token: at.code(0), gate: "east", scannedAt: early }]), 200);
+    const delta = await kit(at.door, at.event.id, whole.cursor);
+    expect(delta.admitted).toEqual([expect.objectContaining({ ticketId: at.event.tickets(1), gate: "east", at: early })]);
+    expect(delta.conflicts).toEqual([expect.objectContaining({ ticketId: at.event.tickets(0), gate: "east", firstGate: "north" })]);
+    expect(delta.cursor).not.toBe(whole.cursor);
+    await problem(await call("GET", `/api/events/${at.event.id}/door-kit?since=yesterday`, { token: at.door }), 400);
   });
 });

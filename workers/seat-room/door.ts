@@ -139,20 +139,35 @@ export function doorStats(state: RoomState, sql: SqlStorage): { admitted: number
   return { admitted: admittedCount, total: state.sold.size, conflicts };
 }
 
-/** Every admission so far, for a door device to keep admitting offline, and the conflicts to report. */
-export function doorRecord(sql: SqlStorage): {
+/** Where a door device's copy of the record ends: the last admission and conflict it has (their rowids: they only grow, nothing is deleted). */
+export interface DoorCursor {
+  admissions: number;
+  conflicts: number;
+}
+
+/**
+ * The admissions and conflicts recorded after `since` (everything without
+ * it), for a door device to keep admitting offline, and the cursor to ask
+ * from next time: a stadium's devices refresh with what changed, not with
+ * every admission again. Recording order, not scan time, so an offline
+ * upload of an early scan is never missed.
+ */
+export function doorRecord(sql: SqlStorage, since: DoorCursor = { admissions: 0, conflicts: 0 }): {
   admitted: { seat: number; bookingId: string; at: number; gate: string }[];
   conflicts: { seat: number; at: number; gate: string; device: string; firstAt: number; firstGate: string }[];
+  cursor: DoorCursor;
 } {
+  const admissions = sql.exec<AdmissionRow & { n: number }>("SELECT rowid AS n, * FROM door_admissions WHERE rowid > ? ORDER BY rowid", since.admissions).toArray();
+  const conflicts = sql
+    .exec<{ n: number; seat_index: number; at: number; gate: string; device: string; first_at: number; first_gate: string }>(
+      "SELECT rowid AS n, * FROM door_conflicts WHERE rowid > ? ORDER BY rowid",
+      since.conflicts,
+    )
+    .toArray();
   return {
-    admitted: sql
-      .exec<AdmissionRow>("SELECT * FROM door_admissions ORDER BY at")
-      .toArray()
-      .map((r) => ({ seat: r.seat_index, bookingId: r.booking_id, at: r.at, gate: r.gate })),
-    conflicts: sql
-      .exec<{ seat_index: number; at: number; gate: string; device: string; first_at: number; first_gate: string }>("SELECT * FROM door_conflicts ORDER BY reported_at")
-      .toArray()
-      .map((r) => ({ seat: r.seat_index, at: r.at, gate: r.gate, device: r.device, firstAt: r.first_at, firstGate: r.first_gate })),
+    admitted: admissions.map((r) => ({ seat: r.seat_index, bookingId: r.booking_id, at: r.at, gate: r.gate })),
+    conflicts: conflicts.map((r) => ({ seat: r.seat_index, at: r.at, gate: r.gate, device: r.device, firstAt: r.first_at, firstGate: r.first_gate })),
+    cursor: { admissions: admissions.at(-1)?.n ?? since.admissions, conflicts: conflicts.at(-1)?.n ?? since.conflicts },
   };
 }
 

@@ -351,10 +351,10 @@ export class SeatRoom extends DurableObject<Env> {
     return ledger ? door.doorStats(ledger.state, ledger.sql) : null;
   }
 
-  /** Every admission and conflict (door kits, the organizer's view). */
-  async doorRecord(eventId: string): Promise<ReturnType<typeof door.doorRecord> | null> {
+  /** The admissions and conflicts recorded after `since` (all without it), for door kits. */
+  async doorRecord(eventId: string, since?: door.DoorCursor): Promise<ReturnType<typeof door.doorRecord> | null> {
     const ledger = await this.room(eventId);
-    return ledger ? door.doorRecord(ledger.sql) : null;
+    return ledger ? door.doorRecord(ledger.sql, since) : null;
   }
 
   /** The admissions of some seats (a fan's tickets, a ticket's history). */

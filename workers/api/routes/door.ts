@@ -9,7 +9,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import { EventParams } from "../../../src/shared/catalog";
-import { Admitted, CheckinRequest, DoorKit, DoorStats, ScanResults, ScanUpload } from "../../../src/shared/door";
+import { Admitted, CheckinRequest, DOOR_CURSOR_PATTERN, DoorKit, DoorKitQuery, DoorStats, ScanResults, ScanUpload } from "../../../src/shared/door";
 import { parseTicketId, ticketId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
 import { checkTicketCode, CODE_WINDOW_SECONDS, MAX_CODE_AGE_SECONDS, signingKey, type CodeCheck } from "../../../src/shared/ticket-codes";
@@ -113,16 +113,20 @@ export const doorRoutes = createApp()
       path: "/events/{eventId}/door-kit",
       summary: "What a door device needs to keep admitting offline",
       description:
-        "The public keys that sign ticket codes, the codes that are void (refunded, or older than a transfer), and every admission so far. A device checks codes with these alone, records what it admits, and uploads the scans later (`POST /events/{eventId}/door-kit/scans`). Fetch it again whenever online: it is a snapshot.",
+        "The public keys that sign ticket codes, the codes that are void (refunded, or older than a transfer), and every admission so far. A device checks codes with these alone, records what it admits, and uploads the scans later (`POST /events/{eventId}/door-kit/scans`). Fetch it again whenever online, with `?since=<cursor>` of the kit you have: the admissions and conflicts then list only what was recorded since (a stadium's devices need not download every admission again).",
       security: bearer,
       middleware: doorStaff,
-      request: { params: EventParams },
-      responses: { 200: { description: "the door kit", content: { "application/json": { schema: DoorKit } } }, ...problemResponses(401, 403, 404) },
+      request: { params: EventParams, query: DoorKitQuery },
+      responses: { 200: { description: "the door kit", content: { "application/json": { schema: DoorKit } } }, ...problemResponses(400, 401, 403, 404) },
     }),
     async (c) => {
       const event = await ownedEvent(c, c.req.valid("param").eventId);
+      const { since } = c.req.valid("query");
+      const [, admissions, conflicts] = since ? (DOOR_CURSOR_PATTERN.exec(since) ?? []) : [];
+      const from = admissions && conflicts ? { admissions: Number(admissions), conflicts: Number(conflicts) } : undefined;
       const room = seatRoom(c.env, event.id);
-      const [{ publicKey }, record, stats, voided] = await Promise.all([signingKey(c.env), room.doorRecord(event.id), room.doorStats(event.id), voidCodes(c.var.db(), event.id)]);
+      const [{ publicKey }, record, stats, voided] = await Promise.all([signingKey(c.env), room.doorRecord(event.id, from), room.doorStats(event.id), voidCodes(c.var.db(), event.id)]);
+      const cursor = record?.cursor ?? from ?? { admissions: 0, conflicts: 0 };
       return c.json(
         {
           eventId: event.id,
@@ -135,6 +139,8 @@ export const doorRoutes = createApp()
           admitted: (record?.admitted ?? []).map((a) => ({ ticketId: ticketId(event.id, a.seat), bookingId: a.bookingId, at: iso(a.at), gate: a.gate })),
           void: voided,
           conflicts: (record?.conflicts ?? []).map((x) => ({ ticketId: ticketId(event.id, x.seat), at: iso(x.at), gate: x.gate, device: x.device, firstAt: iso(x.firstAt), firstGate: x.firstGate })),
+          since: from ? (since ?? null) : null,
+          cursor: `${cursor.admissions}-${cursor.conflicts}`,
           issuedAt: new Date().toISOString(),
         },
         200,

@@ -102,11 +102,16 @@ export const DOOR_JS = String.raw`
   async function loadKit() {
     if (!isStaff()) return;
     let res;
-    try { res = await call("/api/events/" + eventId + "/door-kit"); }
+    // With a kit already here, only what was recorded since it (a stadium's door need not download every admission again).
+    const since = kit && kit.cursor ? "?since=" + encodeURIComponent(kit.cursor) : "";
+    try { res = await call("/api/events/" + eventId + "/door-kit" + since); }
     catch { render(); return; }
     if (res.ok) {
       const served = Date.parse(res.data.issuedAt || res.headers.get("date") || "");
-      const k = { ...res.data, clockOffsetMs: Number.isFinite(served) ? served - Date.now() : 0, savedAt: new Date().toISOString() };
+      const fresh = res.data.since && kit
+        ? { ...res.data, admitted: (kit.admitted || []).concat(res.data.admitted || []), conflicts: (kit.conflicts || []).concat(res.data.conflicts || []) }
+        : res.data;
+      const k = { ...fresh, clockOffsetMs: Number.isFinite(served) ? served - Date.now() : 0, savedAt: new Date().toISOString() };
       useKit(k);
       await save(KIT_KEY, k);
       T.say(message, "");
