@@ -6,7 +6,6 @@
 import { describe, expect, it } from "vitest";
 import { CODES_JS } from "../../workers/api/pages/client/code-functions";
 import {
-  base64url,
   checkTicketCode,
   CODE_WINDOW_SECONDS,
   decodePass,
@@ -16,6 +15,7 @@ import {
   signingKey,
 } from "../../src/shared/ticket-codes";
 import { call } from "../helpers";
+import { holderKeys } from "./door-helpers";
 
 type Codes = {
   decodePass: typeof decodePass;
@@ -39,10 +39,6 @@ const TICKET = { ticketId: "ev_embedded1.4", bookingId: "bk_embedded1", version:
 const STARTS = new Date(Date.now() + 86_400_000);
 const now = () => Math.floor(Date.now() / 1000);
 
-async function fan() {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])) as CryptoKeyPair;
-  return { privateKey: pair.privateKey, publicKey: base64url(new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer)) };
-}
 
 describe("the code functions embedded in the pages", () => {
   it("define the same constants and decode a pass as the original does", async () => {
@@ -58,12 +54,12 @@ describe("the code functions embedded in the pages", () => {
   it("check a real print code, a fresh and a stale rotating code, and a forged one as the original does", async () => {
     const codes = pageCodes(CODES_JS);
     const { publicKey } = await signingKey(KEYS);
-    const holder = await fan();
+    const holder = await holderKeys();
     const print = await issuePass(KEYS, TICKET, STARTS);
     const pass = await issuePass(KEYS, TICKET, STARTS, holder.publicKey);
     const t = now();
     const fresh = await codes.rotatingCode(pass, holder.privateKey, t, CODE_WINDOW_SECONDS);
-    const thief = await fan();
+    const thief = await holderKeys();
     const forged = await rotatingCode(pass, thief.privateKey, t, CODE_WINDOW_SECONDS);
     const cases: Array<[string, number]> = [
       [print, t],
@@ -84,7 +80,7 @@ describe("the code functions embedded in the pages", () => {
   it("make rotating codes the original accepts, for the same window", async () => {
     const codes = pageCodes(CODES_JS);
     const { publicKey } = await signingKey(KEYS);
-    const holder = await fan();
+    const holder = await holderKeys();
     const pass = await issuePass(KEYS, TICKET, STARTS, holder.publicKey);
     const t = now();
     const fromPage = await codes.rotatingCode(pass, holder.privateKey, t, CODE_WINDOW_SECONDS);

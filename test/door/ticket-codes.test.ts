@@ -1,5 +1,6 @@
 /** Ticket codes: passes signed with Ed25519, rotating codes signed by the holder's key, checked as the door does. */
 import { describe, expect, it } from "vitest";
+import { holderKeys } from "./door-helpers";
 import {
   base64url,
   checkTicketCode,
@@ -18,11 +19,6 @@ const TICKET = { ticketId: "ev_codes1.12", bookingId: "bk_codes1", version: 1, s
 const STARTS = new Date(Date.now() + 86_400_000);
 const now = () => Math.floor(Date.now() / 1000);
 
-async function holder() {
-  const pair = (await crypto.subtle.generateKey({ name: "ECDSA", namedCurve: "P-256" }, false, ["sign", "verify"])) as CryptoKeyPair;
-  const raw = new Uint8Array((await crypto.subtle.exportKey("raw", pair.publicKey)) as ArrayBuffer);
-  return { privateKey: pair.privateKey, publicKey: base64url(raw) };
-}
 
 describe("ticket codes", () => {
   it("a print code passes the door with the public key alone, and names its seat", async () => {
@@ -50,7 +46,7 @@ describe("ticket codes", () => {
 
   it("a rotating code is accepted fresh, refused once two minutes old, and refused forged or bare", async () => {
     const { publicKey } = await signingKey(KEYS);
-    const fan = await holder();
+    const fan = await holderKeys();
     expect(await isHolderKey(fan.publicKey)).toBe(true);
     const pass = await issuePass(KEYS, TICKET, STARTS, fan.publicKey);
     const t = now();
@@ -64,7 +60,7 @@ describe("ticket codes", () => {
     // The pass alone (a screenshot of its text) is not a code.
     expect(await checkTicketCode(pass, [publicKey], t, OPTIONS)).toMatchObject({ ok: false, reason: "stale" });
     // Someone else's key signing for this pass.
-    const thief = await holder();
+    const thief = await holderKeys();
     const stolen = await rotatingCode(pass, thief.privateKey, t, CODE_WINDOW_SECONDS);
     expect(await checkTicketCode(stolen, [publicKey], t, OPTIONS)).toMatchObject({ ok: false, reason: "invalid" });
     // A code dated ahead (to outlive the two minutes) is refused.
@@ -73,7 +69,7 @@ describe("ticket codes", () => {
   });
 
   it("codes change every window", async () => {
-    const fan = await holder();
+    const fan = await holderKeys();
     const pass = await issuePass(KEYS, TICKET, STARTS, fan.publicKey);
     const t = now() - (now() % CODE_WINDOW_SECONDS);
     const a = await rotatingCode(pass, fan.privateKey, t, CODE_WINDOW_SECONDS);
