@@ -42,6 +42,16 @@ export async function callWith(change: Partial<Env>, method: string, path: strin
   return res;
 }
 
+/**
+ * Open seat streams of an event, wherever they are served: the event's
+ * relays (`SEAT_STREAM_RELAYS`), or the room itself when relays are off.
+ */
+export async function seatWatchers(eventId: string, relays = Number(env.SEAT_STREAM_RELAYS)): Promise<number> {
+  if (!(relays > 0)) return env.SEAT_ROOM.getByName(eventId).watchers();
+  const counts = await Promise.all(Array.from({ length: relays }, (_, shard) => env.SEAT_RELAY.getByName(`${eventId}/${shard}`).watchers()));
+  return counts.reduce((sum, n) => sum + n, 0);
+}
+
 function request(method: string, path: string, options: CallOptions): Request {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;

@@ -32,10 +32,19 @@ function streamsPerAddress(env: Env): number {
   return Number.isInteger(configured) && configured > 0 ? configured : DEFAULT_PER_ADDRESS;
 }
 
-/** Who asks a room for a stream (the headers the API sets from what it verified) and the caps that apply. */
+/** The header a seat relay sets on its one stream from the room: not a fan's stream, so no cap applies. */
+export const RELAY_HEADER = "x-seat-relay";
+
+/**
+ * Who asks a room for a stream (the headers the API or a relay sets from what
+ * it verified; a client cannot reach a room but through them) and the caps
+ * that apply. A relay's stream counts against no address or user: the
+ * relay caps the fans it serves itself.
+ */
 export function streamAsker(request: Request, env: Env, perUser: number): { owner: StreamOwner; limits: StreamLimits } {
+  const relay = request.headers.has(RELAY_HEADER);
   return {
-    owner: { address: request.headers.get("x-client-address"), user: request.headers.get("x-user-id") },
+    owner: relay ? { address: null, user: null } : { address: request.headers.get("x-client-address"), user: request.headers.get("x-user-id") },
     limits: { perAddress: streamsPerAddress(env), perUser },
   };
 }

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { newId } from "../../src/shared/ids";
 import { signTicket } from "../../src/shared/queue";
 import { fan, reserve, smallEvent } from "../booking-helpers";
-import { call, callWith, dispatchToApp, json, makeVenue, organizerToken, problem } from "../helpers";
+import { call, callWith, dispatchToApp, json, makeVenue, organizerToken, problem, seatWatchers } from "../helpers";
 
 import { queuedEvent, statuses } from "../queue-helpers";
 
@@ -85,7 +85,7 @@ describe("stream caps", () => {
     const opened = await Promise.all(Array.from({ length: 12 }, () => call("GET", `/api/events/${event.id}/seats/stream?lastEventId=0`, { token })));
     expect(opened.filter((r) => r.status === 200).length).toBe(4);
     await Promise.all(opened.map((r) => r.body?.cancel()));
-    await expect.poll(async () => env.SEAT_ROOM.getByName(event.id).watchers(), { timeout: 5_000 }).toBe(0);
+    await expect.poll(async () => seatWatchers(event.id), { timeout: 5_000 }).toBe(0);
   });
 
   it("an ended queue ticket's stream ends and frees its slot", async () => {

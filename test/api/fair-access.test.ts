@@ -3,7 +3,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { newId } from "../../src/shared/ids";
 import { fan, smallEvent } from "../booking-helpers";
-import { call, callWith, dispatchToApp, json, makeEvent, makeVenue, organizerToken, problem, tokenFor } from "../helpers";
+import { call, callWith, dispatchToApp, json, makeEvent, makeVenue, organizerToken, problem, seatWatchers, tokenFor } from "../helpers";
 import { queuedEvent, statuses } from "../queue-helpers";
 import { SseReader } from "../sse";
 import { PASSING_TOKEN, STAND_IN_SECRET } from "../turnstile-stand-in";
@@ -154,7 +154,7 @@ describe("open streams", () => {
     expect(other.status).toBe(200);
     await other.body?.cancel();
     await Promise.all(open.map((r) => r.body?.cancel()));
-    await expect.poll(async () => await env.SEAT_ROOM.getByName(event.id).watchers(), { timeout: 5_000 }).toBe(0);
+    await expect.poll(async () => seatWatchers(event.id), { timeout: 5_000 }).toBe(0);
     const after = await call("GET", `/api/events/${event.id}/seats/stream`, { headers });
     expect(after.status).toBe(200);
     await after.body?.cancel();

@@ -8,11 +8,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { fan, smallEvent } from "../booking-helpers";
-import { call, dispatchToApp, json } from "../helpers";
+import { call, callWith, dispatchToApp, json, seatWatchers } from "../helpers";
 
 dispatchToApp();
-
-const watchers = (eventId: string) => env.SEAT_ROOM.getByName(eventId).watchers();
 
 describe("closed seat streams give their places back", () => {
   const variants: { label: string; query: string; headers?: Record<string, string>; concurrent: boolean }[] = [
@@ -21,17 +19,20 @@ describe("closed seat streams give their places back", () => {
     { label: "resume ?lastEventId=0 (nothing missed), sequential", query: "?lastEventId=0", concurrent: false },
     { label: "resume Last-Event-ID: 0 (nothing missed), sequential", query: "", headers: { "last-event-id": "0" }, concurrent: false },
   ];
-  for (const v of variants) {
-    it(v.label, async () => {
-      const event = await smallEvent();
-      const token = await fan();
-      const open = () => call("GET", `/api/events/${event.id}/seats/stream${v.query}`, { token, headers: v.headers });
-      const opened = v.concurrent ? await Promise.all([open(), open(), open()]) : [await open(), await open(), await open()];
-      expect(opened.map((r) => r.status)).toEqual([200, 200, 200]);
-      expect(await watchers(event.id)).toBe(3);
-      await Promise.all(opened.map((r) => r.body?.cancel()));
-      await expect.poll(() => watchers(event.id), { timeout: 3_000 }).toBe(0);
-    });
+  // Through the event's relays (the default) and straight from the room (SEAT_STREAM_RELAYS=0).
+  for (const relays of [Number(env.SEAT_STREAM_RELAYS), 0]) {
+    for (const v of variants) {
+      it(`${v.label}, ${relays ? "relayed" : "from the room"}`, async () => {
+        const event = await smallEvent();
+        const token = await fan();
+        const open = () => callWith({ SEAT_STREAM_RELAYS: String(relays) }, "GET", `/api/events/${event.id}/seats/stream${v.query}`, { token, headers: v.headers });
+        const opened = v.concurrent ? await Promise.all([open(), open(), open()]) : [await open(), await open(), await open()];
+        expect(opened.map((r) => r.status)).toEqual([200, 200, 200]);
+        expect(await seatWatchers(event.id, relays)).toBe(3);
+        await Promise.all(opened.map((r) => r.body?.cancel()));
+        await expect.poll(() => seatWatchers(event.id, relays), { timeout: 3_000 }).toBe(0);
+      });
+    }
   }
 
   it("a signed-in fan who reloads the seat map four times still gets a stream (the cap of 4 per user)", async () => {

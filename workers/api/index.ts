@@ -1,6 +1,6 @@
 /**
  * The Worker's entry: the API app, the mail queues' consumer and the outbox
- * sweep (cron), both Durable Object classes and the cancellation Workflow,
+ * sweep (cron), the Durable Object classes (rooms and seat relays) and the cancellation Workflow,
  * deployed together by one `wrangler deploy`.
  */
 import { app } from "./app";
@@ -8,6 +8,7 @@ import { onMailQueue, sweepOutbox } from "./mail/delivery";
 
 export { QueueRoom } from "../queue-room";
 export { SeatRoom } from "../seat-room";
+export { SeatRelay } from "../seat-room/relay";
 
 export default {
   fetch: app.fetch,

@@ -5,6 +5,27 @@ export function seatRoom(env: Env, eventId: string) {
   return env.SEAT_ROOM.getByName(eventId);
 }
 
+/**
+ * Where a watcher's seat stream comes from: one of the event's relays
+ * (`SEAT_STREAM_RELAYS`, see workers/seat-room/relay.ts), picked by the
+ * watcher's address so that one address's streams share a relay and its
+ * cap; or the room itself when relays are off.
+ */
+export function seatStreamSource(env: Env, eventId: string, watcher: string | null) {
+  const relays = Number(env.SEAT_STREAM_RELAYS);
+  if (!Number.isInteger(relays) || relays <= 0) return seatRoom(env, eventId);
+  // Cloudflare always names the address; only local tools may name no one.
+  const shard = watcher === null ? 0 : fnv1a(watcher) % relays;
+  return env.SEAT_RELAY.getByName(`${eventId}/${shard}`);
+}
+
+/** FNV-1a, 32 bits: a stable, well-spread hash of a short key. */
+function fnv1a(text: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return hash >>> 0;
+}
+
 /** The door's figures (admitted, total, conflicts), or null when the room cannot answer now (the report still shows). */
 export async function doorCounts(env: Env, eventId: string) {
   try {

@@ -24,7 +24,6 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { newHoldId } from "../../src/shared/ids";
-import { refusedStream, SEAT_STREAMS_PER_USER, streamAsker } from "../../src/shared/stream-caps";
 import { log } from "../../src/shared/log";
 import type {
   AttachOutcome,
@@ -69,6 +68,7 @@ import {
   planClaim,
   planReserve,
 } from "./rules";
+import { watchFeed } from "./seat-feed";
 import { SeatLedger } from "./seat-ledger";
 import * as store from "./storage";
 import { DEFAULT_OFFER_SECONDS } from "./waitlist-book";
@@ -371,6 +371,12 @@ export class SeatRoom extends DurableObject<Env> {
     return ledger.live.snapshot();
   }
 
+  /** Stored seat changes after `after` (a relay filling in a resuming watcher), or undefined past the log's reach. */
+  async seatChanges(eventId: string, after: number, limit: number) {
+    const ledger = await this.room(eventId);
+    return ledger ? store.changesSince(ledger.sql, after, limit) : undefined;
+  }
+
   /** `GET /seats/stream?eventId=…`: the live seat feed (streams are the one thing not done over RPC). */
   override async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
@@ -379,17 +385,7 @@ export class SeatRoom extends DurableObject<Env> {
     const ledger = await this.room(eventId);
     if (!ledger) return new Response("no such event", { status: 404 });
     this.sweepIfLate(ledger);
-    const last = Number(request.headers.get("last-event-id") ?? url.searchParams.get("lastEventId") ?? Number.NaN);
-    const { owner, limits } = streamAsker(request, this.env, SEAT_STREAMS_PER_USER);
-    const body = await ledger.live.feed.subscribe(Number.isInteger(last) && last >= 0 ? last : undefined, owner, limits);
-    if (typeof body === "string") return refusedStream(body);
-    return new Response(body, {
-      headers: {
-        "content-type": "text/event-stream; charset=utf-8",
-        "cache-control": "no-cache, no-transform",
-        "content-encoding": "identity",
-      },
-    });
+    return watchFeed(ledger.live.feed, request, this.env);
   }
 
   /** How many watchers the seat feed has (for tests and the benchmark). */

@@ -10,6 +10,7 @@ import { SeatFeed } from "./seat-feed";
 import type { Change, FeedSource } from "./seat-feed";
 
 const decoder = new TextDecoder();
+const encoder = new TextEncoder();
 
 export class LiveSeatMap {
   readonly feed: SeatFeed;
@@ -31,6 +32,32 @@ export class LiveSeatMap {
     for (const seat of seats.sold) if (seat < ticketCount) this.statuses[seat] = STATUS_CODES.sold;
     this.seq = seq;
     this.feed = new SeatFeed({ eventId, snapshot: () => this.snapshot(), changesSince }, seq);
+  }
+
+  /**
+   * A map that starts from a snapshot's text rather than from a room's state
+   * (a relay's copy of the room's map, see `relay.ts`).
+   */
+  static fromSnapshot(eventId: string, snapshot: { seq: number; statuses: string }, changesSince: FeedSource["changesSince"]): LiveSeatMap {
+    const map = new LiveSeatMap(eventId, 0, { held: [], blocked: [], sold: [] }, snapshot.seq, changesSince);
+    map.statuses = encoder.encode(snapshot.statuses);
+    return map;
+  }
+
+  /**
+   * Starts over from a newer snapshot (the source could not resume where
+   * this copy left off): every watcher gets the new snapshot as its next
+   * frame, which clients take in place of their map.
+   */
+  replace(snapshot: { seq: number; statuses: string }): void {
+    this.statuses = encoder.encode(snapshot.statuses);
+    this.seq = snapshot.seq;
+    this.encoded = undefined;
+    this.feed.restart(snapshot.seq);
+  }
+
+  get currentSeq(): number {
+    return this.seq;
   }
 
   /** Applies a stored change and queues it for watchers. */

@@ -19,7 +19,7 @@
  * an edge-cached snapshot keyed by `seq` can serve them unchanged later.
  */
 import { SEAT_STATUSES, type SeatStatus } from "../../src/shared/room-protocol";
-import { probe, StreamCaps, type StreamLimits, type StreamOwner } from "../../src/shared/stream-caps";
+import { probe, refusedStream, SEAT_STREAMS_PER_USER, StreamCaps, streamAsker, type StreamLimits, type StreamOwner } from "../../src/shared/stream-caps";
 
 export const FLUSH_MS = 100;
 export const KEEPALIVE_MS = 25_000;
@@ -122,6 +122,20 @@ export class SeatFeed {
     return readable;
   }
 
+  /**
+   * The source starts over at `seq` (a relay that could not resume): pending
+   * changes are dropped and every watcher gets the snapshot at `seq` next.
+   */
+  restart(seq: number): void {
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
+    this.pending = [];
+    this.flushed = seq;
+    if (this.watchers.size === 0) return;
+    const frame = this.snapshotBytes();
+    for (const writer of this.watchers.keys()) this.write(writer, frame);
+  }
+
   /** Ends every stream with a hint to reconnect (the room is going away). */
   closeAll(): void {
     for (const writer of [...this.watchers.keys()]) {
@@ -176,6 +190,30 @@ export class SeatFeed {
     this.watchers.delete(writer);
     this.caps.close(owner);
   }
+}
+
+/**
+ * Answers a watcher's request (`GET /seats/stream`, from the API or a relay)
+ * from a feed: its event stream, resuming after `Last-Event-ID`, or a 429
+ * past a cap.
+ */
+export async function watchFeed(feed: SeatFeed, request: Request, env: Env): Promise<Response> {
+  const { owner, limits } = streamAsker(request, env, SEAT_STREAMS_PER_USER);
+  const body = await feed.subscribe(lastEventId(request), owner, limits);
+  if (typeof body === "string") return refusedStream(body);
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache, no-transform",
+      "content-encoding": "identity",
+    },
+  });
+}
+
+/** The seq a watcher resumes after (`Last-Event-ID`, or `?lastEventId=` for clients that cannot set headers). */
+export function lastEventId(request: Request): number | undefined {
+  const last = Number(request.headers.get("last-event-id") ?? new URL(request.url).searchParams.get("lastEventId") ?? Number.NaN);
+  return Number.isInteger(last) && last >= 0 ? last : undefined;
 }
 
 function sse(event: string, id: number, data: string): string {

@@ -11,7 +11,7 @@ import { ticketId } from "../../../src/shared/ids";
 import { loadEventDetail, type EventStatic } from "../catalog/event-detail";
 import { cachedText } from "../edge-cache";
 import { notFound, Problem, problemResponses } from "../problem";
-import { seatRoom } from "../rooms";
+import { seatRoom, seatStreamSource } from "../rooms";
 import { refuseOverCap, retryLater, sseResponse, streamOwner } from "../sse";
 import { optionalUser } from "../auth";
 import { requireEvent } from "../catalog/event-presence";
@@ -115,7 +115,9 @@ export const seatRoutes = createApp()
       const last = c.req.header("last-event-id") ?? lastEventId;
       let upstream: Response;
       try {
-        upstream = await seatRoom(c.env, eventId).fetch(url, { headers: { ...streamOwner(c, user?.id), ...(last ? { "last-event-id": last } : {}) } });
+        const owner = streamOwner(c, user?.id);
+        const source = seatStreamSource(c.env, eventId, owner["x-client-address"] ?? owner["x-user-id"] ?? null);
+        upstream = await source.fetch(url, { headers: { ...owner, ...(last ? { "last-event-id": last } : {}) } });
       } catch (error) {
         // The room is restarting: a 200 that ends at once with a retry hint,
         // because EventSource gives up for good on a non-2xx answer.
