@@ -92,10 +92,10 @@ const PROBE_ROUNDS = 3;
  * a few times; streams whose client went away fail a write and are dropped
  * by `onGone`. Resolves once the writes had time to fail.
  */
-export async function probe(
-  watchers: Map<WritableStreamDefaultWriter<Uint8Array>, StreamOwner>,
+export async function probe<Writer extends { write(chunk: Uint8Array): Promise<void> }>(
+  watchers: Map<Writer, StreamOwner>,
   owner: StreamOwner,
-  onGone: (writer: WritableStreamDefaultWriter<Uint8Array>) => void,
+  onGone: (writer: Writer) => void,
 ): Promise<void> {
   for (let round = 0; round < PROBE_ROUNDS; round++) {
     const pings: Promise<void>[] = [];

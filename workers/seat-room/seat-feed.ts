@@ -46,10 +46,11 @@ export interface FeedSource {
 const encoder = new TextEncoder();
 
 export class SeatFeed {
-  private readonly watchers = new Map<WritableStreamDefaultWriter<Uint8Array>, StreamOwner>();
+  private readonly watchers = new Map<WritableStreamDefaultWriter<ArrayBufferView>, StreamOwner>();
   private readonly caps = new StreamCaps();
   private pending: Change[] = [];
   private flushTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastFlushAt = 0;
   private keepalive: ReturnType<typeof setInterval> | undefined;
   /** The seq of the last change sent to watchers (or skipped with none). */
   private flushed: number;
@@ -67,10 +68,15 @@ export class SeatFeed {
     return this.watchers.size;
   }
 
-  /** Records a stored change; it goes out with the next flush. */
+  /**
+   * Records a stored change; it goes out with the next flush. A change after
+   * a quiet spell goes out as soon as the step that made it ends; changes
+   * that follow within FLUSH_MS wait for the end of that window and go out
+   * together (at most one delta per window, whatever the hold rate).
+   */
   publish(change: Change): void {
     this.pending.push(change);
-    this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
+    this.flushTimer ??= setTimeout(() => this.flush(), Math.max(0, this.lastFlushAt + FLUSH_MS - Date.now()));
   }
 
   /** Sends the pending changes as one delta to every watcher. */
@@ -78,6 +84,7 @@ export class SeatFeed {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     if (this.pending.length === 0) return;
+    this.lastFlushAt = Date.now();
     const changes = this.pending;
     this.pending = [];
     const from = this.flushed + 1;
@@ -103,7 +110,8 @@ export class SeatFeed {
     // Send what is pending first, so what this watcher starts from and what
     // the next delta continues from are the same seq.
     this.flush();
-    const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+    // workerd's native byte stream: a write costs no JavaScript queueing.
+    const { readable, writable } = new TransformStream<ArrayBufferView, Uint8Array>();
     const writer = writable.getWriter();
     this.write(writer, encoder.encode(`retry: ${RETRY_MS}\n\n`));
     const missed =
@@ -174,7 +182,7 @@ export class SeatFeed {
     this.keepalive = undefined;
   }
 
-  private write(writer: WritableStreamDefaultWriter<Uint8Array>, frame: Uint8Array): void {
+  private write(writer: WritableStreamDefaultWriter<ArrayBufferView>, frame: Uint8Array): void {
     const drop = () => {
       this.unwatch(writer);
       void writer.abort().catch(() => {});
@@ -184,7 +192,7 @@ export class SeatFeed {
     writer.write(frame).catch(drop);
   }
 
-  private unwatch(writer: WritableStreamDefaultWriter<Uint8Array>): void {
+  private unwatch(writer: WritableStreamDefaultWriter<ArrayBufferView>): void {
     const owner = this.watchers.get(writer);
     if (!owner) return;
     this.watchers.delete(writer);
