@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { json } from "../helpers";
+import { call, json } from "../helpers";
 import { checkout, fan, liveBookings, pay, reserve, smallEvent, type HoldBody } from "../booking-helpers";
 
 describe("no double booking", () => {
@@ -44,5 +44,42 @@ describe("no double booking", () => {
     const booked = (await liveBookings(event.id)).map((b) => b.seat_index);
     expect(new Set(booked).size).toBe(booked.length);
     expect(booked.length).toBe(held.length);
+  });
+});
+
+describe("the sell-out race (the benchmark's race, scaled down)", () => {
+  it("100 fans each trying seats in their own random order until one holds, over 100 seats: exactly 100 holds, every seat once", { timeout: 120_000 }, async () => {
+    const event = await smallEvent({ venue: { sections: [{ name: "Floor", capacity: 100 }] }, prices: [{ section: "Floor", priceCents: 3000 }] });
+    expect(event.ticketCount).toBe(100);
+    let seed = 2026;
+    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const orders = Array.from({ length: 100 }, () => {
+      const seats = Array.from({ length: 100 }, (_, i) => i);
+      for (let i = seats.length - 1; i > 0; i--) {
+        const j = Math.floor(random() * (i + 1));
+        [seats[i], seats[j]] = [seats[j] ?? 0, seats[i] ?? 0];
+      }
+      return seats;
+    });
+    const fans = await Promise.all(orders.map((_, i) => fan(`sellout-${i}`)));
+    let attempts = 0;
+    const won = await Promise.all(
+      fans.map(async (token, f) => {
+        for (const seat of orders[f] ?? []) {
+          attempts++;
+          const res = await reserve(token, [event.tickets(seat)]);
+          if (res.status === 201) return (await json<HoldBody>(res, 201)).ticketIds;
+          expect(res.status).toBe(409);
+          await res.body?.cancel();
+        }
+        return [];
+      }),
+    );
+    const held = won.flat();
+    expect(held).toHaveLength(100);
+    expect(new Set(held).size).toBe(100);
+    expect(attempts).toBeGreaterThan(100);
+    const snapshot = await json<{ statuses: string }>(await call("GET", `/api/events/${event.id}/seats`), 200);
+    expect(snapshot.statuses).toBe("1".repeat(100));
   });
 });
