@@ -60,6 +60,10 @@ export class LiveSeatMap {
     return this.seq;
   }
 
+  get seats(): number {
+    return this.statuses.length;
+  }
+
   /** Applies a stored change and queues it for watchers. */
   apply(change: Change): void {
     const code = STATUS_CODES[change.status];

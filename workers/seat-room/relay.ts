@@ -162,6 +162,11 @@ export class SeatRelay extends DurableObject<Env> {
       if (ids?.length) changes.push({ seq: delta.seq, status, seats: ids.map(seatIndex) });
     }
     if (changes.length === 0) changes.push({ seq: delta.seq, status: "available", seats: [] });
+    if (changes.some((change) => change.seats.some((seat) => !(seat >= 0 && seat < map.seats)))) {
+      // The venue changed size under the copy: start over, and let the watchers come back to a fresh snapshot.
+      this.letGo();
+      return;
+    }
     for (const change of changes) {
       map.apply(change);
       this.remember(change);
