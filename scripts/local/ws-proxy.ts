@@ -18,18 +18,27 @@
  *   message level, and interleaved extended-protocol messages of two
  *   connections (Parse/Bind/Execute) corrupted each other's results.
  *
+ * The same port answers the driver's other path, SQL over HTTP (`POST
+ * /sql`, `sql-over-http.ts`): what `neon()` and Drizzle's `neon-http` send,
+ * one statement per round trip. Its requests take turns with the WebSocket
+ * connections' on the embedded database.
+ *
  * Only loopback targets are allowed: this is a development tool, not an
  * open relay.
  *
  * With `faults` (the test suites), `POST /faults {"postgres":"down"|"up"}`
  * on the same port plays a database outage: every open connection is cut
- * and new ones fail as an unreachable server's would, until it is lifted.
+ * and new ones fail as an unreachable server's would, until it is lifted;
+ * SQL-over-HTTP requests fail without an answer meanwhile. `GET /stats`
+ * counts WebSocket connections and SQL-over-HTTP requests so far.
  */
 import http from "node:http";
 import net from "node:net";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer } from "ws";
 import { endsRequest, frontendFrames, isEncryptionRequest, isTerminate, readyStatuses, type Frame } from "./pg-frames";
+import { sqlOverHttp } from "./sql-over-http";
+import { Turns } from "./turns";
 
 export interface WsProxy {
   /** `host:port` of the proxy, the form `neonConfig.wsProxy` wants. */
@@ -39,25 +48,21 @@ export interface WsProxy {
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "::1"]);
 
-/** A FIFO lock: one connection's turn at a time. */
-class Turns {
-  private tail: Promise<void> = Promise.resolve();
-
-  acquire(): Promise<() => void> {
-    let release: () => void = () => {};
-    const turn = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    const ready = this.tail.then(() => release);
-    this.tail = this.tail.then(() => turn);
-    return ready;
-  }
-}
-
 export async function startWsProxy(options: { port?: number; serialize?: boolean; faults?: boolean } = {}): Promise<WsProxy> {
   let down = false;
+  let webSockets = 0;
   const cuts = new Set<() => void>();
+  const turns = options.serialize ? new Turns() : undefined;
+  const sql = sqlOverHttp({ turns, isDown: () => down });
   const server = http.createServer((request, response) => {
+    if (request.method === "POST" && new URL(request.url ?? "/", "http://proxy").pathname === "/sql") {
+      sql.handle(request, response);
+      return;
+    }
+    if (options.faults && request.method === "GET" && request.url === "/stats") {
+      response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ sqlOverHttp: sql.served(), webSockets }));
+      return;
+    }
     if (!options.faults || request.method !== "POST" || request.url !== "/faults") {
       response.writeHead(404).end();
       return;
@@ -67,15 +72,18 @@ export async function startWsProxy(options: { port?: number; serialize?: boolean
     request.on("end", () => {
       const wanted = (JSON.parse(body || "{}") as { postgres?: string }).postgres;
       down = wanted === "down";
-      if (down) for (const cut of [...cuts]) cut();
+      if (down) {
+        for (const cut of [...cuts]) cut();
+        void sql.cut();
+      }
       response.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ postgres: down ? "down" : "up" }));
     });
   });
   const wss = new WebSocketServer({ server });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, "127.0.0.1", resolve));
-  const turns = options.serialize ? new Turns() : undefined;
 
   wss.on("connection", (ws, request) => {
+    webSockets += 1;
     if (down) {
       // As an unreachable server: the driver learns of it once it has spoken.
       ws.once("message", () => ws.close());
@@ -186,11 +194,13 @@ export async function startWsProxy(options: { port?: number; serialize?: boolean
   const { port: boundPort } = server.address() as AddressInfo;
   return {
     address: `127.0.0.1:${boundPort}`,
-    stop: () =>
-      new Promise<void>((resolve) => {
+    stop: async () => {
+      await new Promise<void>((resolve) => {
         for (const client of wss.clients) client.terminate();
         wss.close(() => server.close(() => resolve()));
         server.closeAllConnections();
-      }),
+      });
+      await sql.cut();
+    },
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/api/app";
+import { requireUser } from "../../workers/api/auth";
 import { call, callWith, json, organizerToken, problem } from "../helpers";
 
 describe("health", () => {
@@ -72,4 +73,68 @@ describe("OpenAPI document", () => {
     expect(doc.components.schemas).not.toHaveProperty("DevTokenRequest");
     expect(Object.keys(doc.components.schemas).length).toBeGreaterThan(3);
   });
+
+  it("names every operation with its own camelCase operationId", async () => {
+    const ids = (await operations()).map(({ operation }) => operation.operationId);
+    for (const id of ids) expect(id).toMatch(/^[a-z][a-zA-Z0-9]*$/);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it("declares bearer security on exactly the operations behind requireUser, and security: [] on the others", async () => {
+    const signedIn = new Set(app.routes.filter((r) => r.handler === requireUser).map((r) => `${r.method} ${r.path}`));
+    expect(signedIn.size).toBeGreaterThan(10);
+    for (const { label, route, operation } of await operations()) {
+      if (signedIn.has(route)) expect(operation.security, label).toEqual([{ Bearer: [] }]);
+      // Public; a route that reads a token when one is sent says so with an empty alternative.
+      else expect([[], [{}, { Bearer: [] }]], label).toContainEqual(operation.security);
+    }
+  });
+
+  it("answers every bearer operation called without a token with 401, before reading the request", async () => {
+    const bearer = (await operations()).filter(({ operation }) => JSON.stringify(operation.security) === '[{"Bearer":[]}]');
+    expect(bearer.length).toBeGreaterThan(10);
+    for (const { label, method, path } of bearer) {
+      const res = await call(method, `/api${path.replace(/\{\w+\}/g, "x")}`);
+      expect(res.status, label).toBe(401);
+      expect(res.headers.get("www-authenticate"), label).toContain("Bearer");
+      await res.body?.cancel();
+    }
+  });
+
+  it("is served with an ETag and a max-age, and a matching If-None-Match is a 304 without a body", async () => {
+    const first = await call("GET", "/api/openapi.json");
+    expect(first.status).toBe(200);
+    await first.body?.cancel();
+    const tag = first.headers.get("etag") ?? "";
+    expect(tag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(first.headers.get("cache-control")).toMatch(/max-age=\d+/);
+    const again = await call("GET", "/api/openapi.json", { headers: { "if-none-match": tag } });
+    expect(again.status).toBe(304);
+    expect(again.headers.get("etag")).toBe(tag);
+    expect(await again.text()).toBe("");
+    // The variant without the dev routes is another document, so another tag.
+    const production = await callWith({ DEV_AUTH: undefined }, "GET", "/api/openapi.json", { headers: { "if-none-match": tag } });
+    expect(production.status).toBe(200);
+    expect(production.headers.get("etag")).not.toBe(tag);
+    await production.body?.cancel();
+  });
 });
+
+interface DocumentOperation {
+  operationId?: string;
+  security?: Record<string, string[]>[];
+}
+
+/** The served document's operations, each with the route (`GET /api/events/:eventId`) it documents. */
+async function operations() {
+  const doc = await json<{ paths: Record<string, Record<string, DocumentOperation>> }>(await call("GET", "/api/openapi.json"), 200);
+  return Object.entries(doc.paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      label: `${method.toUpperCase()} ${path}`,
+      route: `${method.toUpperCase()} /api${path.replace(/\{(\w+)\}/g, ":$1")}`,
+      method: method.toUpperCase(),
+      path,
+      operation,
+    })),
+  );
+}

@@ -4,6 +4,7 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { etag } from "hono/etag";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { database } from "./db";
@@ -11,7 +12,7 @@ import { pages } from "./pages";
 import type { AppEnv } from "./env";
 import { hostileInput } from "./hostile-input";
 import { createApp } from "./openapi-app";
-import { servedDocument } from "./openapi-document";
+import { servedDocuments } from "./openapi-document";
 import { handleError, Problem, problemResponse } from "./problem";
 import { bookingRoutes } from "./routes/booking";
 import { bookingReads } from "./routes/bookings";
@@ -71,8 +72,14 @@ const documentConfig = {
     version: "0.1.0",
     description: "Search events, open an event, and (organizers) manage the catalog. Errors are application/problem+json.",
   },
+  // Relative to the document's own address, so one document serves every origin it is deployed on.
+  servers: [{ url: "/api", description: "this deployment" }],
 };
-api.get("/openapi.json", (c) => c.json(servedDocument(api.getOpenAPI31Document(documentConfig), c.env)));
+const documents = servedDocuments(() => api.getOpenAPI31Document(documentConfig));
+api.get("/openapi.json", etag(), documents.respond);
+
+/** The OpenAPI document a deployment with these bindings serves (scripts/openapi.ts lints it). */
+export const openApiDocument = documents.document;
 
 export const app = new Hono<AppEnv>();
 app.use("*", requestId());

@@ -21,4 +21,7 @@ export function createApp(): OpenAPIHono<AppEnv> {
   });
 }
 
+/** The security of a route behind `requireUser`: a bearer token. A public route declares `security: []`. */
 export const bearer = [{ Bearer: [] }];
+/** A public route that also reads a token when one is sent (and answers 401 to a bad one): anonymous, or bearer. */
+export const optionalBearer = [{}, ...bearer];

@@ -96,7 +96,7 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   for (let e: unknown = error, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
     const code = (e as { code?: unknown }).code;
     if (typeof code === "string" && /^(08|57P0|53300)/.test(code)) return true;
-    if (/ECONNREFUSED|WebSocket|connection terminated|timeout exceeded when trying to connect|Network connection lost/i.test(e.message)) {
+    if (/ECONNREFUSED|WebSocket|connection terminated|timeout exceeded when trying to connect|Network connection lost|Error connecting to database|Server error \(HTTP status 5/i.test(e.message)) {
       return true;
     }
   }

@@ -7,13 +7,13 @@ import type { EventDetail, EventType, TicketStatus } from "../../../src/shared/c
 import { bookedTickets, events, performers, tickets, venues } from "../../../src/shared/db-schema";
 import { ticketId } from "../../../src/shared/ids";
 import type { TakenSeats } from "../../../src/shared/room-protocol";
-import type { Database } from "../env";
+import type { ReadDatabase } from "../env";
 import { notFound } from "../problem";
 
 /** The static part of an event's detail: everything but live availability. */
 export type EventStatic = Omit<EventDetail, "availability">;
 
-export async function loadEventDetail(db: Database, eventId: string): Promise<EventStatic> {
+export async function loadEventDetail(db: ReadDatabase, eventId: string): Promise<EventStatic> {
   const [row] = await db
     .select({ event: events, venue: venues, performer: performers })
     .from(events)
@@ -75,7 +75,7 @@ export interface TicketPage {
  * seats the caller passes in.
  */
 export async function listTickets(
-  db: Database,
+  db: ReadDatabase,
   eventId: string,
   taken: TakenSeats,
   q: { status?: TicketStatus | undefined; section?: string | undefined; limit?: number | undefined; cursor?: string | undefined },

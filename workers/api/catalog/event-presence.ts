@@ -54,7 +54,7 @@ const SHARED_WAIT_MS = 2_000;
 async function lookUp(c: Context<AppEnv>, eventId: string): Promise<Presence | undefined> {
   try {
     const { body } = await cachedText(c, `presence/${eventId}`, async (): Promise<Presence> => {
-      const [row] = await c.var.db().select({ queue: events.queue }).from(events).where(eq(events.id, eventId));
+      const [row] = await c.var.read().select({ queue: events.queue }).from(events).where(eq(events.id, eventId));
       return { exists: row !== undefined, queue: row?.queue.enabled === true };
     });
     return JSON.parse(body) as Presence;

@@ -15,7 +15,7 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
   const eventId = c.req.param("eventId");
   let detail: EventStatic;
   try {
-    detail = JSON.parse((await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId))).body) as EventStatic;
+    detail = JSON.parse((await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.read(), eventId))).body) as EventStatic;
   } catch (error) {
     if (error instanceof Problem && error.status === 404) {
       return c.html(

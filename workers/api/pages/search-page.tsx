@@ -15,7 +15,7 @@ searchPage.get("/", async (c) => {
   const q = parsed.success ? parsed.data : {};
   let found: SearchResponse | undefined;
   if (parsed.success) {
-    found = JSON.parse((await cachedText(c, searchCacheKey(q), () => searchEvents(c.var.db(), q))).body) as SearchResponse;
+    found = JSON.parse((await cachedText(c, searchCacheKey(q), () => searchEvents(c.var.read(), q))).body) as SearchResponse;
   }
   const more = found?.nextCursor ? `/?${new URLSearchParams({ ...params, cursor: found.nextCursor })}` : undefined;
   c.status(parsed.success ? 200 : 400);

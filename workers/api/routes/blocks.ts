@@ -40,6 +40,7 @@ export const blockRoutes = createApp()
     createRoute({
       method: "post",
       path: "/events/{eventId}/blocks",
+      operationId: "blockSeats",
       summary: "Take seats off sale (all or none); refused with the seats that are sold, held or blocked already",
       security: bearer,
       middleware: organizer,
@@ -69,6 +70,7 @@ export const blockRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/blocks",
+      operationId: "listBlocks",
       summary: "The event's blocks, oldest first",
       security: bearer,
       middleware: [requireUser, requireOrganizer],
@@ -89,6 +91,7 @@ export const blockRoutes = createApp()
     createRoute({
       method: "delete",
       path: "/events/{eventId}/blocks/{blockId}",
+      operationId: "releaseBlock",
       summary: "Release a block: its seats are on sale again at once",
       security: bearer,
       middleware: organizer,

@@ -59,6 +59,7 @@ const confirmRoute = (method: "put" | "post") =>
   createRoute({
     method,
     path: "/booking/confirm",
+    operationId: method === "put" ? "confirmBooking" : "confirmBookingByPost",
     summary: method === "put" ? "Start checkout: authorize a payment for the hold" : "Start checkout (POST alias of PUT)",
     security: bearer,
     middleware: [limitByAddress("checkout"), requireUser, limitByUser("checkout")],
@@ -121,6 +122,7 @@ export const bookingRoutes = createApp()
     createRoute({
       method: "post",
       path: "/booking/reserve",
+      operationId: "reserveSeats",
       summary: "Hold tickets of one event for a few minutes, all or none",
       security: bearer,
       middleware: [limitByAddress("hold"), requireUser, limitByUser("hold")],
@@ -179,6 +181,7 @@ export const bookingRoutes = createApp()
     createRoute({
       method: "get",
       path: "/booking/holds/{holdId}",
+      operationId: "getHold",
       summary: "One of your holds",
       security: bearer,
       middleware: [requireUser],
@@ -197,6 +200,7 @@ export const bookingRoutes = createApp()
     createRoute({
       method: "delete",
       path: "/booking/holds/{holdId}",
+      operationId: "releaseHold",
       summary: "Release one of your holds; the seats are free at once (a payment started for them is cancelled)",
       security: bearer,
       middleware: [limitByAddress("hold"), requireUser, limitByUser("hold")],

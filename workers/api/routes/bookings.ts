@@ -51,6 +51,7 @@ export const bookingReads = createApp()
     createRoute({
       method: "get",
       path: "/bookings/{bookingId}",
+      operationId: "getBooking",
       summary: "One of your bookings with its tickets",
       security: bearer,
       middleware: [requireUser],
@@ -68,6 +69,7 @@ export const bookingReads = createApp()
     createRoute({
       method: "get",
       path: "/me/bookings",
+      operationId: "listMyBookings",
       summary: "Your bookings, newest first",
       security: bearer,
       middleware: [requireUser],

@@ -26,6 +26,7 @@ export const cancellationRoutes = createApp()
     createRoute({
       method: "post",
       path: "/events/{eventId}/cancel",
+      operationId: "cancelEvent",
       summary: "Cancel an event: sales stop at once, then every booking is refunded by a durable job",
       security: bearer,
       middleware: [requireUser, requireOrganizer, limitByUser("catalog")],
@@ -62,6 +63,7 @@ export const cancellationRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/cancellation",
+      operationId: "getEventCancellation",
       summary: "Where an event's cancellation stands: bookings refunded, failed, and whether it is done",
       security: bearer,
       middleware: [requireUser, requireOrganizer],

@@ -37,6 +37,8 @@ export const devInvariantRoutes = createApp().openapi(
   createRoute({
     method: "get",
     path: "/dev/invariants",
+    operationId: "checkInvariants",
+    security: [],
     summary: "Local development only: check the booking invariants of one event, or of a page of events",
     middleware: [devOnly],
     request: { query: Query },

@@ -39,6 +39,8 @@ export const devMailRoutes = createApp().openapi(
   createRoute({
     method: "get",
     path: "/dev/mail",
+    operationId: "listDevMail",
+    security: [],
     summary: "Local development only: the mail outbox, newest first",
     middleware: [devOnly],
     request: { query: MailQuery },

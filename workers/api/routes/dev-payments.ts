@@ -56,6 +56,8 @@ export const devPaymentRoutes = createApp()
     createRoute({
       method: "post",
       path: "/dev/payments/{paymentIntentId}/{action}",
+      operationId: "simulatePaymentAction",
+      security: [],
       summary: "Local development only: the simulated card network acts on a payment",
       description:
         "authorize (alias succeed): the card is authorized. fail: declined. capture / cancel / refund: someone captures, cancels or refunds it out of band (Stripe's dashboard, an expired authorization). The events Stripe would send are delivered to POST /api/webhooks/stripe now, or left in the outbox with deliver=later.",
@@ -107,6 +109,8 @@ export const devPaymentRoutes = createApp()
     createRoute({
       method: "get",
       path: "/dev/payments/{paymentIntentId}/events",
+      operationId: "listSimulatedPaymentEvents",
+      security: [],
       summary: "Local development only: the events the simulated provider would have sent for a payment",
       middleware: [simulatedPaymentsOnly],
       request: { params: z.object({ paymentIntentId: IntentId.openapi({ param: { name: "paymentIntentId", in: "path" } }) }) },
@@ -128,6 +132,8 @@ export const devPaymentRoutes = createApp()
     createRoute({
       method: "post",
       path: "/dev/payments/events/{stripeEventId}/deliver",
+      operationId: "deliverSimulatedPaymentEvent",
+      security: [],
       summary: "Local development only: deliver an outbox event (again) to the webhook",
       middleware: [simulatedPaymentsOnly],
       request: { params: z.object({ stripeEventId: z.string().regex(/^evt_sim_[0-9a-f]{32}$/, "must be a simulated event id").openapi({ param: { name: "stripeEventId", in: "path" } }) }) },
@@ -144,6 +150,8 @@ export const devPaymentRoutes = createApp()
     createRoute({
       method: "post",
       path: "/dev/payments/outage",
+      operationId: "simulatePaymentOutage",
+      security: [],
       summary: "Local development only: the simulated provider fails every call about an event's payments (or all) for a while (0 ends the outage)",
       middleware: [simulatedPaymentsOnly],
       request: {

@@ -50,6 +50,8 @@ export const devRoutes = createApp()
     createRoute({
       method: "post",
       path: "/dev/token",
+      operationId: "createDevToken",
+      security: [],
       summary: "Local development only: a signed token for any user",
       middleware: [devOnly, limitByAddress("sign-in")],
       request: { body: { content: { "application/json": { schema: TokenRequest } }, required: true } },
@@ -67,6 +69,8 @@ export const devRoutes = createApp()
     createRoute({
       method: "get",
       path: "/dev/sign-in",
+      operationId: "signInDemoUser",
+      security: [],
       summary: "Local development only: the demo identity provider; back to the page with #token=…&state=…",
       middleware: [devOnly, limitByAddress("sign-in")],
       request: { query: SignInQuery },

@@ -67,6 +67,7 @@ export const doorRoutes = createApp()
     createRoute({
       method: "post",
       path: "/checkin",
+      operationId: "checkIn",
       summary: "Admit a ticket at a gate (door or organizer role of the event's organization)",
       description:
         "Checks the code (signature, and for rotating codes their age), that the ticket still stands at this code version, then records the admission in the event's room: a ticket is admitted once, whichever gate scans it first. Refusals are 409 with `admitted: false` and a `reason`.",
@@ -111,6 +112,7 @@ export const doorRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/door-kit",
+      operationId: "getDoorKit",
       summary: "What a door device needs to keep admitting offline",
       description:
         "The public keys that sign ticket codes, the codes that are void (refunded, or older than a transfer), and every admission so far. A device checks codes with these alone, records what it admits, and uploads the scans later (`POST /events/{eventId}/door-kit/scans`). Fetch it again whenever online, with `?since=<cursor>` of the kit you have: the admissions and conflicts then list only what was recorded since (a stadium's devices need not download every admission again).",
@@ -152,6 +154,7 @@ export const doorRoutes = createApp()
     createRoute({
       method: "post",
       path: "/events/{eventId}/door-kit/scans",
+      operationId: "uploadDoorScans",
       summary: "Upload the scans a door device admitted offline",
       description:
         "Each scan is recorded at the time it was made. A ticket the room has not admitted is admitted; one this device uploaded before is a duplicate (uploads are safe to retry); one admitted elsewhere first is a conflict: kept and reported, the first admission stands. A void, forged or stale code is reported as such.",
@@ -224,6 +227,7 @@ export const doorRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/door/stats",
+      operationId: "getDoorStats",
       summary: "Admitted / total at the door, live",
       security: bearer,
       middleware: doorStaff,

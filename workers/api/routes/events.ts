@@ -12,6 +12,8 @@ export const eventReads = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}",
+      operationId: "getEvent",
+      security: [],
       summary: "One event with its venue, seat map, performer, prices and availability",
       request: { params: EventParams },
       responses: {
@@ -23,7 +25,7 @@ export const eventReads = createApp()
       const { eventId } = c.req.valid("param");
       // The static part comes from the edge cache; availability is live, from the room.
       // The detail first: an id that is not an event is a 404 before any room is touched.
-      const { body, hit } = await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId));
+      const { body, hit } = await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.read(), eventId));
       const live = await seatRoom(c.env, eventId).availability(eventId);
       if (!live) throw notFound(`no event with id ${eventId}`);
       const { seq: _seq, ...availability } = live;
@@ -34,6 +36,8 @@ export const eventReads = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/tickets",
+      operationId: "listEventTickets",
+      security: [],
       summary: "An event's tickets in seat order, optionally by status or section",
       request: { params: EventParams, query: TicketsQuery },
       responses: {
@@ -45,6 +49,6 @@ export const eventReads = createApp()
       const { eventId } = c.req.valid("param");
       await requireEvent(c, eventId);
       const taken = await seatRoom(c.env, eventId).takenSeats(eventId);
-      return c.json(await listTickets(c.var.db(), eventId, taken, c.req.valid("query")), 200);
+      return c.json(await listTickets(c.var.read(), eventId, taken, c.req.valid("query")), 200);
     },
   );

@@ -2,6 +2,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { sql } from "drizzle-orm";
 import { log, redact } from "../../../src/shared/log";
 import { createApp } from "../openapi-app";
+import { problemResponses } from "../problem";
 
 const HEALTH_TIMEOUT_MS = 3_000;
 const Health = z.object({ ok: z.boolean(), db: z.enum(["up", "down"]) }).openapi("Health");
@@ -10,10 +11,14 @@ export const health = createApp().openapi(
   createRoute({
     method: "get",
     path: "/health",
+    operationId: "getHealth",
+    security: [],
     summary: "Liveness and database reachability",
     responses: {
       200: { description: "up", content: { "application/json": { schema: Health } } },
       503: { description: "the database is unreachable", content: { "application/json": { schema: Health } } },
+      // Not from this route: the API refuses hostile text in any request (a NUL in the query, say) before routing.
+      ...problemResponses(400),
     },
   }),
   async (c) => {

@@ -23,6 +23,7 @@ export const organizerReads = createApp()
     createRoute({
       method: "get",
       path: "/organizer/events",
+      operationId: "listOrganizerEvents",
       summary: "Your organization's events by start time, with live counts for the page shown",
       security: bearer,
       middleware: organizer,
@@ -69,6 +70,7 @@ export const organizerReads = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/bookings",
+      operationId: "listEventBookings",
       summary: "An event's bookings, newest first (organizers of its org)",
       security: bearer,
       middleware: organizer,

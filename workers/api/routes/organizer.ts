@@ -38,6 +38,7 @@ export const organizerRoutes = createApp()
     createRoute({
       method: "post",
       path: "/venues",
+      operationId: "createVenue",
       summary: "Create a venue and its seat map",
       security: bearer,
       middleware: organizer,
@@ -61,6 +62,7 @@ export const organizerRoutes = createApp()
     createRoute({
       method: "post",
       path: "/performers",
+      operationId: "createPerformer",
       summary: "Create a performer",
       security: bearer,
       middleware: organizer,
@@ -78,6 +80,7 @@ export const organizerRoutes = createApp()
     createRoute({
       method: "post",
       path: "/events",
+      operationId: "createEvent",
       summary: "Create an event and one ticket per place of its venue",
       security: bearer,
       middleware: organizer,
@@ -96,6 +99,7 @@ export const organizerRoutes = createApp()
     createRoute({
       method: "patch",
       path: "/events/{eventId}",
+      operationId: "updateEvent",
       summary: "Change an event; the change is visible on the next read",
       security: bearer,
       middleware: organizer,

@@ -55,6 +55,7 @@ export const queueRoutes = createApp()
     createRoute({
       method: "post",
       path: "/events/{eventId}/queue",
+      operationId: "joinQueue",
       summary: "Join the waiting room of a queue-enabled event",
       description:
         "A fan has one place per event: joining again (another tab or device) returns the same place. Fans who join before the on-sale time are put in random order when it opens (one lottery draw per fan); later fans are first come, first served; a fan whose session ended joins at the back. With a bot check configured, send the Turnstile token as X-Turnstile-Token.",
@@ -85,6 +86,7 @@ export const queueRoutes = createApp()
     createRoute({
       method: "delete",
       path: "/events/{eventId}/queue",
+      operationId: "leaveQueue",
       summary: "Leave the waiting room (your place ends; joining again puts you at the back)",
       security: bearer,
       middleware: [limitByAddress("queue"), requireUser, limitByUser("queue")],
@@ -107,6 +109,8 @@ export const queueRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/queue/status",
+      operationId: "getQueueStatus",
+      security: [],
       summary: "Your place in the waiting room; once admitted, your admission token",
       request: { params: EventParams, query: TicketQuery },
       responses: {
@@ -133,6 +137,8 @@ export const queueRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/queue/stream",
+      operationId: "streamQueuePosition",
+      security: [],
       summary: "Your place in the waiting room, live (Server-Sent Events)",
       description:
         "`position` events ({state, position, ahead, etaSeconds}) on every admission tick, then `admitted` ({admissionToken, expiresAt}) and the end of the stream; an ended place or a closed queue ends it too. One stream per place in line (a second one is a 429: poll the status instead).",
@@ -166,6 +172,8 @@ export const queueRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/queue/draw",
+      operationId: "getQueueDraw",
+      security: [],
       summary: "The lottery's audit record: the seed's hash, and the seed once the sale has opened",
       request: { params: EventParams },
       responses: {

@@ -35,6 +35,7 @@ export const refundRoutes = createApp().openapi(
   createRoute({
     method: "post",
     path: "/organizer/bookings/{bookingId}/refund",
+    operationId: "refundBooking",
     summary: "Refund a booking of your org, whole or some tickets; a retried request refunds once",
     security: bearer,
     middleware: [requireUser, requireOrganizer, limitByUser("catalog")],

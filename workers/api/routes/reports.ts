@@ -22,10 +22,11 @@ import { doorCounts, liveCounts } from "../rooms";
 const organizer = [requireUser, requireOrganizer];
 
 /** A CSV export's route: the same access and answers for each. */
-const csvRoute = (name: string, summary: string) =>
+const csvRoute = (name: string, operationId: string, summary: string) =>
   createRoute({
     method: "get",
     path: `/events/{eventId}/${name}.csv`,
+    operationId,
     summary,
     security: bearer,
     middleware: organizer,
@@ -41,6 +42,7 @@ export const reportRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/report",
+      operationId: "getSalesReport",
       summary: "The event's sales: seats, money, tickets by section and price, sales per hour (organizers of its org)",
       security: bearer,
       middleware: organizer,
@@ -61,6 +63,7 @@ export const reportRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/report/sales.svg",
+      operationId: "getSalesChart",
       summary: "The event's sales per hour (or day) as an SVG bar chart (organizers of its org)",
       security: bearer,
       middleware: organizer,
@@ -78,12 +81,12 @@ export const reportRoutes = createApp()
       return c.body(svg, 200, { "content-type": "image/svg+xml; charset=utf-8", "cache-control": "private, no-store" });
     },
   )
-  .openapi(csvRoute("orders", "Every booking of the event as CSV, oldest first (organizers of its org)"), async (c) => {
+  .openapi(csvRoute("orders", "exportOrdersCsv", "Every booking of the event as CSV, oldest first (organizers of its org)"), async (c) => {
     const { eventId } = c.req.valid("param");
     await ownedEvent(c, eventId);
     return csvResponse(c, ordersExport(eventId));
   })
-  .openapi(csvRoute("attendees", "Every valid ticket of a confirmed booking as CSV, in seat order (organizers of its org)"), async (c) => {
+  .openapi(csvRoute("attendees", "exportAttendeesCsv", "Every valid ticket of a confirmed booking as CSV, in seat order (organizers of its org)"), async (c) => {
     const { eventId } = c.req.valid("param");
     await ownedEvent(c, eventId);
     return csvResponse(c, attendeesExport(eventId));

@@ -9,6 +9,8 @@ export const search = createApp().openapi(
   createRoute({
     method: "get",
     path: "/search",
+    operationId: "searchEvents",
+    security: [],
     summary: "Search events",
     description:
       "Full-text search (websearch syntax, typo-tolerant) over event, performer, venue and city, with filters. Without parameters, upcoming events by date. Answers come from the edge cache.",
@@ -20,6 +22,6 @@ export const search = createApp().openapi(
   }),
   async (c) => {
     const query = c.req.valid("query");
-    return cachedJson(c, searchCacheKey(query), () => searchEvents(c.var.db(), query));
+    return cachedJson(c, searchCacheKey(query), () => searchEvents(c.var.read(), query));
   },
 );

@@ -5,7 +5,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { EventParams } from "../../../src/shared/catalog";
 import { log } from "../../../src/shared/log";
-import { createApp } from "../openapi-app";
+import { createApp, optionalBearer } from "../openapi-app";
 import { bestAvailable } from "../../../src/shared/best-available";
 import { ticketId } from "../../../src/shared/ids";
 import { loadEventDetail, type EventStatic } from "../catalog/event-detail";
@@ -46,6 +46,8 @@ export const seatRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/seats",
+      operationId: "getSeatSnapshot",
+      security: [],
       summary: "A compact snapshot of every ticket's status",
       request: { params: EventParams },
       responses: {
@@ -66,6 +68,8 @@ export const seatRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/best-available",
+      operationId: "suggestBestSeats",
+      security: [],
       summary: "Suggest N adjacent free seats (one row), in a section or under a price, leaving no single seat stranded when it can",
       request: { params: EventParams, query: BestQuery },
       responses: {
@@ -77,7 +81,7 @@ export const seatRoutes = createApp()
       const { eventId } = c.req.valid("param");
       const query = c.req.valid("query");
       // The detail first: an id that is not an event is a 404 before any room is touched.
-      const { body } = await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.db(), eventId));
+      const { body } = await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.read(), eventId));
       const detail = JSON.parse(body) as EventStatic;
       if (detail.status === "cancelled") throw new Problem(409, "this event is cancelled; tickets are not sold");
       const snapshot = await seatRoom(c.env, eventId).seats(eventId);
@@ -95,6 +99,8 @@ export const seatRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/seats/stream",
+      operationId: "streamSeatChanges",
+      security: optionalBearer,
       summary: "Live seat changes (Server-Sent Events)",
       description:
         "Events: `snapshot` ({eventId, seq, statuses}) first, then `delta` ({from, seq, available[], held[], sold[], blocked[]}: ticket ids by new status) with the seq as the SSE id. Reconnect with Last-Event-ID to get exactly the missed changes, or a fresh snapshot when too far behind. A comment every 25 s keeps the connection open. If the room restarts, the stream ends with a retry hint.",

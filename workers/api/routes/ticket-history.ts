@@ -38,6 +38,7 @@ export const ticketHistoryRoutes = createApp().openapi(
   createRoute({
     method: "get",
     path: "/organizer/tickets/{ticketId}/history",
+    operationId: "getTicketHistory",
     summary: "A ticket's history: sales, transfers, refunds and its admission at the door",
     security: bearer,
     middleware: [requireUser, requireRole("organizer")],

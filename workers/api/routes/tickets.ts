@@ -64,6 +64,8 @@ export const ticketRoutes = createApp()
     createRoute({
       method: "get",
       path: "/tickets/verify",
+      operationId: "verifyTicket",
+      security: [],
       summary: "Check a ticket's code without admitting it (the door admits with POST /checkin)",
       request: { query: TokenQuery },
       responses: {
@@ -102,6 +104,8 @@ export const ticketRoutes = createApp()
     createRoute({
       method: "get",
       path: "/tickets/qr.svg",
+      operationId: "getTicketQrSvg",
+      security: [],
       summary: "A ticket's print code as a QR code (SVG)",
       request: { query: TokenQuery },
       responses: { 200: { description: "the QR code", content: { "image/svg+xml": { schema: z.string() } } }, ...problemResponses(400) },
@@ -116,6 +120,8 @@ export const ticketRoutes = createApp()
     createRoute({
       method: "get",
       path: "/tickets/qr.png",
+      operationId: "getTicketQrPng",
+      security: [],
       summary: "A ticket's print code as a QR code (PNG, for mail)",
       request: { query: TokenQuery },
       responses: { 200: { description: "the QR code", content: { "image/png": { schema: z.string() } } }, ...problemResponses(400) },
@@ -130,6 +136,7 @@ export const ticketRoutes = createApp()
     createRoute({
       method: "get",
       path: "/me/tickets",
+      operationId: "listMyTickets",
       summary: "Every ticket you hold, bought or received, with its current code",
       description:
         "With `holderKey` (your device's P-256 public key, raw and base64url), each live ticket's `pass` is bound to that key: the app signs a new rotating code with it every 30 seconds, and the door refuses a code older than two minutes (docs/after-sale.md). Without it, `pass` is the ticket's print code.",

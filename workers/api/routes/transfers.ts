@@ -60,6 +60,7 @@ export const transferRoutes = createApp().openapi(
   createRoute({
     method: "post",
     path: "/bookings/{bookingId}/transfer",
+    operationId: "transferTickets",
     summary: "Give tickets of a booking to someone else",
     description:
       "By the current holder of every ticket named. The old codes stop opening the door at once; the recipient finds the tickets, with new codes, in GET /me/tickets, and both get an email. A ticket already admitted, refunded or transferred away answers 409; all the tickets move or none.",

@@ -58,6 +58,7 @@ export const waitlistRoutes = createApp()
     createRoute({
       method: "post",
       path: "/events/{eventId}/waitlist",
+      operationId: "joinWaitlist",
       summary: "Wait for returned seats of a sold-out event or section",
       description:
         "Only while the sale is on and fewer than `quantity` seats are free to the public (in `section`, or anywhere): a sold-out event or section, or too few seats left. When seats come back (a hold lapses or is released, a booking is refunded, a block is lifted), the event's room offers them first to the waiting fans they fit, in join order, as a hold in the fan's name for WAITLIST_OFFER_SECONDS (15 minutes by default), and mails the fan; pay for it like any hold (`/checkout/{holdId}`, no waiting-room token needed). A lapsed or released offer goes to the next fan. One entry per fan: asking again for the same quantity and section answers 200 with the same entry; for something else, 409 (leave first). `quantity` counts against the event's per-fan limit with the tickets you booked, and is at most the number of seats in the section (or the event): else 400. Not while you hold seats of this event (409: pay for them or give them back first), so a hold cannot come back to its own fan as a fresh offer.",
@@ -88,6 +89,7 @@ export const waitlistRoutes = createApp()
     createRoute({
       method: "get",
       path: "/events/{eventId}/waitlist/me",
+      operationId: "getMyWaitlistEntry",
       summary: "Your waitlist entry: your position, or the seats offered to you and until when",
       security: bearer,
       middleware: [requireUser],
@@ -110,6 +112,7 @@ export const waitlistRoutes = createApp()
     createRoute({
       method: "delete",
       path: "/events/{eventId}/waitlist/me",
+      operationId: "leaveWaitlist",
       summary: "Leave the waitlist; seats offered to you are released to the next fan",
       description: "Leaving an entry that already ended (expired, booked, left) changes nothing. An offer whose payment is being completed cannot be left (409).",
       security: bearer,

@@ -35,6 +35,8 @@ export const webhookRoutes = createApp().openapi(
   createRoute({
     method: "post",
     path: "/webhooks/stripe",
+    operationId: "receiveStripeWebhook",
+    security: [],
     summary: "Stripe webhook (signed with STRIPE_WEBHOOK_SECRET)",
     description: "Payment events: authorization, capture, cancellation, refunds. Verified with the Stripe-Signature header; each settles its payment from current state.",
     request: {
