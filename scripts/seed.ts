@@ -4,12 +4,13 @@
  * bulk benchmark events. Uses DATABASE_URL, or the embedded database in
  * DATA_DIR (stop `npm run dev` first: an embedded database has one owner).
  */
+import { mkdir } from "node:fs/promises";
 import { parseArgs } from "node:util";
 import { drizzle } from "drizzle-orm/neon-serverless";
 import { sql } from "drizzle-orm";
 import * as schema from "../src/shared/db-schema";
 import { createPool } from "../src/shared/neon";
-import { EMBEDDED_DB_DIR } from "./local/config";
+import { DATA_DIR, EMBEDDED_DB_DIR } from "./local/config";
 import { applyMigrations, openDatabase, type LocalDatabase } from "./local/database";
 import { progressBar } from "./local/progress";
 import { seedBulkEvents } from "./seed/bulk-catalog";
@@ -27,6 +28,10 @@ export async function seed(database: LocalDatabase, options: { events?: number; 
     }
     const missing = target - (await count());
     if (missing > 0) await seedBulkEvents(db, missing, progressBar("bulk events"));
+    // A bulk load leaves the planner without statistics until autovacuum
+    // gets round to it; search plans depend on them (row estimates of a
+    // term, a city, a date range), so gather them now.
+    await db.execute(sql`analyze`);
     console.log(`catalog: ${await count()} events`);
   } finally {
     await pool.end();
@@ -42,7 +47,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     console.error("--events takes a positive whole number");
     process.exit(2);
   }
-  const database = await openDatabase({ url: process.env.DATABASE_URL, dataDir: EMBEDDED_DB_DIR });
+  const url = process.env.DATABASE_URL;
+  // PGlite opens its data folder but does not create the folders above it.
+  if (!url) await mkdir(DATA_DIR, { recursive: true });
+  const database = await openDatabase({ url, dataDir: url ? undefined : EMBEDDED_DB_DIR });
   try {
     await applyMigrations(database);
     await seed(database, { events, seed: values.seed === undefined ? undefined : Number(values.seed) });

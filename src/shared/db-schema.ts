@@ -143,11 +143,25 @@ export const events = pgTable(
     index("events_org_starts_at_idx").on(t.orgId, t.startsAt, t.id),
     index("events_type_starts_at_idx").on(t.type, t.startsAt),
     index("events_venue_idx").on(t.venueId),
+    index("events_venue_starts_at_idx").on(t.venueId, t.startsAt, t.id),
     index("events_city_starts_at_idx").on(sql`lower(${t.city})`, t.startsAt),
     index("events_search_doc_idx").using("gin", t.searchDoc),
     index("events_search_text_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
     check("events_status_check", sql.raw(`status in (${EVENT_STATUSES.map((s) => `'${s}'`).join(", ")})`)),
   ],
+);
+
+/**
+ * Every distinct word of the catalog's event, performer, venue and city
+ * names, for typo correction (workers/api/catalog/search-words.ts), after
+ * pg_trgm's "Text Search Integration". Kept current by triggers on `events`
+ * (migrations/0010_search_at_scale.sql), not by the application; a word is
+ * never removed (a stale one only adds an alternative that matches nothing).
+ */
+export const searchWords = pgTable(
+  "search_words",
+  { word: text("word").primaryKey() },
+  (t) => [index("search_words_trgm_idx").using("gist", sql`${t.word} gist_trgm_ops`)],
 );
 
 /**

@@ -1,23 +1,40 @@
 /**
  * Event search: Postgres full text (websearch syntax, english stems and plain
- * words, weighted name > venue/city > description) OR trigram word
- * similarity (typos; plain terms only), filtered by type, city or radius and
- * dates, ranked, and keyset-paginated. One table (`events`, with denormalized names) plus a join
- * to venues for coordinates.
+ * words, weighted name > venue/city > description), filtered by type, city or
+ * radius and dates, ranked, and keyset-paginated. One table (`events`, with
+ * denormalized names) plus a join to venues for coordinates.
  *
- * Dates given as days are read in each venue's own time zone ("events on
- * 1 June" means 1 June where the event happens). The indexed `starts_at`
- * bound is widened by 14 h (the largest UTC offset) and refined per row.
+ * Cost stays bounded however common the term (docs/search.md):
+ *
+ * - Ranking is done over a bounded window: the next WINDOW matches in date
+ *   order are fetched (an index walk that stops early for a common word, a
+ *   GIN lookup for a rare one) and only those are ranked. Results come
+ *   window by window: within a window by rank, then date; the windows
+ *   themselves in date order. A term matching fewer than WINDOW events (most
+ *   searches) is ranked as a whole.
+ * - A page's cursor names its window's start and its last row's rank, so a
+ *   later page ranks only its own window again, never every match.
+ * - Typos: only when the exact search fills less than the first page are the
+ *   unknown words of a plain term corrected to their nearest catalog words
+ *   (./search-words.ts) and the search run again, exact matches first.
+ *
+ * Filters (dates in each venue's time zone, radius) are ./search-filters.ts.
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { SearchQuery, SearchResponse } from "../../../src/shared/catalog";
-import type { Database } from "../env";
-import { badRequest } from "../problem";
+import type { ReadDatabase } from "../../../src/shared/database";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { splitFilters, type Filters } from "./search-filters";
+import { alternativesQuery, correctTerm } from "./search-words";
 
 const DEFAULT_LIMIT = 20;
-const DEFAULT_RADIUS_KM = 50;
-const EARTH_RADIUS_KM = 6371;
+/** Matches ranked together; at most this many rank computations per query. */
+export const WINDOW = 100;
+/**
+ * The window of a corrected (typo) search: a corrected word is often a
+ * common one, and "did you mean" needs less depth than the term as typed.
+ */
+const CORRECTED_WINDOW = 50;
 
 interface Cursor {
   /** rank of the last result (term searches only) */
@@ -26,6 +43,10 @@ interface Cursor {
   s: string;
   /** id of the last result */
   i: string;
+  /** the (starts_at, id) after which the last result's window begins; absent for the first window */
+  w?: [string, string];
+  /** the term was corrected (typo tolerance), so later pages search the corrected term */
+  f?: 1;
 }
 
 interface Row extends Record<string, unknown> {
@@ -33,6 +54,8 @@ interface Row extends Record<string, unknown> {
   name: string;
   type: string;
   starts_at: string | Date;
+  /** starts_at to the microsecond, for cursors */
+  starts_key: string;
   venue_id: string;
   venue_name: string;
   city: string;
@@ -46,6 +69,23 @@ interface Row extends Record<string, unknown> {
   rank: number | null;
 }
 
+interface WindowRow extends Partial<Row> {
+  window_size: number;
+  window_end_s: string | null;
+  window_end_i: string | null;
+}
+
+/** A result row and the window it was ranked in (undefined: the first). */
+type PageRow = Row & { window?: [string, string] | undefined };
+
+/** How a term matches: a filter and a rank, both over `e.search_doc`. */
+interface TermMatch {
+  where: SQL;
+  rank: SQL;
+  /** matches ranked together */
+  window: number;
+}
+
 /** The edge-cache key of a search: the validated query in a fixed order, so equal searches share an entry. */
 export function searchCacheKey(query: SearchQuery): string {
   const params = Object.entries(query)
@@ -55,38 +95,145 @@ export function searchCacheKey(query: SearchQuery): string {
   return `search?${new URLSearchParams(params)}`;
 }
 
-export async function searchEvents(db: Database, query: SearchQuery): Promise<SearchResponse> {
+export async function searchEvents(db: ReadDatabase, query: SearchQuery): Promise<SearchResponse> {
   const limit = query.limit ?? DEFAULT_LIMIT;
   const term = query.term?.trim() ? query.term.trim() : undefined;
   const cursor = query.cursor ? searchCursor(query.cursor, term !== undefined) : undefined;
-  const filters = [...dateFilters(query), ...placeFilters(query)];
-  if (query.type) filters.push(sql`e.type in ${query.type}`);
-  if (query.includeCancelled !== "true") filters.push(sql`e.status = 'scheduled'`);
+  const filters = splitFilters(query);
+  if (term === undefined) return toResponse(await datePage(db, filters, cursor, limit), limit, false);
 
-  const tsquery = sql`(websearch_to_tsquery('english', ${term ?? ""}) || websearch_to_tsquery('simple', ${term ?? ""}))`;
-  if (term) {
-    // Trigram matching forgives typos but knows no phrases or exclusions, so
-    // a term that uses websearch operators is matched by full text alone.
-    const fuzzy = !/"|(^|\s)-|\bor\b/i.test(term);
-    filters.push(fuzzy ? sql`(e.search_doc @@ ${tsquery} or ${term} <% e.search_text)` : sql`e.search_doc @@ ${tsquery}`);
+  const exact = exactMatch(term);
+  if (cursor?.f) {
+    const words = await correctTerm(db, term);
+    return toResponse(await rankedPage(db, filters, words ? correctedMatch(term, words) : exact, cursor, limit), limit, true);
   }
-  const rank = term
-    ? sql`(ts_rank_cd(e.search_doc, ${tsquery}) + word_similarity(${term}, e.search_text))::float8`
-    : sql`null::float8`;
+  const rows = await rankedPage(db, filters, exact, cursor, limit);
+  if (cursor || rows.length >= limit || !plainTerm(term)) return toResponse(rows, limit, false);
+  const words = await correctTerm(db, term);
+  if (!words) return toResponse(rows, limit, false);
+  return toResponse(await rankedPage(db, filters, correctedMatch(term, words), undefined, limit), limit, true);
+}
 
-  const inner = sql`
-    select e.id, e.name, e.type, e.starts_at, e.venue_id, e.venue_name, v.city, v.lat, v.lng, v.timezone,
-           e.performer_id, e.performer_name, e.min_price_cents,
-           (e.ticket_count - e.sold_count) as available, ${rank} as rank
-    from events e join venues v on v.id = e.venue_id
-    where ${sql.join(filters.length ? filters : [sql`true`], sql` and `)}`;
+/**
+ * A keyset position's time to the microsecond, as Postgres keeps it: a
+ * millisecond ISO string (JavaScript's Date) would put the last row of a
+ * page after its own cursor again.
+ */
+const instantKey = (column: SQL): SQL => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
-  const after = cursor ? keyset(cursor, term !== undefined) : sql`true`;
-  const order = term ? sql`rank desc, starts_at, id` : sql`starts_at, id`;
-  const result = await db.execute<Row>(
-    sql`select * from (${inner}) found where ${after} order by ${order} limit ${limit + 1}`,
-  );
-  const rows = result.rows;
+const COLUMNS = sql`e.id, e.name, e.type, e.starts_at, ${instantKey(sql`e.starts_at`)} as starts_key, e.venue_id, e.venue_name,
+  v.city, v.lat, v.lng, v.timezone, e.performer_id, e.performer_name, e.min_price_cents, (e.ticket_count - e.sold_count) as available`;
+
+/**
+ * The first `count` events (with `extra` columns) passing the filters and
+ * `where`, in date order. Around a point, each venue in the radius gives its
+ * own first `count` from the (venue, starts_at) index and those are merged:
+ * one short index walk per venue, whatever the planner guesses of how many
+ * events the venues hold (a single plan over the join would look the term up
+ * once per venue).
+ */
+function firstInDateOrder(filters: Filters, where: SQL[], count: number, extra: SQL = sql``): SQL {
+  const conditions = and([...filters.event, ...where]);
+  if (filters.venue.length === 0) {
+    return sql`
+      select ${COLUMNS}${extra} from events e join venues v on v.id = e.venue_id
+      where ${conditions} order by e.starts_at, e.id limit ${count}`;
+  }
+  return sql`
+    select n.* from venues v cross join lateral (
+      select ${COLUMNS}${extra} from events e
+      where e.venue_id = v.id and ${conditions}
+      order by e.starts_at, e.id limit ${count}
+    ) n
+    where ${and(filters.venue)}
+    order by n.starts_at, n.id limit ${count}`;
+}
+
+/** No term: upcoming events in date order, straight from the `starts_at` index. */
+async function datePage(db: ReadDatabase, filters: Filters, cursor: Cursor | undefined, limit: number): Promise<Row[]> {
+  const after = cursor ? [sql`(e.starts_at, e.id) > (${cursor.s}::timestamptz, ${cursor.i})`] : [];
+  const { rows } = await db.execute<Row>(sql`select *, null::float8 as rank from (${firstInDateOrder(filters, after, limit + 1)}) page`);
+  return rows;
+}
+
+/**
+ * limit + 1 rows of a term search after `cursor`: the rest of the cursor's
+ * window by rank, then as many following windows as the page needs.
+ */
+async function rankedPage(db: ReadDatabase, filters: Filters, match: TermMatch, cursor: Cursor | undefined, limit: number): Promise<PageRow[]> {
+  const page: PageRow[] = [];
+  let start = cursor?.w;
+  let after = cursor;
+  for (;;) {
+    const rows = await rankedWindow(db, filters, match, start, after, limit + 1 - page.length);
+    const meta = rows[0];
+    const found = rows.filter((row): row is WindowRow & Row => row.id !== null && row.id !== undefined);
+    page.push(...found.map((row) => ({ ...row, window: start })));
+    if (page.length > limit || !meta || meta.window_size < match.window || meta.window_end_s === null || meta.window_end_i === null) return page;
+    start = [meta.window_end_s, meta.window_end_i];
+    after = undefined;
+  }
+}
+
+/**
+ * One window (WINDOW matches in date order after `start`), ranked, and the
+ * first `take` of its rows after `after`. Always one row at least: the
+ * window's size and end, with the page's columns null when none is left.
+ */
+async function rankedWindow(
+  db: ReadDatabase,
+  filters: Filters,
+  match: TermMatch,
+  start: [string, string] | undefined,
+  after: Cursor | undefined,
+  take: number,
+): Promise<WindowRow[]> {
+  const where = [match.where, ...(start ? [sql`(e.starts_at, e.id) > (${start[0]}::timestamptz, ${start[1]})`] : [])];
+  const { rows } = await db.execute<WindowRow>(sql`
+    with found as materialized (${firstInDateOrder(filters, where, match.window, sql`, e.search_doc`)}),
+    ranked as (
+      select e.*, (${match.rank})::float8 as rank from found e
+    ),
+    edge as (
+      select count(*)::int as window_size,
+             (select starts_key from found order by starts_at desc, id desc limit 1) as window_end_s,
+             (select id from found order by starts_at desc, id desc limit 1) as window_end_i
+      from found
+    )
+    select p.id, p.name, p.type, p.starts_at, p.starts_key, p.venue_id, p.venue_name, p.city, p.lat, p.lng, p.timezone,
+           p.performer_id, p.performer_name, p.min_price_cents, p.available, p.rank,
+           edge.window_size, edge.window_end_s, edge.window_end_i
+    from edge left join lateral (
+      select * from ranked where ${after?.r === undefined ? sql`true` : keyset(after)}
+      order by rank desc, starts_at, id
+      limit ${take}
+    ) p on true
+    order by p.rank desc, p.starts_at, p.id`);
+  return rows;
+}
+
+function exactMatch(term: string): TermMatch {
+  const query = websearch(term);
+  return { where: sql`e.search_doc @@ ${query}`, rank: sql`ts_rank_cd(e.search_doc, ${query})`, window: WINDOW };
+}
+
+/** The corrected term: any alternative of each word; events that match the term as typed rank first. */
+function correctedMatch(term: string, words: string[][]): TermMatch {
+  const text = alternativesQuery(words);
+  const query = sql`(to_tsquery('english', ${text}) || to_tsquery('simple', ${text}))`;
+  return {
+    where: sql`e.search_doc @@ ${query}`,
+    rank: sql`ts_rank_cd(e.search_doc, ${query})::float8 + case when e.search_doc @@ ${websearch(term)} then 1000 else 0 end`,
+    window: CORRECTED_WINDOW,
+  };
+}
+
+const websearch = (term: string): SQL => sql`(websearch_to_tsquery('english', ${term}) || websearch_to_tsquery('simple', ${term}))`;
+
+/** Typo correction knows no phrases or exclusions: a term with websearch operators is matched as written. */
+const plainTerm = (term: string): boolean => !/"|(^|\s)-|\bor\b/i.test(term);
+
+function toResponse(rows: PageRow[], limit: number, corrected: boolean): SearchResponse {
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -103,76 +250,46 @@ export async function searchEvents(db: Database, query: SearchQuery): Promise<Se
     nextCursor:
       rows.length > limit && last
         ? encodeCursor({
-            ...(term ? { r: Number(last.rank) } : {}),
-            s: new Date(last.starts_at).toISOString(),
+            ...(last.rank === null ? {} : { r: Number(last.rank) }),
+            s: last.starts_key,
             i: last.id,
+            ...(last.window ? { w: last.window } : {}),
+            ...(corrected ? { f: 1 } : {}),
           })
         : null,
   };
 }
 
-function dateFilters(q: SearchQuery): SQL[] {
-  const filters: SQL[] = [];
-  const from = q.date ?? q.from;
-  const to = q.date ?? q.to;
-  if (from === undefined) {
-    filters.push(sql`e.starts_at >= now()`);
-  } else if (isDay(from)) {
-    filters.push(sql`e.starts_at >= ${from}::date - interval '14 hours'`);
-    filters.push(sql`e.starts_at >= (${from}::date::timestamp at time zone v.timezone)`);
-  } else {
-    filters.push(sql`e.starts_at >= ${from}::timestamptz`);
-  }
-  if (to !== undefined) {
-    if (isDay(to)) {
-      filters.push(sql`e.starts_at < ${to}::date + interval '38 hours'`);
-      filters.push(sql`e.starts_at < ((${to}::date + 1)::timestamp at time zone v.timezone)`);
-    } else {
-      filters.push(sql`e.starts_at <= ${to}::timestamptz`);
-    }
-  }
-  return filters;
-}
-
-function placeFilters(q: SearchQuery): SQL[] {
-  const filters: SQL[] = [];
-  if (q.location) filters.push(sql`lower(e.city) = lower(${q.location})`);
-  if (q.lat !== undefined && q.lng !== undefined) {
-    const radius = q.radiusKm ?? DEFAULT_RADIUS_KM;
-    const dLat = radius / 111.2;
-    filters.push(sql`v.lat between ${q.lat - dLat} and ${q.lat + dLat}`);
-    const cosLat = Math.cos((q.lat * Math.PI) / 180);
-    const dLng = cosLat > 0.01 ? radius / (111.2 * cosLat) : 360;
-    // Skip the longitude box where it would wrap around the antimeridian.
-    if (q.lng - dLng > -180 && q.lng + dLng < 180) {
-      filters.push(sql`v.lng between ${q.lng - dLng} and ${q.lng + dLng}`);
-    }
-    filters.push(sql`${haversineKm(q.lat, q.lng)} <= ${radius}`);
-  }
-  return filters;
-}
-
-function haversineKm(lat: number, lng: number): SQL {
-  return sql`(2 * ${EARTH_RADIUS_KM} * asin(sqrt(
-      power(sin(radians(v.lat - ${lat}) / 2), 2) +
-      cos(radians(${lat})) * cos(radians(v.lat)) * power(sin(radians(v.lng - ${lng}) / 2), 2))))`;
-}
-
-function keyset(cursor: Cursor, ranked: boolean): SQL {
+function keyset(cursor: Cursor): SQL {
   const after = sql`(starts_at, id) > (${cursor.s}::timestamptz, ${cursor.i})`;
-  if (!ranked || cursor.r === undefined) return after;
   return sql`(rank < ${cursor.r}::float8 or (rank = ${cursor.r}::float8 and ${after}))`;
 }
 
-const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s);
+const and = (filters: SQL[]): SQL => sql.join(filters.length ? filters : [sql`true`], sql` and `);
+
+/** An instant as this module writes it (UTC ISO 8601, milli- or microseconds), a real date, so Postgres reads it too. */
+const isInstant = (s: unknown): s is string =>
+  typeof s === "string" &&
+  /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(\d{3})?Z$/.test(s) &&
+  !Number.isNaN(Date.parse(s)) &&
+  new Date(s).toISOString().slice(0, 23) === s.slice(0, 23);
+const isId = (s: unknown): s is string => typeof s === "string" && s.length > 0 && s.length <= 100;
 
 function searchCursor(raw: string, ranked: boolean): Cursor {
   return decodeCursor(
     raw,
-    ({ r, s, i }) => {
+    ({ r, s, i, w, f }) => {
       const validRank = ranked ? typeof r === "number" && Number.isFinite(r) : r === undefined;
-      if (!validRank || typeof s !== "string" || Number.isNaN(Date.parse(s)) || typeof i !== "string") return undefined;
-      return { ...(ranked ? { r: r as number } : {}), s, i };
+      const validWindow = w === undefined || (ranked && Array.isArray(w) && w.length === 2 && isInstant(w[0]) && isId(w[1]));
+      const validCorrected = f === undefined || (ranked && f === 1);
+      if (!validRank || !validWindow || !validCorrected || !isInstant(s) || !isId(i)) return undefined;
+      return {
+        ...(ranked ? { r: r as number } : {}),
+        s,
+        i,
+        ...(w === undefined ? {} : { w: w as [string, string] }),
+        ...(f === 1 ? { f: 1 as const } : {}),
+      };
     },
     "this search",
   );
