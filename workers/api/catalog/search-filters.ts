@@ -9,6 +9,7 @@
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { SearchQuery } from "../../../src/shared/catalog";
+import { badRequest } from "../problem";
 
 const DEFAULT_RADIUS_KM = 50;
 const EARTH_RADIUS_KM = 6371;
@@ -35,8 +36,8 @@ export function searchFilters(query: SearchQuery): SQL[] {
 
 function dateFilters(q: SearchQuery): SQL[] {
   const filters: SQL[] = [];
-  const from = q.date ?? q.from;
-  const to = q.date ?? q.to;
+  const from = postgresTime(q.date ? "date" : "from", q.date ?? q.from);
+  const to = postgresTime(q.date ? "date" : "to", q.date ?? q.to);
   if (from === undefined) {
     filters.push(sql`e.starts_at >= now()`);
   } else if (isDay(from)) {
@@ -80,3 +81,17 @@ function haversineKm(lat: number, lng: number): SQL {
 }
 
 const isDay = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s);
+
+/**
+ * A date as given, or an instant rewritten in UTC, in years Postgres reads.
+ * The schema's instants allow offsets up to ±23:59, Postgres only ±15:59,
+ * and neither JavaScript nor the schema refuses year 0, which Postgres has
+ * not: without this each was a 500.
+ */
+function postgresTime(field: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const time = isDay(value) ? value : new Date(value).toISOString();
+  const year = Number(time.slice(0, 4));
+  if (!/^\d{4}-/.test(time) || year < 1) throw badRequest(`${field}: must be in the years 1 to 9999`);
+  return time;
+}

@@ -13,7 +13,13 @@
  *   themselves in date order. A term matching fewer than WINDOW events (most
  *   searches) is ranked as a whole.
  * - A page's cursor names its window's start and its last row's rank, so a
- *   later page ranks only its own window again, never every match.
+ *   later page ranks only its own window again, never every match. It also
+ *   names the window's end (when more windows follow), so a later page ranks
+ *   the same stretch of dates: an event created or cancelled between two
+ *   requests changes that window's members, never which window an event
+ *   already shown belongs to (a window recounted as "the next WINDOW" would
+ *   push its last event into the next window, to be shown twice). A cursor
+ *   without an end is in the last window, and no window follows it.
  * - Typos: only when the exact search fills less than the first page are the
  *   unknown words of a plain term corrected to their nearest catalog words
  *   (./search-words.ts) and the search run again, exact matches first.
@@ -45,6 +51,8 @@ interface Cursor {
   i: string;
   /** the (starts_at, id) after which the last result's window begins; absent for the first window */
   w?: [string, string];
+  /** the (starts_at, id) that ends the last result's window (inclusive); absent when it is the last window */
+  e?: [string, string];
   /** the term was corrected (typo tolerance), so later pages search the corrected term */
   f?: 1;
 }
@@ -75,8 +83,8 @@ interface WindowRow extends Partial<Row> {
   window_end_i: string | null;
 }
 
-/** A result row and the window it was ranked in (undefined: the first). */
-type PageRow = Row & { window?: [string, string] | undefined };
+/** A result row, the start of the window it was ranked in (undefined: the first) and that window's end (undefined: the last). */
+type PageRow = Row & { window?: [string, string] | undefined; windowEnd?: [string, string] | undefined };
 
 /** How a term matches: a filter and a rank, both over `e.search_doc`. */
 interface TermMatch {
@@ -103,7 +111,8 @@ export async function searchEvents(db: ReadDatabase, query: SearchQuery): Promis
   if (term === undefined) return toResponse(await datePage(db, filters, cursor, limit), limit, false);
 
   const exact = exactMatch(term);
-  if (cursor?.f) {
+  // A cursor's "corrected" flag is the client's word: a phrase or an exclusion is never corrected, whatever it says.
+  if (cursor?.f && plainTerm(term)) {
     const words = await correctTerm(db, term);
     return toResponse(await rankedPage(db, filters, words ? correctedMatch(term, words) : exact, cursor, limit), limit, true);
   }
@@ -158,37 +167,51 @@ async function datePage(db: ReadDatabase, filters: Filters, cursor: Cursor | und
 
 /**
  * limit + 1 rows of a term search after `cursor`: the rest of the cursor's
- * window by rank, then as many following windows as the page needs.
+ * window by rank, then as many following windows as the page needs. The
+ * cursor's window keeps the end it had (none: it was the last window).
  */
 async function rankedPage(db: ReadDatabase, filters: Filters, match: TermMatch, cursor: Cursor | undefined, limit: number): Promise<PageRow[]> {
   const page: PageRow[] = [];
   let start = cursor?.w;
+  let fixedEnd = cursor?.e;
+  let last = cursor !== undefined && cursor.e === undefined;
   let after = cursor;
   for (;;) {
-    const rows = await rankedWindow(db, filters, match, start, after, limit + 1 - page.length);
+    const rows = await rankedWindow(db, filters, match, start, fixedEnd, after, limit + 1 - page.length);
     const meta = rows[0];
     const found = rows.filter((row): row is WindowRow & Row => row.id !== null && row.id !== undefined);
-    page.push(...found.map((row) => ({ ...row, window: start })));
-    if (page.length > limit || !meta || meta.window_size < match.window || meta.window_end_s === null || meta.window_end_i === null) return page;
-    start = [meta.window_end_s, meta.window_end_i];
+    // A full window may have more after it; one that is not full is the last.
+    const full = meta !== undefined && meta.window_size >= match.window && meta.window_end_s !== null && meta.window_end_i !== null;
+    const end: [string, string] | undefined = fixedEnd ?? (!last && full ? [meta.window_end_s as string, meta.window_end_i as string] : undefined);
+    page.push(...found.map((row) => ({ ...row, window: start, windowEnd: end })));
+    if (page.length > limit || end === undefined) return page;
+    start = end;
+    fixedEnd = undefined;
+    last = false;
     after = undefined;
   }
 }
 
 /**
- * One window (WINDOW matches in date order after `start`), ranked, and the
- * first `take` of its rows after `after`. Always one row at least: the
- * window's size and end, with the page's columns null when none is left.
+ * One window (WINDOW matches in date order after `start`, up to `end` when
+ * given), ranked, and the first `take` of its rows after `after`. Always one
+ * row at least: the window's size and end, with the page's columns null when
+ * none is left.
  */
 async function rankedWindow(
   db: ReadDatabase,
   filters: Filters,
   match: TermMatch,
   start: [string, string] | undefined,
+  end: [string, string] | undefined,
   after: Cursor | undefined,
   take: number,
 ): Promise<WindowRow[]> {
-  const where = [match.where, ...(start ? [sql`(e.starts_at, e.id) > (${start[0]}::timestamptz, ${start[1]})`] : [])];
+  const where = [
+    match.where,
+    ...(start ? [sql`(e.starts_at, e.id) > (${start[0]}::timestamptz, ${start[1]})`] : []),
+    ...(end ? [sql`(e.starts_at, e.id) <= (${end[0]}::timestamptz, ${end[1]})`] : []),
+  ];
   const { rows } = await db.execute<WindowRow>(sql`
     with found as materialized (${firstInDateOrder(filters, where, match.window, sql`, e.search_doc`)}),
     ranked as (
@@ -230,8 +253,13 @@ function correctedMatch(term: string, words: string[][]): TermMatch {
 
 const websearch = (term: string): SQL => sql`(websearch_to_tsquery('english', ${term}) || websearch_to_tsquery('simple', ${term}))`;
 
-/** Typo correction knows no phrases or exclusions: a term with websearch operators is matched as written. */
-const plainTerm = (term: string): boolean => !/"|(^|\s)-|\bor\b/i.test(term);
+/**
+ * Typo correction knows no phrases or exclusions: a term with websearch
+ * operators is matched as written. websearch_to_tsquery reads a `-` as NOT
+ * wherever it starts a word, after a space or after punctuation (`(-word`,
+ * `&-word`), so only a `-` inside a word (`pop-up`) leaves a term plain.
+ */
+const plainTerm = (term: string): boolean => !/"|(^|[^\p{L}\p{N}])-|\bor\b/iu.test(term);
 
 function toResponse(rows: PageRow[], limit: number, corrected: boolean): SearchResponse {
   const page = rows.slice(0, limit);
@@ -254,6 +282,7 @@ function toResponse(rows: PageRow[], limit: number, corrected: boolean): SearchR
             s: last.starts_key,
             i: last.id,
             ...(last.window ? { w: last.window } : {}),
+            ...(last.windowEnd ? { e: last.windowEnd } : {}),
             ...(corrected ? { f: 1 } : {}),
           })
         : null,
@@ -267,20 +296,27 @@ function keyset(cursor: Cursor): SQL {
 
 const and = (filters: SQL[]): SQL => sql.join(filters.length ? filters : [sql`true`], sql` and `);
 
-/** An instant as this module writes it (UTC ISO 8601, milli- or microseconds), a real date, so Postgres reads it too. */
+/**
+ * An instant as this module writes it (UTC ISO 8601, milli- or microseconds),
+ * a real date, so Postgres reads it too: JavaScript also reads year 0, which
+ * Postgres refuses (it has no year 0).
+ */
 const isInstant = (s: unknown): s is string =>
   typeof s === "string" &&
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}(\d{3})?Z$/.test(s) &&
+  !s.startsWith("0000") &&
   !Number.isNaN(Date.parse(s)) &&
   new Date(s).toISOString().slice(0, 23) === s.slice(0, 23);
-const isId = (s: unknown): s is string => typeof s === "string" && s.length > 0 && s.length <= 100;
+/** An id Postgres can compare: text, and Postgres text cannot hold NUL. */
+const isId = (s: unknown): s is string => typeof s === "string" && s.length > 0 && s.length <= 100 && !s.includes("\0");
+const isPosition = (p: unknown): p is [string, string] => Array.isArray(p) && p.length === 2 && isInstant(p[0]) && isId(p[1]);
 
 function searchCursor(raw: string, ranked: boolean): Cursor {
   return decodeCursor(
     raw,
-    ({ r, s, i, w, f }) => {
+    ({ r, s, i, w, e, f }) => {
       const validRank = ranked ? typeof r === "number" && Number.isFinite(r) : r === undefined;
-      const validWindow = w === undefined || (ranked && Array.isArray(w) && w.length === 2 && isInstant(w[0]) && isId(w[1]));
+      const validWindow = (w === undefined || (ranked && isPosition(w))) && (e === undefined || (ranked && isPosition(e)));
       const validCorrected = f === undefined || (ranked && f === 1);
       if (!validRank || !validWindow || !validCorrected || !isInstant(s) || !isId(i)) return undefined;
       return {
@@ -288,6 +324,7 @@ function searchCursor(raw: string, ranked: boolean): Cursor {
         s,
         i,
         ...(w === undefined ? {} : { w: w as [string, string] }),
+        ...(e === undefined ? {} : { e: e as [string, string] }),
         ...(f === 1 ? { f: 1 as const } : {}),
       };
     },
