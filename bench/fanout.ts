@@ -136,7 +136,9 @@ async function curve(target: { url: string; pid: number; probeUrl: string }, opt
       for (let round = 0; round < rounds; round++) {
         const arrivals = Promise.all(watchers.map((w) => w.nextDelta()));
         const token = tokens[p * rounds + round] ?? "";
-        const res = await call(`${target.url}/api/booking/reserve`, "POST", { ticketIds: [`${options.eventId}.${seat++ % options.ticketCount}`] }, token);
+        const res = await call(`${target.url}/api/booking/reserve`, "POST", { ticketIds: [`${options.eventId}.${seat++ % options.ticketCount}`] }, token).catch((error: Error) => {
+          throw new Error(`reserve at ${size} watchers: ${error.message} (${String(error.cause)})`);
+        });
         const held = performance.now();
         if (res.status !== 201) throw new Error(`reserve: ${res.status} ${res.text}`);
         for (const at of await arrivals) delays.push(Math.max(0, at - held));
