@@ -148,15 +148,19 @@ export function sqlOverHttp(options: { turns?: Turns | undefined; isDown: () => 
     } catch {
       return answer(response, 400, { message: "Neon-Connection-String is missing or not a URL" });
     }
-    if (!LOOPBACK.has(target.hostname)) return answer(response, 400, { message: "only loopback Postgres addresses are served" });
+    // pg takes `host` from the query string over the URL's host (pg-connection-string), so a query may name none.
+    if (!LOOPBACK.has(target.hostname) || target.searchParams.has("host")) {
+      return answer(response, 400, { message: "only loopback Postgres addresses are served" });
+    }
     let parsed: Statement | { queries: Statement[] };
     try {
       parsed = JSON.parse(body) as Statement | { queries: Statement[] };
     } catch {
       return answer(response, 400, { message: "the body is not JSON" });
     }
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) return answer(response, 400, { message: "the body has no query" });
     const statements = "queries" in parsed ? parsed.queries : [parsed];
-    if (!Array.isArray(statements) || statements.some((s) => typeof s?.query !== "string")) {
+    if (!Array.isArray(statements) || statements.some((s) => typeof s?.query !== "string" || (s.params !== undefined && !Array.isArray(s.params)))) {
       return answer(response, 400, { message: "the body has no query" });
     }
     served += 1;

@@ -77,12 +77,18 @@ export class LiveSeatMap {
     return { seq: this.seq, statuses: this.encoded.text };
   }
 
-  /** The venue changed size: seats beyond the new count go, new ones start available. */
+  /**
+   * The venue changed size: seats beyond the new count go, new ones start
+   * available. No seat change is logged for it, so the seq stays; every
+   * watcher (a relay among them) gets the resized snapshot as its next frame,
+   * and new watchers get it instead of the cached one of the same seq.
+   */
   resize(ticketCount: number): void {
     if (this.statuses.length === ticketCount) return;
     const statuses = new Uint8Array(ticketCount).fill(STATUS_CODES.available);
     statuses.set(this.statuses.subarray(0, ticketCount));
     this.statuses = statuses;
     this.encoded = undefined;
+    this.feed.restart(this.seq);
   }
 }

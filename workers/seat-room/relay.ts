@@ -163,7 +163,8 @@ export class SeatRelay extends DurableObject<Env> {
     }
     if (changes.length === 0) changes.push({ seq: delta.seq, status: "available", seats: [] });
     if (changes.some((change) => change.seats.some((seat) => !(seat >= 0 && seat < map.seats)))) {
-      // The venue changed size under the copy: start over, and let the watchers come back to a fresh snapshot.
+      // The venue changed size under the copy (the room sends the resized snapshot first, so only a copy
+      // that missed it gets here): start over, and let the watchers come back to a fresh snapshot.
       this.letGo();
       return;
     }

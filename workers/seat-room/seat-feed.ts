@@ -131,14 +131,18 @@ export class SeatFeed {
   }
 
   /**
-   * The source starts over at `seq` (a relay that could not resume): pending
-   * changes are dropped and every watcher gets the snapshot at `seq` next.
+   * The source starts over at `seq` (a relay that could not resume, a venue
+   * that changed size): pending changes are dropped (the snapshot has them)
+   * and every watcher gets the snapshot at `seq` next.
    */
   restart(seq: number): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = undefined;
     this.pending = [];
     this.flushed = seq;
+    // The statuses changed under the same seq (a venue resized, a relay's
+    // source reset to the seq it had): the cached frame is not this snapshot.
+    this.snapshotFrame = undefined;
     if (this.watchers.size === 0) return;
     const frame = this.snapshotBytes();
     for (const writer of this.watchers.keys()) this.write(writer, frame);
