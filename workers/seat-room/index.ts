@@ -371,6 +371,18 @@ export class SeatRoom extends DurableObject<Env> {
     return ledger.live.snapshot();
   }
 
+  /**
+   * Ends holds whose expiry passed while the alarm is late (as a read here
+   * does) and answers the seq the seat map is then at: a relay catches its
+   * copy up to it before it serves a new watcher.
+   */
+  async sweepLate(eventId: string): Promise<number | null> {
+    const ledger = await this.room(eventId);
+    if (!ledger) return null;
+    this.sweepIfLate(ledger);
+    return ledger.live.currentSeq;
+  }
+
   /** Stored seat changes after `after` (a relay filling in a resuming watcher), or undefined past the log's reach. */
   async seatChanges(eventId: string, after: number, limit: number) {
     const ledger = await this.room(eventId);

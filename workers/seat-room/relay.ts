@@ -32,6 +32,9 @@ const TAIL_SEATS = MAX_RESUME_CHANGES;
 const RECONNECT_MS = 250;
 const MAX_RECONNECT_MS = 8_000;
 const IDLE_CHECK_MS = 30_000;
+/** How often a relay asks the room to end holds its late alarm has not (see `catchUp`), and how long it waits for the result. */
+const CATCH_UP_EVERY_MS = 1_000;
+const CATCH_UP_WAIT_MS = 1_000;
 
 interface Snapshot {
   seq: number;
@@ -57,6 +60,8 @@ export class SeatRelay extends DurableObject<Env> {
   private reconnectDelay = RECONNECT_MS;
   private idleCheck: ReturnType<typeof setInterval> | undefined;
   private idleOnce = false;
+  private caughtUp: Promise<void> | undefined;
+  private caughtUpAt = 0;
 
   /** `GET /seats/stream?eventId=…`: a watcher's stream, as the room would answer it. */
   override async fetch(request: Request): Promise<Response> {
@@ -65,6 +70,7 @@ export class SeatRelay extends DurableObject<Env> {
     if (url.pathname !== "/seats/stream" || eventId === "") return new Response("not found", { status: 404 });
     if ((await this.open(eventId)) === "missing" || !this.map) return new Response("no such event", { status: 404 });
     this.idleCheck ??= setInterval(() => this.letGoIfIdle(), IDLE_CHECK_MS);
+    await this.catchUp(eventId);
     const last = lastEventId(request);
     if (last !== undefined) await this.backfill(eventId, last);
     return watchFeed(this.map.feed, request, this.env);
@@ -196,6 +202,27 @@ export class SeatRelay extends DurableObject<Env> {
       this.tailSeats -= dropped.seats.length;
       this.tailFrom = dropped.seq;
     }
+  }
+
+  /**
+   * Before a new watcher is served from the copy, the room ends the holds
+   * whose expiry passed while its alarm is late (as it does for watchers of
+   * its own) and says which seq its map is at; the relay waits, briefly, for
+   * the copy to get there. At most one call a second per relay: a crowd
+   * connecting at once shares it.
+   */
+  private catchUp(eventId: string): Promise<void> {
+    const now = Date.now();
+    if (this.caughtUp && now - this.caughtUpAt < CATCH_UP_EVERY_MS) return this.caughtUp;
+    this.caughtUpAt = now;
+    this.caughtUp = (async () => {
+      const seq = await this.env.SEAT_ROOM.getByName(eventId)
+        .sweepLate(eventId)
+        .catch(() => null);
+      const deadline = Date.now() + CATCH_UP_WAIT_MS;
+      while (seq !== null && this.map && this.map.currentSeq < seq && Date.now() < deadline) await scheduler.wait(10);
+    })();
+    return this.caughtUp;
   }
 
   /**
