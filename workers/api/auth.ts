@@ -44,7 +44,7 @@ export async function verifyToken(env: Env, token: string): Promise<User> {
       }
       ({ payload } = await jwtVerify(token, jwks, { ...options, algorithms: ASYMMETRIC }));
     } else {
-      ({ payload } = await jwtVerify(token, hmacKey(env), { ...options, algorithms: ["HS256"] }));
+      ({ payload } = await jwtVerify(token, await hmacKey(env), { ...options, algorithms: ["HS256"] }));
     }
   } catch (error) {
     if (error instanceof Problem) throw error;
@@ -109,12 +109,20 @@ export async function signToken(env: Env, user: Pick<User, "id" | "roles"> & Par
     .setSubject(user.id)
     .setIssuedAt(now)
     .setExpirationTime(now + Math.min(ttlSeconds, tokenMaxAge(env)))
-    .sign(hmacKey(env));
+    .sign(await hmacKey(env));
 }
 
-function hmacKey(env: Env): Uint8Array {
+const hmacKeys = new Map<string, Promise<CryptoKey>>();
+
+/** The HS256 key, imported once per isolate and secret (importing it on every request was a few per cent of a hold's CPU). */
+function hmacKey(env: Env): Promise<CryptoKey> {
   if (!env.JWT_SECRET) throw new Problem(503, "authentication is not configured on this server");
-  return new TextEncoder().encode(env.JWT_SECRET);
+  let key = hmacKeys.get(env.JWT_SECRET);
+  if (!key) {
+    key = crypto.subtle.importKey("raw", new TextEncoder().encode(env.JWT_SECRET), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+    hmacKeys.set(env.JWT_SECRET, key);
+  }
+  return key;
 }
 
 function bearerToken(header: string | undefined): string | undefined {
