@@ -1,7 +1,8 @@
 /**
  * The filters of a search other than its term, split by what they read: the
- * venue alone (a radius, so a radius search can list its venues first) or
- * the event (with its venue's time zone for dates given as days).
+ * venue alone (a radius, so a radius search can list its venues first), the
+ * event alone (so a lookup by term can filter events before any join), or
+ * the event in its venue's time zone (dates given as days).
  *
  * Dates given as days are read in each venue's own time zone ("events on
  * 1 June" means 1 June where the event happens). The indexed `starts_at`
@@ -14,47 +15,52 @@ import { badRequest } from "../problem";
 const DEFAULT_RADIUS_KM = 50;
 const EARTH_RADIUS_KM = 6371;
 
-/** A query's filters other than its term: on the venue alone (`v`), and on the event (`e`, with its venue's time zone). */
+/** A query's filters other than its term: on the venue alone (`v`), on the event alone (`e`), on the event in its venue's time zone (`e`, `v.timezone`). */
 export interface Filters {
   venue: SQL[];
   event: SQL[];
+  zoned: SQL[];
+  /** venues passing `venue` (counted once per term search with a radius, to share a walk among them) */
+  venues?: number;
 }
 
 export function splitFilters(query: SearchQuery): Filters {
-  const event = [...dateFilters(query)];
+  const { event, zoned } = dateFilters(query);
   if (query.location) event.push(sql`lower(e.city) = lower(${query.location})`);
   if (query.type) event.push(sql`e.type in ${query.type}`);
   if (query.includeCancelled !== "true") event.push(sql`e.status = 'scheduled'`);
-  return { venue: radiusFilters(query), event };
+  return { venue: radiusFilters(query), event, zoned };
 }
 
 /** The filters of a query other than its term, over `events e join venues v`. */
 export function searchFilters(query: SearchQuery): SQL[] {
-  const { venue, event } = splitFilters(query);
-  return [...venue, ...event];
+  const { venue, event, zoned } = splitFilters(query);
+  return [...venue, ...event, ...zoned];
 }
 
-function dateFilters(q: SearchQuery): SQL[] {
+/** Date filters: on `starts_at` alone, and (for days) in the venue's time zone. */
+function dateFilters(q: SearchQuery): { event: SQL[]; zoned: SQL[] } {
   const filters: SQL[] = [];
+  const zoned: SQL[] = [];
   const from = postgresTime(q.date ? "date" : "from", q.date ?? q.from);
   const to = postgresTime(q.date ? "date" : "to", q.date ?? q.to);
   if (from === undefined) {
     filters.push(sql`e.starts_at >= now()`);
   } else if (isDay(from)) {
     filters.push(sql`e.starts_at >= ${from}::date - interval '14 hours'`);
-    filters.push(sql`e.starts_at >= (${from}::date::timestamp at time zone v.timezone)`);
+    zoned.push(sql`e.starts_at >= (${from}::date::timestamp at time zone v.timezone)`);
   } else {
     filters.push(sql`e.starts_at >= ${from}::timestamptz`);
   }
   if (to !== undefined) {
     if (isDay(to)) {
       filters.push(sql`e.starts_at < ${to}::date + interval '38 hours'`);
-      filters.push(sql`e.starts_at < ((${to}::date + 1)::timestamp at time zone v.timezone)`);
+      zoned.push(sql`e.starts_at < ((${to}::date + 1)::timestamp at time zone v.timezone)`);
     } else {
       filters.push(sql`e.starts_at <= ${to}::timestamptz`);
     }
   }
-  return filters;
+  return { event: filters, zoned };
 }
 
 function radiusFilters(q: SearchQuery): SQL[] {

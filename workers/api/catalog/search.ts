@@ -7,8 +7,9 @@
  * Cost stays bounded however common the term (docs/search.md):
  *
  * - Ranking is done over a bounded window: the next WINDOW matches in date
- *   order are fetched (an index walk that stops early for a common word, a
- *   GIN lookup for a rare one) and only those are ranked. Results come
+ *   order are fetched (a bounded walk of the date index for a common term,
+ *   the GIN lookup when the walk finds the term sparse: ./search-window.ts)
+ *   and only those are ranked. Results come
  *   window by window: within a window by rank, then date; the windows
  *   themselves in date order. A term matching fewer than WINDOW events (most
  *   searches) is ranked as a whole.
@@ -25,6 +26,7 @@
  *   (./search-words.ts) and the search run again, exact matches first.
  *
  * Filters (dates in each venue's time zone, radius) are ./search-filters.ts.
+ * Which events a window holds, at a bounded cost, is ./search-window.ts.
  */
 import { sql, type SQL } from "drizzle-orm";
 import type { SearchQuery, SearchResponse } from "../../../src/shared/catalog";
@@ -32,6 +34,7 @@ import type { ReadDatabase } from "../../../src/shared/database";
 import { decodeCursor, encodeCursor } from "./cursor";
 import { splitFilters, type Filters } from "./search-filters";
 import { alternativesQuery, correctTerm } from "./search-words";
+import { countVenues, firstInDateOrder, windowMembers } from "./search-window";
 
 const DEFAULT_LIMIT = 20;
 /** Matches ranked together; at most this many rank computations per query. */
@@ -86,9 +89,9 @@ interface WindowRow extends Partial<Row> {
 /** A result row, the start of the window it was ranked in (undefined: the first) and that window's end (undefined: the last). */
 type PageRow = Row & { window?: [string, string] | undefined; windowEnd?: [string, string] | undefined };
 
-/** How a term matches: a filter and a rank, both over `e.search_doc`. */
+/** How a term matches: a tsquery to match `search_doc` against, and a rank over `e.search_doc`. */
 interface TermMatch {
-  where: SQL;
+  query: SQL;
   rank: SQL;
   /** matches ranked together */
   window: number;
@@ -107,8 +110,8 @@ export async function searchEvents(db: ReadDatabase, query: SearchQuery): Promis
   const limit = query.limit ?? DEFAULT_LIMIT;
   const term = query.term?.trim() ? query.term.trim() : undefined;
   const cursor = query.cursor ? searchCursor(query.cursor, term !== undefined) : undefined;
-  const filters = splitFilters(query);
-  if (term === undefined) return toResponse(await datePage(db, filters, cursor, limit), limit, false);
+  if (term === undefined) return toResponse(await datePage(db, splitFilters(query), cursor, limit), limit, false);
+  const filters = await countVenues(db, splitFilters(query));
 
   const exact = exactMatch(term);
   // A cursor's "corrected" flag is the client's word: a phrase or an exclusion is never corrected, whatever it says.
@@ -121,41 +124,6 @@ export async function searchEvents(db: ReadDatabase, query: SearchQuery): Promis
   const words = await correctTerm(db, term);
   if (!words) return toResponse(rows, limit, false);
   return toResponse(await rankedPage(db, filters, correctedMatch(term, words), undefined, limit), limit, true);
-}
-
-/**
- * A keyset position's time to the microsecond, as Postgres keeps it: a
- * millisecond ISO string (JavaScript's Date) would put the last row of a
- * page after its own cursor again.
- */
-const instantKey = (column: SQL): SQL => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
-
-const COLUMNS = sql`e.id, e.name, e.type, e.starts_at, ${instantKey(sql`e.starts_at`)} as starts_key, e.venue_id, e.venue_name,
-  v.city, v.lat, v.lng, v.timezone, e.performer_id, e.performer_name, e.min_price_cents, (e.ticket_count - e.sold_count) as available`;
-
-/**
- * The first `count` events (with `extra` columns) passing the filters and
- * `where`, in date order. Around a point, each venue in the radius gives its
- * own first `count` from the (venue, starts_at) index and those are merged:
- * one short index walk per venue, whatever the planner guesses of how many
- * events the venues hold (a single plan over the join would look the term up
- * once per venue).
- */
-function firstInDateOrder(filters: Filters, where: SQL[], count: number, extra: SQL = sql``): SQL {
-  const conditions = and([...filters.event, ...where]);
-  if (filters.venue.length === 0) {
-    return sql`
-      select ${COLUMNS}${extra} from events e join venues v on v.id = e.venue_id
-      where ${conditions} order by e.starts_at, e.id limit ${count}`;
-  }
-  return sql`
-    select n.* from venues v cross join lateral (
-      select ${COLUMNS}${extra} from events e
-      where e.venue_id = v.id and ${conditions}
-      order by e.starts_at, e.id limit ${count}
-    ) n
-    where ${and(filters.venue)}
-    order by n.starts_at, n.id limit ${count}`;
 }
 
 /** No term: upcoming events in date order, straight from the `starts_at` index. */
@@ -207,13 +175,12 @@ async function rankedWindow(
   after: Cursor | undefined,
   take: number,
 ): Promise<WindowRow[]> {
-  const where = [
-    match.where,
+  const bounds = [
     ...(start ? [sql`(e.starts_at, e.id) > (${start[0]}::timestamptz, ${start[1]})`] : []),
     ...(end ? [sql`(e.starts_at, e.id) <= (${end[0]}::timestamptz, ${end[1]})`] : []),
   ];
   const { rows } = await db.execute<WindowRow>(sql`
-    with found as materialized (${firstInDateOrder(filters, where, match.window, sql`, e.search_doc`)}),
+    with ${windowMembers(filters, match.query, bounds, match.window)},
     ranked as (
       select e.*, (${match.rank})::float8 as rank from found e
     ),
@@ -237,7 +204,7 @@ async function rankedWindow(
 
 function exactMatch(term: string): TermMatch {
   const query = websearch(term);
-  return { where: sql`e.search_doc @@ ${query}`, rank: sql`ts_rank_cd(e.search_doc, ${query})`, window: WINDOW };
+  return { query, rank: sql`ts_rank_cd(e.search_doc, ${query})`, window: WINDOW };
 }
 
 /** The corrected term: any alternative of each word; events that match the term as typed rank first. */
@@ -245,7 +212,7 @@ function correctedMatch(term: string, words: string[][]): TermMatch {
   const text = alternativesQuery(words);
   const query = sql`(to_tsquery('english', ${text}) || to_tsquery('simple', ${text}))`;
   return {
-    where: sql`e.search_doc @@ ${query}`,
+    query,
     rank: sql`ts_rank_cd(e.search_doc, ${query})::float8 + case when e.search_doc @@ ${websearch(term)} then 1000 else 0 end`,
     window: CORRECTED_WINDOW,
   };
@@ -293,8 +260,6 @@ function keyset(cursor: Cursor): SQL {
   const after = sql`(starts_at, id) > (${cursor.s}::timestamptz, ${cursor.i})`;
   return sql`(rank < ${cursor.r}::float8 or (rank = ${cursor.r}::float8 and ${after}))`;
 }
-
-const and = (filters: SQL[]): SQL => sql.join(filters.length ? filters : [sql`true`], sql` and `);
 
 /**
  * An instant as this module writes it (UTC ISO 8601, milli- or microseconds),
