@@ -3,7 +3,9 @@
  * folder, or the server named by DATABASE_URL) with migrations applied, one
  * event on a venue template, and `wrangler dev` (workerd) in front of it.
  * `stop()` ends the Worker, the pool and the database, in that order, and
- * removes the temporary folder; it may be called more than once.
+ * removes the temporary folder; it may be called more than once, and runs
+ * by itself when the benchmark is interrupted (Ctrl-C), so no folder is
+ * left behind.
  */
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
@@ -16,6 +18,7 @@ import { applyMigrations, openDatabase, type LocalDatabase } from "../scripts/lo
 import { startWorker, waitUntilReady, type LocalWorker } from "../scripts/local/worker";
 import { createEvent, createPerformer, createVenue } from "../workers/api/catalog/writes";
 import { DEMO_ORG } from "../workers/api/catalog/tenancy";
+import { onInterrupt } from "./scratch";
 
 export interface BenchStack {
   database: LocalDatabase;
@@ -38,11 +41,13 @@ export async function startBenchStack(options: {
   let stopped: Promise<void> | undefined;
   const stop = () =>
     (stopped ??= (async () => {
+      forget();
       await worker?.stop();
       await pool.end().catch(() => {});
       await database.stop();
       await rm(stateDir, { recursive: true, force: true });
     })());
+  const forget = onInterrupt(stop);
   try {
     await applyMigrations(database);
     const event = await createBenchEvent(drizzle(pool, { schema }), options.venue);
