@@ -9,11 +9,5 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
-    // A room's log line still on its way to the runner when a test file's
-    // environment closes (a Durable Object logging as it is torn down) is
-    // reported as "Closing rpc while onUserConsoleLog was pending": the
-    // harness losing a log line, not a failure of the code under test. Every
-    // other unhandled error still fails the run.
-    onUnhandledError: (error) => !(error.name === "EnvironmentTeardownError" && error.message.includes('"onUserConsoleLog"')),
   },
 });
