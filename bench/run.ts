@@ -24,6 +24,7 @@ import path from "node:path";
 import { ticketId } from "../src/shared/ids";
 import { clearClassicRedis, copyEventToClassic, createClassicTables, startClassic, type ClassicServer } from "./classic";
 import { openCatalog, type BenchEvent } from "./catalog";
+import { prng } from "../scripts/seed/demo-catalog";
 import { openBenchDatabase, type BenchDatabase } from "./database";
 import pg from "pg";
 import { call, cannon, fanTokens, percentile, progress, ratio } from "./load";
@@ -42,18 +43,6 @@ const wanted = (n: number) => only.size === 0 || only.has(String(n));
 /** The abuse limits, lifted: the benchmark is many fans from one address. */
 const LIFTED = { RATE_LIMITS: "off", STREAMS_PER_ADDRESS: "1000000" };
 const VARS = { ...LIFTED, CACHE_TTL_SECONDS: "30" };
-
-/** mulberry32: a small seeded generator, so the scattered holds are the same every run. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const started = Date.now();
 const results: Record<string, unknown> = {};
@@ -120,7 +109,7 @@ try {
     stadium = await catalog.createEvent({ venue: "stadium", perUserLimit: 100 });
     progress(`  stadium event ${stadium.id}: ${stadium.ticketCount} tickets (${Date.now() - t} ms to create)`);
     // 5% of the seats, in holds of 4 adjacent seats at random places (seeded: the same places every run).
-    const random = seededRandom(12);
+    const random = prng(12); // the same holds every run
     const taken = new Set<number>();
     const blocks: number[][] = [];
     while (blocks.length * 4 < stadium.ticketCount * 0.05) {
