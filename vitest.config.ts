@@ -9,5 +9,11 @@ export default defineConfig({
     globalSetup: ["./test/global-setup.ts"],
     include: ["test/**/*.test.ts"],
     testTimeout: 30_000,
+    // A room's log line still on its way to the runner when a test file's
+    // environment closes is reported as "Closing rpc while onUserConsoleLog
+    // was pending" (seen in CI after every test had passed): the harness
+    // losing a log line, not a failure of the code under test. Every other
+    // unhandled error still fails the run.
+    onUnhandledError: (error) => !(error?.name === "EnvironmentTeardownError" && String(error?.message).includes('"onUserConsoleLog"')),
   },
 });
