@@ -59,8 +59,11 @@ export async function refundBooking(
 
   const provider = paymentProvider(env, db);
   const { paymentIntentId } = booking;
-  // Oldest first: the last tickets' refund takes whatever is left once the others are paid.
-  for (const refund of all.filter((r) => r.status === "pending").reverse()) {
+  // The last tickets' refund takes whatever is left, so it goes after every other: not by
+  // `created_at`, which is its transaction's start and can come before a partial refund's that
+  // committed first (racing refunds). The others go oldest first.
+  const pending = all.filter((r) => r.status === "pending").reverse();
+  for (const refund of [...pending.filter((r) => !r.whole), ...pending.filter((r) => r.whole)]) {
     if (!paymentIntentId) throw new Error(`booking ${booking.id} is confirmed without a payment`);
     try {
       await provider.refund(paymentIntentId, refund.whole ? undefined : { amountCents: refund.amountCents, idempotencyKey: refund.id });
