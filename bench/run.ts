@@ -27,7 +27,7 @@ import { openCatalog, type BenchEvent } from "./catalog";
 import { prng } from "../scripts/seed/demo-catalog";
 import { openBenchDatabase, type BenchDatabase } from "./database";
 import pg from "pg";
-import { call, cannon, fanTokens, percentile, progress, ratio } from "./load";
+import { call, fanTokens, percentile, progress, ratio } from "./load";
 import { removeRunDir } from "./scratch";
 import { race, scatterHolds, storm, stormSummary } from "./sections/holds";
 import { bookingThroughput, waitingRoom } from "./sections/flows";

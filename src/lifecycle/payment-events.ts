@@ -32,14 +32,22 @@ export function intentOf(event: Stripe.Event): string | undefined {
   return typeof id === "string" && INTENT_ID.test(id) ? id : undefined;
 }
 
+/** The event a payment is for (our metadata), and when the provider created the event. */
+function aboutOf(event: Stripe.Event): { eventId: string | null; sentAt: Date | null } {
+  const metadata = (event.data.object as { metadata?: unknown }).metadata;
+  const eventId = metadata && typeof metadata === "object" ? (metadata as Record<string, unknown>).eventId : undefined;
+  const created = typeof event.created === "number" && Number.isFinite(event.created) && event.created > 0 ? new Date(event.created * 1000) : null;
+  return { eventId: typeof eventId === "string" && eventId.length <= 200 ? eventId : null, sentAt: created };
+}
+
 export async function onPaymentEvent(ctx: LifecycleContext, event: Stripe.Event): Promise<EventOutcome> {
   const paymentIntentId = intentOf(event);
   if (!paymentIntentId || !SETTLING.has(event.type)) {
-    await recordEvent(ctx.db(), event.id, event.type);
+    await recordEvent(ctx.db(), event.id, event.type, aboutOf(event));
     return { ignored: true, reason: `${event.type} does not move a booking` };
   }
   const settlement = await settlePayment({ ...ctx, cause: { id: event.id, type: event.type } }, paymentIntentId);
-  await recordEvent(ctx.db(), event.id, event.type);
+  await recordEvent(ctx.db(), event.id, event.type, aboutOf(event));
   if (settlement.outcome === "unknown") return { ignored: true, reason: `no payment intent ${paymentIntentId} of this system` };
   return { ignored: false, settlement };
 }

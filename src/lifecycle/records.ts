@@ -61,8 +61,16 @@ export async function bookingByIntent(db: Database, paymentIntentId: string): Pr
   return withSeats(db, booking);
 }
 
-export async function recordEvent(db: Database, stripeEventId: string, type: string): Promise<void> {
-  await db.insert(paymentEvents).values({ id: stripeEventId, type }).onConflictDoNothing();
+/**
+ * Records a payment event as received, with the event it is for and when the
+ * provider created it (the ops view's webhook lag); a row the booking's own
+ * transaction wrote first gets those two.
+ */
+export async function recordEvent(db: Database, stripeEventId: string, type: string, about: { eventId: string | null; sentAt: Date | null }): Promise<void> {
+  await db
+    .insert(paymentEvents)
+    .values({ id: stripeEventId, type, ...about })
+    .onConflictDoUpdate({ target: paymentEvents.id, set: about, setWhere: sql`${paymentEvents.sentAt} IS NULL` });
 }
 
 export interface NewBooking {

@@ -420,11 +420,41 @@ export const waitlistEntries = pgTable(
   (t) => [primaryKey({ columns: [t.eventId, t.userId] })],
 );
 
-export const paymentEvents = pgTable("payment_events", {
-  id: text("id").primaryKey(),
-  type: text("type").notNull(),
-  receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
-});
+export const paymentEvents = pgTable(
+  "payment_events",
+  {
+    id: text("id").primaryKey(),
+    type: text("type").notNull(),
+    receivedAt: timestamp("received_at", { withTimezone: true }).notNull().defaultNow(),
+    /** The event the payment is for, and when the provider created the event: the ops view's webhook lag. */
+    eventId: text("event_id"),
+    sentAt: timestamp("sent_at", { withTimezone: true }),
+  },
+  (t) => [index("payment_events_event_received_idx").on(t.eventId, t.receivedAt)],
+);
+
+/**
+ * Every mid-sale control (pause, resume, hold extensions, queue settings,
+ * blocks) and event change, with who made it, when, and the state before and
+ * after: one row per action, written by the operation itself
+ * (workers/api/ops/operations.ts), listed by `GET /api/events/:id/ops/audit`.
+ */
+export const opsAudit = pgTable(
+  "ops_audit",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id").notNull(),
+    orgId: text("org_id").notNull(),
+    action: text("action").notNull(),
+    actor: text("actor").notNull(),
+    reason: text("reason"),
+    before: jsonb("before"),
+    after: jsonb("after"),
+    requestId: text("request_id"),
+    at: timestamp("at", { withTimezone: true, precision: 3 }).notNull().defaultNow(),
+  },
+  (t) => [index("ops_audit_event_at_idx").on(t.eventId, t.at, t.id)],
+);
 
 /**
  * The simulated payment provider's PaymentIntents (local development and

@@ -37,8 +37,10 @@ export interface HoldRecord {
 /** A refusal the API turns into a problem response with this status. */
 export interface Rejection {
   kind: "rejected";
-  status: 400 | 403 | 404 | 409 | 422;
+  status: 400 | 403 | 404 | 409 | 422 | 503;
   detail: string;
+  /** With 503: sales are paused, and this is how long the fan is told to wait. */
+  retryAfterSeconds?: number;
   /** The hold's state, when the refusal is about a hold that exists. */
   state?: HoldState;
 }

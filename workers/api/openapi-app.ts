@@ -25,3 +25,6 @@ export function createApp(): OpenAPIHono<AppEnv> {
 export const bearer = [{ Bearer: [] }];
 /** A public route that also reads a token when one is sent (and answers 401 to a bad one): anonymous, or bearer. */
 export const optionalBearer = [{}, ...bearer];
+
+/** A required JSON request body of this schema. */
+export const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });

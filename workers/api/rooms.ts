@@ -1,5 +1,6 @@
 /** The Durable Objects of an event, by the event's id. */
 import { log } from "../../src/shared/log";
+import { Problem } from "./problem";
 
 export function seatRoom(env: Env, eventId: string) {
   return env.SEAT_ROOM.getByName(eventId);
@@ -46,5 +47,22 @@ export async function liveCounts(env: Env, eventId: string) {
   } catch (error) {
     log("warn", "organizer_counts_failed", { eventId, message: String(error) });
     return null;
+  }
+}
+
+/**
+ * A call to a room method added in this release. During a deploy a room may
+ * still run the previous release's code, which does not have it: that is a
+ * 503 to try again shortly, never a 500 (docs/operations.md, "Deploying
+ * during an on-sale").
+ */
+export async function newRoomCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof Error && /does not implement|is not a function/i.test(error.message)) {
+      throw new Problem(503, "the event's room is still running the previous release; try again in a minute", {}, { "retry-after": "30" });
+    }
+    throw error;
   }
 }

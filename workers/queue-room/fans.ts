@@ -38,6 +38,8 @@ export interface Fan {
   state: FanState;
   session?: { sessionId: string; expiresAt: number };
   endedReason?: QueueEndReason;
+  /** When the fan took this place (epoch ms). */
+  joinedAt: number;
 }
 
 interface FanRow extends Record<string, SqlStorageValue> {
@@ -47,6 +49,7 @@ interface FanRow extends Record<string, SqlStorageValue> {
   session_id: string | null;
   expires_at: number | null;
   ended_reason: string | null;
+  joined_at: number;
 }
 
 export function hasTables(sql: SqlStorage): boolean {
@@ -92,12 +95,13 @@ export function waitingSinceFirstRelease(sql: SqlStorage, place: Place): boolean
 export const FIRST_RELEASE_PLACE: Place = { kind: "late", seq: 0 };
 
 export function find(sql: SqlStorage, userId: string): Fan | undefined {
-  const row = sql.exec<FanRow>("SELECT user_id, place, state, session_id, expires_at, ended_reason FROM fans WHERE user_id = ?", userId).toArray()[0];
+  const row = sql.exec<FanRow>("SELECT user_id, place, state, session_id, expires_at, ended_reason, joined_at FROM fans WHERE user_id = ?", userId).toArray()[0];
   if (!row) return undefined;
   return {
     userId: row.user_id,
     place: JSON.parse(row.place) as Place | null,
     state: row.state as FanState,
+    joinedAt: row.joined_at,
     ...(row.session_id !== null && row.expires_at !== null ? { session: { sessionId: row.session_id, expiresAt: row.expires_at } } : {}),
     ...(row.ended_reason !== null ? { endedReason: row.ended_reason as QueueEndReason } : {}),
   };

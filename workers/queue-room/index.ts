@@ -18,6 +18,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { log } from "../../src/shared/log";
 import { lotteryRank, resolveSettings, sha256Hex, signAdmission, type Place, type QueueSettings } from "../../src/shared/queue";
+import type { QueueOps } from "../../src/shared/ops";
 import {
   type DrawRecord,
   type JoinOutcome,
@@ -30,6 +31,7 @@ import { refusedStream, streamAsker } from "../../src/shared/stream-caps";
 import { canIssue, isOpen, lateWaiting, tick, view, type QueueState } from "./admission";
 import { fetchQueueConfig } from "./config-source";
 import * as fans from "./fans";
+import { QueueFigures, waitingNow } from "./ops-figures";
 import { PositionFeed } from "./position-feed";
 
 export class QueueRoom extends DurableObject<Env> {
@@ -40,6 +42,8 @@ export class QueueRoom extends DurableObject<Env> {
   private readonly feed = new PositionFeed();
   /** Nothing is free to the public at the last tick: fans in line are told so, and offered the event's waitlist. */
   private soldOut = false;
+  /** The live operating figures (ops-figures.ts): memory only, since this instance started. */
+  private readonly figures = new QueueFigures();
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -80,6 +84,7 @@ export class QueueRoom extends DurableObject<Env> {
       this.save({ ...current, opened: true, lateCount: current.lateCount + 1, lateWaiting: lateWaiting(current) + 1 });
     }
     fans.wait(sql, userId, place, now);
+    this.figures.joined(now, this.waiting(now));
     await this.armTick();
     return { kind: "joined", place, view: view(this.current(), place, now, undefined) };
   }
@@ -119,6 +124,8 @@ export class QueueRoom extends DurableObject<Env> {
       session = { sessionId: crypto.randomUUID(), expiresAt: now + state.settings.sessionMinutes * 60_000 };
       fans.admit(sql, userId, session);
       this.save({ ...state, tickIssued: state.tickIssued + 1, admittedTotal: state.admittedTotal + 1 });
+      // The lottery's fans waited from the opening, not from when they came.
+      this.figures.admitted(now, now - Math.max(fan?.joinedAt ?? now, state.onSaleAt), this.waiting(now));
       log("info", "queue_admitted", { eventId, userId, sessionId: session.sessionId });
     }
     const token = await signAdmission(this.env, { userId, eventId, ...session });
@@ -147,6 +154,13 @@ export class QueueRoom extends DurableObject<Env> {
     const state = (await this.load(eventId)) ?? (await this.fresh(eventId, settings, onSaleAt));
     this.save({ ...state, settings: resolveSettings(settings), onSaleAt: onSaleAt ?? state.onSaleAt });
     await this.armTick();
+  }
+
+  /** The live operating figures of the line; null for an event without a waiting room. */
+  async opsFigures(eventId: string): Promise<QueueOps | null> {
+    const state = await this.load(eventId);
+    if (!state) return null;
+    return this.figures.view(state, this.now(), this.activeSessions());
   }
 
   /** What an auditor needs: the seed's hash always, the seed once the sale has opened. */
@@ -202,6 +216,7 @@ export class QueueRoom extends DurableObject<Env> {
     const sql = this.ctx.storage.sql;
     const result = tick(this.current(), now, this.activeSessions(), seatsLeft, (from, quota) => fans.advanceLate(sql, from, this.current().lateCount, quota));
     this.save(result.state);
+    this.figures.ticked(now, this.waiting(now));
     await this.feed.tellAll((user, place) => this.status(state.eventId, user, place), this.soldOut ? 0 : undefined);
     if (!isOpen(result.state, now)) await this.ctx.storage.setAlarm(result.state.onSaleAt);
     else if (result.waiting || this.feed.watching > 0 || this.activeSessions() > 0) await this.ctx.storage.setAlarm(now + result.state.settings.tickSeconds * 1000);
@@ -217,6 +232,11 @@ export class QueueRoom extends DurableObject<Env> {
       log("warn", "queue_seat_count_unavailable", { eventId, message: String(error) });
       return this.current().settings.maxActive;
     }
+  }
+
+  private waiting(now: number): number {
+    const { early, late } = waitingNow(this.current(), now);
+    return early + late;
   }
 
   private activeSessions(): number {

@@ -40,6 +40,7 @@ import type {
   ReserveOutcome,
   ReissueOutcome,
   RoomInspection,
+  SectionRange,
   SoldBooking,
   TakenSeats,
   UnblockOutcome,
@@ -48,6 +49,7 @@ import type {
   WaitlistLeaveOutcome,
   WaitlistView,
 } from "../../src/shared/room-protocol";
+import type { RejectionReason, SeatOps } from "../../src/shared/ops";
 import { putBackOnSale, returnRefunded, takeOffSale } from "./blocks";
 import { watchCancellation, WATCH_EVERY_MS } from "./cancellation-watch";
 import { fetchCatalog } from "./catalog-source";
@@ -73,6 +75,8 @@ import { SeatLedger } from "./seat-ledger";
 import * as store from "./storage";
 import { DEFAULT_OFFER_SECONDS } from "./waitlist-book";
 import { notifyOffers } from "./waitlist-notices";
+import { SeatFigures } from "./ops-figures";
+import { extendLiveHolds, pausedRejection, pauseView, readPause, writePause, type StoredPause } from "./ops-controls";
 import { joinWaitlist, leaveWaitlist, waitlistEntry } from "./waitlist-steps";
 
 const DEFAULT_TTL_SECONDS = 600;
@@ -91,6 +95,10 @@ export class SeatRoom extends DurableObject<Env> {
   private alarmRunning = false;
   /** When the sold seats are next compared with Postgres (shortly after every load, then every few minutes while on sale). */
   private reconcileAt: number | undefined;
+  /** The live operating figures (ops-figures.ts): memory only, since this instance started. */
+  private readonly figures = new SeatFigures(Date.now());
+  /** Sales paused by the team running the on-sale (ops-controls.ts); stored, and read back on load. */
+  private pause: StoredPause | null = null;
 
   constructor(ctx: DurableObjectState, env: Env) {
     super(ctx, env);
@@ -102,8 +110,16 @@ export class SeatRoom extends DurableObject<Env> {
 
   /** Holds the seats for the fan, all or none. */
   async reserve(command: ReserveCommand): Promise<ReserveOutcome> {
+    const outcome = await this.timed(() => this.reserveNow(command));
+    if (outcome.kind === "held") this.figures.count("holdsCreated", this.clock());
+    else this.figures.reject(rejectionReason(outcome), this.clock());
+    return outcome;
+  }
+
+  private async reserveNow(command: ReserveCommand): Promise<ReserveOutcome> {
     const ledger = await this.room(command.eventId);
     if (!ledger) return { kind: "rejected", status: 400, detail: `unknown tickets: no event ${command.eventId}` };
+    if (this.pause) return pausedRejection(this.pause);
     const { sql } = ledger;
     const now = this.clock();
     // Waitlist: seats of lapsed holds go to waiting fans first, even if the alarm is late.
@@ -180,6 +196,12 @@ export class SeatRoom extends DurableObject<Env> {
 
   /** An authorized payment: its hold's seats are claimed for booking (held again if they are still free), or refused. */
   async claim(eventId: string, holdId: string, paymentIntentId: string, authorized: { amountCents: number; currency: string }): Promise<ClaimOutcome> {
+    const outcome = await this.timed(() => this.claimNow(eventId, holdId, paymentIntentId, authorized));
+    this.figures.count(outcome.kind === "claimed" ? "authorized" : "paymentsFailed", this.clock());
+    return outcome;
+  }
+
+  private async claimNow(eventId: string, holdId: string, paymentIntentId: string, authorized: { amountCents: number; currency: string }): Promise<ClaimOutcome> {
     const ledger = await this.room(eventId);
     if (!ledger) return { kind: "refused", reason: "unknown event" };
     const now = this.clock();
@@ -241,6 +263,67 @@ export class SeatRoom extends DurableObject<Env> {
       await this.armForPayments(ledger);
     }
     return this.paymentHold(eventId, holdId, paymentIntentId);
+  }
+
+  // ---- Operations (ops-controls.ts, ops-figures.ts; called by the ops API) ----
+
+  /** The live operating figures, with the seats of each of `sections` (consecutive seat ranges, from the venue). */
+  async opsFigures(eventId: string, sections: SectionRange[]): Promise<SeatOps | null> {
+    const ledger = await this.room(eventId);
+    if (!ledger) return null;
+    this.sweepIfLate(ledger);
+    const now = this.clock();
+    const seats = availability(ledger.state, now);
+    const rate = this.figures.takeRate(now);
+    const { countingSince, createdLastMinute, conversion, medianSecondsToPay, health, totals, history } = this.figures.view(now);
+    return {
+      seq: ledger.live.currentSeq,
+      countingSince,
+      paused: pauseView(this.pause),
+      seats: { ...seats, bySection: sections.map((s) => ({ name: s.name, total: s.count, ...ledger.live.countRange(s.first, s.count) })) },
+      sellOut: { seatsPerMinute: Math.round(rate * 10) / 10, etaSeconds: rate > 0 && seats.available > 0 ? Math.round((seats.available / rate) * 60) : null },
+      holds: { live: [...ledger.state.holds.values()].filter((h) => isLive(h, now)).length, createdLastMinute, conversion, medianSecondsToPay },
+      health,
+      totals,
+      history,
+    };
+  }
+
+  /** Refuses new holds (503 with Retry-After) until resumed; holds already made go on. Answers the pause before and after. */
+  async pauseSales(eventId: string, request: { reason: string; by: string; retryAfterSeconds: number }) {
+    const ledger = await this.room(eventId);
+    if (!ledger) return null;
+    const before = pauseView(this.pause);
+    const pause: StoredPause = { since: this.pause?.since ?? this.clock(), ...request };
+    writePause(ledger.sql, pause);
+    this.pause = pause;
+    log("warn", "sales_paused", { eventId, userId: request.by, reason: request.reason });
+    return { before, after: pauseView(pause) };
+  }
+
+  async resumeSales(eventId: string, by: string) {
+    const ledger = await this.room(eventId);
+    if (!ledger) return null;
+    const before = pauseView(this.pause);
+    writePause(ledger.sql, null);
+    this.pause = null;
+    log("info", "sales_resumed", { eventId, userId: by });
+    return { before, after: null };
+  }
+
+  /** Every live hold fans can still pay for gets `minutes` more (after an incident). */
+  async extendHolds(eventId: string, request: { minutes: number; by: string }) {
+    const ledger = await this.room(eventId);
+    if (!ledger) return null;
+    const extended = extendLiveHolds(ledger, request.minutes, this.clock());
+    log("warn", "holds_extended", { eventId, userId: request.by, minutes: request.minutes, holds: extended.holds });
+    return extended;
+  }
+
+  /** Holds the API refused before asking the room (rate limits, bad admission tokens), batched per isolate. */
+  async noteRejections(eventId: string, counts: Partial<Record<RejectionReason, number>>): Promise<void> {
+    const now = this.clock();
+    for (const [reason, n] of Object.entries(counts)) this.figures.reject(reason as RejectionReason, now, Math.min(1_000_000, Math.max(0, Math.floor(n ?? 0))));
   }
 
   // ---- Reads ----
@@ -505,6 +588,8 @@ export class SeatRoom extends DurableObject<Env> {
     this.highWater = Math.max(this.highWater, store.latestTime(this.ctx.storage.sql));
     this.alarmAt = await this.ctx.storage.getAlarm();
     this.ledger = new SeatLedger(this.ctx.storage, loaded.state, loaded.live);
+    this.ledger.figures = this.figures;
+    this.pause = readPause(this.ctx.storage.sql);
     this.ledger.waitlist.offerMs = seconds(this.env.WAITLIST_OFFER_SECONDS, DEFAULT_OFFER_SECONDS) * 1000;
     this.reconcileAt = this.clock() + RECONCILE_AFTER_LOAD_MS;
     await this.armAlarm(this.reconcileAt);
@@ -526,6 +611,19 @@ export class SeatRoom extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(at);
   }
 
+  /** Runs a fan's or a payment's step, timing it and counting a failure (the ops figures' health). */
+  private async timed<T>(step: () => Promise<T>): Promise<T> {
+    const started = Date.now();
+    try {
+      return await step();
+    } catch (error) {
+      this.figures.count("errors", this.clock());
+      throw error;
+    } finally {
+      this.figures.step(Date.now() - started);
+    }
+  }
+
   /**
    * The room's time: its clock, but never earlier than any time it has
    * already acted at. A room restarted on another machine whose clock is
@@ -544,6 +642,14 @@ export class SeatRoom extends DurableObject<Env> {
   private graceMs(): number {
     return seconds(this.env.HOLD_GRACE_SECONDS, DEFAULT_GRACE_SECONDS) * 1000;
   }
+}
+
+/** Why a reserve was refused, for the figures. */
+function rejectionReason(outcome: Exclude<ReserveOutcome, { kind: "held" }>): RejectionReason {
+  if (outcome.kind === "unavailable") return "sold_out";
+  if (outcome.status === 503) return "paused";
+  if (outcome.status === 403) return "no_admission";
+  return /tickets per fan/.test(outcome.detail) ? "limit" : "other";
 }
 
 function seconds(value: string | undefined, fallback: number): number {

@@ -5,7 +5,7 @@
  * most once per change, never per request) and the feed that streams the
  * changes to watchers.
  */
-import { STATUS_CODES } from "../../src/shared/room-protocol";
+import { STATUS_CODES, type SeatStatus } from "../../src/shared/room-protocol";
 import { SeatFeed } from "./seat-feed";
 import type { Change, FeedSource } from "./seat-feed";
 
@@ -70,6 +70,20 @@ export class LiveSeatMap {
     for (const seat of change.seats) this.statuses[seat] = code;
     this.seq = change.seq;
     this.feed.publish(change);
+  }
+
+  /** How many of the seats [first, first + count) are in each status (a section's figures). */
+  countRange(first: number, count: number): Record<SeatStatus, number> {
+    const tally = { available: 0, held: 0, sold: 0, blocked: 0 };
+    const end = Math.min(this.statuses.length, first + count);
+    for (let i = Math.max(0, first); i < end; i++) {
+      const code = this.statuses[i];
+      if (code === STATUS_CODES.held) tally.held++;
+      else if (code === STATUS_CODES.sold) tally.sold++;
+      else if (code === STATUS_CODES.blocked) tally.blocked++;
+      else tally.available++;
+    }
+    return tally;
   }
 
   snapshot(): { seq: number; statuses: string } {

@@ -17,8 +17,12 @@ import { addBlock, releaseBlockRow, removeBlock, writeBlock, type Block } from "
 import type { LiveSeatMap } from "./live-map";
 import { addHold, dueHolds, expandPrices, isLive, isOffer, removeHold, type Catalog, type Hold, type RoomState } from "./rules";
 import * as store from "./storage";
+import type { SeatFigures } from "./ops-figures";
 import { WaitlistBook } from "./waitlist-book";
 import { offerReturned } from "./waitlist-steps";
+
+/** How a hold ends, for the figures: these ran out of time (or lost their claim); every other end is a release. */
+const EXPIRED_KINDS: ReadonlySet<string> = new Set(["expired", "displaced", "abandoned"]);
 
 export type EndState = Exclude<HoldState, "held" | "paying" | "booking" | "booked">;
 
@@ -31,6 +35,8 @@ export class SeatLedger {
   readonly waitlist: WaitlistBook;
   /** A change of the current step made seats available: the waitlist gets them first when the step ends (`offerReturns`). */
   private returned = false;
+  /** The room's live operating figures (ops-figures.ts), counted as the changes are carried out. */
+  figures: SeatFigures | undefined;
 
   constructor(
     private readonly storage: DurableObjectStorage,
@@ -53,6 +59,8 @@ export class SeatLedger {
   record(change: { at: number; holdId: string | null; kind: string; status: SeatStatus; seats: number[] }): number {
     const seq = store.appendEvent(this.sql, change);
     if (change.status === "available") this.returned = true;
+    if (change.status === "held") this.figures?.count("seatsHeld", change.at, change.seats.length);
+    if (change.status === "available") this.figures?.count("seatsFreed", change.at, change.seats.length);
     this.live.apply({ seq, status: change.status, seats: change.seats });
     return seq;
   }
@@ -182,6 +190,8 @@ export class SeatLedger {
     if (freed.length > 0) this.record({ at: now, holdId: hold.id, kind, status: "available", seats: freed });
     removeHold(state, hold);
     this.waitlist.holdEnded(hold.id, now);
+    this.figures?.count(EXPIRED_KINDS.has(kind) ? "holdsExpired" : "holdsReleased", now);
+    if (kind === "payment_cancelled") this.figures?.count("paymentsCancelled", now);
   }
 
   /** Ends the expired holds that still claim any of `seats`. Call inside a transaction. */
@@ -239,6 +249,7 @@ export class SeatLedger {
       if (hold && holdChanged) {
         store.writeHold(this.sql, { ...hold, state: "booked", bookingId: booking.id });
         this.waitlist.holdBooked(hold.id, now);
+        if (kind === "booked") this.countBooked(hold, now);
       }
       if (seats.length > 0) seq = this.record({ at: now, holdId, kind, status: "sold", seats });
     });
@@ -251,6 +262,12 @@ export class SeatLedger {
     log("info", kind === "booked" ? "seats_sold" : "reconcile_repair", { eventId: state.catalog.eventId, holdId, bookingId: booking.id, seats: seats.length, kind });
     this.offerReturns(now);
     return true;
+  }
+
+  private countBooked(hold: Hold, now: number): void {
+    this.figures?.count("holdsBooked", now);
+    this.figures?.count("seatsSold", now, hold.seats.length);
+    this.figures?.paid(now - hold.createdAt);
   }
 
   /** A voided booking's seats go back on sale, and its hold (booked, or still claimed for booking) ends with it. */

@@ -1,18 +1,19 @@
 /**
  * The box office: an organizer takes seats off sale (production holds,
  * camera positions, VIPs) and puts them back. The event's SeatRoom owns
- * blocks as it owns holds; these routes check the org and shape the answer.
+ * blocks as it owns holds; these routes check the org and shape the answer,
+ * and the operations (ops/operations.ts) audit each change.
  */
 import { createRoute, z } from "@hono/zod-openapi";
 import { EventParams } from "../../../src/shared/catalog";
 import { parseTicketId, ticketId } from "../../../src/shared/ids";
-import { log } from "../../../src/shared/log";
 import { BlockCreate, BlockParams, BlockView } from "../../../src/shared/organizer";
 import type { BlockRecord } from "../../../src/shared/room-protocol";
 import { requireOrganizer, requireUser } from "../auth";
 import { ownedEvent } from "../catalog/tenancy";
 import { bearer, createApp } from "../openapi-app";
-import { badRequest, Problem, problemResponses } from "../problem";
+import { blockSeats, releaseBlock } from "../ops/operations";
+import { badRequest, problemResponses } from "../problem";
 import { limitByUser } from "../rate-limits";
 import { seatRoom } from "../rooms";
 
@@ -53,17 +54,9 @@ export const blockRoutes = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       const { ticketIds, reason } = c.req.valid("json");
-      await ownedEvent(c, eventId);
-      const outcome = await seatRoom(c.env, eventId).block(eventId, { seats: seatsOf(eventId, ticketIds), reason, by: c.var.user.id });
-      if (outcome.kind === "conflict") {
-        const conflicting = outcome.seats.map((s) => ticketId(eventId, s));
-        throw new Problem(409, `${conflicting.length === 1 ? "this ticket is" : "these tickets are"} sold, held or blocked already: ${conflicting.slice(0, 20).join(", ")}${conflicting.length > 20 ? ", …" : ""}`, {
-          conflicting,
-        });
-      }
-      if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
-      log("info", "block_created", { requestId: c.var.requestId, eventId, blockId: outcome.block.id, userId: c.var.user.id, seats: outcome.block.seats.length });
-      return c.json(view(eventId, outcome.block), 201);
+      const event = await ownedEvent(c, eventId);
+      const block = await blockSeats(c, event, { seats: seatsOf(eventId, ticketIds), reason });
+      return c.json(view(eventId, block), 201);
     },
   )
   .openapi(
@@ -103,10 +96,8 @@ export const blockRoutes = createApp()
     }),
     async (c) => {
       const { eventId, blockId } = c.req.valid("param");
-      await ownedEvent(c, eventId);
-      const outcome = await seatRoom(c.env, eventId).unblock(eventId, blockId);
-      if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
-      log("info", "block_released", { requestId: c.var.requestId, eventId, blockId, userId: c.var.user.id, seats: outcome.seats.length });
-      return c.json({ blockId, released: outcome.seats.map((s) => ticketId(eventId, s)) }, 200);
+      const event = await ownedEvent(c, eventId);
+      const released = await releaseBlock(c, event, blockId);
+      return c.json({ blockId, released: released.map((s) => ticketId(eventId, s)) }, 200);
     },
   );

@@ -16,10 +16,10 @@ import { limitByAddress, limitByUser } from "../rate-limits";
 import { seatRoom } from "../rooms";
 import type { AppEnv } from "../env";
 import { keepHoldContact } from "../mail/contacts";
-import { bearer, createApp } from "../openapi-app";
+import { bearer, createApp, json } from "../openapi-app";
+import { countRateLimited, noteRejection } from "../ops/rejections";
 import { badRequest, Problem, problemResponses } from "../problem";
 
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const ReserveHeaders = z.object({
   "idempotency-key": z
     .string()
@@ -46,7 +46,8 @@ function holdView(hold: HoldRecord) {
 
 /** A room's refusal as a problem; a refusal about an existing hold says the hold's state. */
 function refused(rejection: Rejection): Problem {
-  return new Problem(rejection.status, rejection.detail, rejection.state ? { state: rejection.state } : {});
+  const retry = rejection.retryAfterSeconds ? { "retry-after": String(rejection.retryAfterSeconds) } : undefined;
+  return new Problem(rejection.status, rejection.detail, rejection.state ? { state: rejection.state } : {}, retry);
 }
 
 function holdEvent(holdId: string): string {
@@ -125,11 +126,11 @@ export const bookingRoutes = createApp()
       operationId: "reserveSeats",
       summary: "Hold tickets of one event for a few minutes, all or none",
       security: bearer,
-      middleware: [limitByAddress("hold"), requireUser, limitByUser("hold")],
+      middleware: [countRateLimited, limitByAddress("hold"), requireUser, limitByUser("hold")],
       request: { body: json(ReserveRequest), headers: ReserveHeaders },
       responses: {
         201: { description: "the hold", content: { "application/json": { schema: HoldCreated } } },
-        ...problemResponses(400, 401, 403, 409, 422, 429),
+        ...problemResponses(400, 401, 403, 409, 422, 429, 503),
       },
     }),
     async (c) => {
@@ -147,6 +148,7 @@ export const bookingRoutes = createApp()
       // Checked here, without calling the waiting room; the room knows whether the event needs it.
       const admission = admissionToken ? await verifyAdmission(c.env, admissionToken, userId, eventId) : undefined;
       if (admissionToken && !admission) {
+        noteRejection(c.env, (p) => c.executionCtx.waitUntil(p), eventId, "no_admission");
         throw new Problem(403, "the admission token is not valid for you and this event, or it has expired; rejoin the waiting room");
       }
       const outcome = await seatRoom(c.env, eventId).reserve({

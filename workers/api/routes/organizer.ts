@@ -1,5 +1,4 @@
 import { createRoute, z } from "@hono/zod-openapi";
-import { eq } from "drizzle-orm";
 import {
   Created,
   EventCreate,
@@ -9,21 +8,19 @@ import {
   PerformerCreate,
   VenueCreate,
 } from "../../../src/shared/catalog";
-import { events } from "../../../src/shared/db-schema";
 import { log } from "../../../src/shared/log";
 import { requireOrganizer, requireUser } from "../auth";
 import { acting, joinOrganization, ownedEvent } from "../catalog/tenancy";
 import { organizerQuotas } from "../catalog/quotas";
 import { limitByUser } from "../rate-limits";
-import { createEvent, createPerformer, createVenue, patchEvent } from "../catalog/writes";
-import { seatRoom } from "../rooms";
+import { createEvent, createPerformer, createVenue } from "../catalog/writes";
+import { changeEvent } from "../ops/operations";
 import { invalidateCatalog } from "../edge-cache";
-import { bearer, createApp } from "../openapi-app";
-import { Problem, problemResponses } from "../problem";
+import { bearer, createApp, json } from "../openapi-app";
+import { problemResponses } from "../problem";
 
 // Catalog writes change the edge cache's version for every reader: counted per organizer.
 const organizer = [requireUser, requireOrganizer, limitByUser("catalog")];
-const json = <T>(schema: T) => ({ content: { "application/json": { schema } }, required: true });
 const writeProblems = problemResponses(400, 401, 403, 422, 429);
 
 /** The acting org, whose row exists before anything is written for it. */
@@ -112,26 +109,7 @@ export const organizerRoutes = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       const patch = c.req.valid("json");
-      const current = await ownedEvent(c, eventId);
-      if (current.status === "cancelled") throw new Problem(409, "this event is cancelled; it can no longer change");
-      if (patch.venueId !== undefined) {
-        // Seat indexes mean other seats in another venue: not while fans hold any.
-        const live = await seatRoom(c.env, eventId).availability(eventId);
-        if (live && live.held > 0) throw new Problem(409, "fans are holding seats of this event; the venue cannot change while they do");
-        if (live && live.blocked > 0) throw new Problem(409, "seats of this event are blocked; release the blocks before changing the venue");
-      }
-      const event = await patchEvent(c.var.db(), current, patch, organizerQuotas(c.env));
-      await invalidateCatalog();
-      await seatRoom(c.env, eventId).catalogChanged(eventId);
-      if (patch.queue || (patch.onSaleAt !== undefined && event.queue.enabled)) {
-        const queueRoom = c.env.QUEUE_ROOM.getByName(eventId);
-        await queueRoom.configure(eventId, event.queue, event.onSaleAt?.getTime() ?? null);
-        // A cancellation that committed after this change may have closed the queue before the line
-        // above reopened it: looked at afterwards, so the waiting room ends closed in either order.
-        const [now] = await c.var.db().select({ status: events.status, queue: events.queue }).from(events).where(eq(events.id, eventId));
-        if (now?.status === "cancelled") await queueRoom.configure(eventId, { ...now.queue, closed: true }, event.onSaleAt?.getTime() ?? null);
-      }
-      log("info", "event_changed", { requestId: c.var.requestId, eventId, userId: c.var.user.id });
+      await changeEvent(c, await ownedEvent(c, eventId), patch);
       return c.json({ id: eventId }, 200);
     },
   );
