@@ -1,4 +1,4 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 import { workersPool } from "./test/workers-pool";
 
 // Suites run inside workerd with the Worker's real bindings from
@@ -8,6 +8,8 @@ export default defineConfig({
   test: {
     globalSetup: ["./test/global-setup.ts"],
     include: ["test/**/*.test.ts"],
+    // The compatibility suite runs against the previous release's rooms, in its own config.
+    exclude: [...configDefaults.exclude, "test/compat/**"],
     testTimeout: 30_000,
     // A room's log line still on its way to the runner when a test file's
     // environment closes is reported as "Closing rpc while onUserConsoleLog

@@ -3,7 +3,7 @@
  * and catalog fixtures created through the organizer API itself. Names carry
  * a random word so suites sharing one database never see each other's data.
  */
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { abortAllDurableObjects, createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import { app } from "../workers/api/app";
@@ -173,4 +173,19 @@ export interface SearchBody {
 export async function search(params: Record<string, string | number>): Promise<SearchBody> {
   const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
   return json<SearchBody>(await call("GET", `/api/search?${query}`), 200);
+}
+
+/**
+ * Evicts one room (or every Durable Object), as a deploy or a crash would,
+ * once the lines it logged have reached the test runner. vitest-pool-workers
+ * 0.15 sends a Durable Object's console output to the runner from the
+ * object's own context after the call that logged has returned; an object
+ * aborted before that send never completes it, and the test file then never
+ * finishes (cloudflare/workers-sdk#14180; upstream buffers such lines in the
+ * runner since #14678, in a release newer than the one pinned here).
+ */
+export async function evictRooms(room?: DurableObjectStub): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  if (room) await runInDurableObject(room, (_instance, state) => state.abort("evicted")).catch(() => {});
+  else await abortAllDurableObjects();
 }

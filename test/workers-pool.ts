@@ -1,4 +1,7 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import type { inject as vitestInject } from "vitest";
+
+type PoolOptions = Exclude<Parameters<typeof cloudflareTest>[0], (...args: never[]) => unknown>;
 
 /**
  * The workerd pool every suite runs in: the Worker's real entry and bindings
@@ -6,7 +9,12 @@ import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
  * plus any `extra` bindings a suite needs.
  */
 export function workersPool(extra: Record<string, string> = {}) {
-  return cloudflareTest(({ inject }) => ({
+  return cloudflareTest(({ inject }) => workersPoolOptions(inject, extra));
+}
+
+/** The pool's options, for a config that changes them (vitest.compat.config.ts). */
+export function workersPoolOptions(inject: typeof vitestInject, extra: Record<string, string> = {}) {
+  return {
     main: "./workers/api/index.ts",
     wrangler: { configPath: "./wrangler.toml" },
     miniflare: {
@@ -20,5 +28,5 @@ export function workersPool(extra: Record<string, string> = {}) {
         ...extra,
       },
     },
-  }));
+  } satisfies PoolOptions;
 }

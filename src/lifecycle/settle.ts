@@ -22,7 +22,7 @@ import type { Mailer } from "../mail/outbox";
 import type { Database } from "../shared/database";
 import { eventOfHold, HOLD_ID_PATTERN } from "../shared/ids";
 import { log } from "../shared/log";
-import type { ClaimOutcome, PaymentHold, SoldBooking } from "../shared/room-protocol";
+import type { ClaimOutcome, PaymentHold, SoldBooking, Trace } from "../shared/room-protocol";
 import { PaymentError, type PaymentIntentView, type PaymentProvider } from "../payments/provider";
 import { bookingByIntent, confirmBooking, fenceHold, Fenced, recordRefund, SeatsTaken, voidBooking, writeBooking, type BookingRow } from "./records";
 import { paymentPhase, refundPhase, transitionFor, type Facts, type Step } from "./transitions";
@@ -30,12 +30,12 @@ import { paymentPhase, refundPhase, transitionFor, type Facts, type Step } from 
 /** The SeatRoom steps the lifecycle takes (the room's RPC stub, or the room itself in its alarm). */
 export interface RoomSteps {
   paymentHold(eventId: string, holdId: string, paymentIntentId: string): Promise<PaymentHold>;
-  claim(eventId: string, holdId: string, paymentIntentId: string, authorized: { amountCents: number; currency: string }): Promise<ClaimOutcome>;
+  claim(eventId: string, holdId: string, paymentIntentId: string, authorized: { amountCents: number; currency: string }, trace?: Trace): Promise<ClaimOutcome>;
   /** Ends a claim the Postgres fence let go of. */
-  abandonClaim(eventId: string, holdId: string, paymentIntentId: string, reason: string): Promise<PaymentHold>;
-  markSold(eventId: string, holdId: string, paymentIntentId: string, booking: SoldBooking): Promise<PaymentHold>;
-  returnSeats(eventId: string, holdId: string, paymentIntentId: string, bookingId: string, status: "cancelled" | "refunded"): Promise<PaymentHold>;
-  paymentCancelled(eventId: string, holdId: string, paymentIntentId: string): Promise<PaymentHold>;
+  abandonClaim(eventId: string, holdId: string, paymentIntentId: string, reason: string, trace?: Trace): Promise<PaymentHold>;
+  markSold(eventId: string, holdId: string, paymentIntentId: string, booking: SoldBooking, trace?: Trace): Promise<PaymentHold>;
+  returnSeats(eventId: string, holdId: string, paymentIntentId: string, bookingId: string, status: "cancelled" | "refunded", trace?: Trace): Promise<PaymentHold>;
+  paymentCancelled(eventId: string, holdId: string, paymentIntentId: string, trace?: Trace): Promise<PaymentHold>;
 }
 
 export interface LifecycleContext {
@@ -85,6 +85,7 @@ export async function settlePayment(ctx: LifecycleContext, paymentIntentId: stri
   let [booking, hold] = await Promise.all([bookingByIntent(ctx.db(), paymentIntentId), room.paymentHold(ref.eventId, ref.holdId, paymentIntentId)]);
   const steps: Step[] = [];
   const { eventId, holdId } = ref;
+  const trace = { requestId: ctx.requestId };
 
   for (let i = 0; i < MAX_STEPS; i++) {
     const facts: Facts = { payment: paymentPhase(payment), booking: booking?.status ?? "none", hold: hold.phase, refund: refundPhase(payment, booking) };
@@ -109,7 +110,7 @@ export async function settlePayment(ctx: LifecycleContext, paymentIntentId: stri
         payment = await ctx.provider.cancel(paymentIntentId);
         break;
       case "claimOrCancel": {
-        const claim = await room.claim(eventId, holdId, paymentIntentId, { amountCents: payment.amountCapturable, currency: payment.currency });
+        const claim = await room.claim(eventId, holdId, paymentIntentId, { amountCents: payment.amountCapturable, currency: payment.currency }, trace);
         if (claim.kind === "claimed") {
           hold = { phase: "booking", hold: claim.hold };
         } else {
@@ -148,7 +149,7 @@ export async function settlePayment(ctx: LifecycleContext, paymentIntentId: stri
       }
       case "markSold": {
         const sold = required(booking);
-        hold = await room.markSold(eventId, holdId, paymentIntentId, { id: sold.id, userId: sold.userId, seats: sold.seats });
+        hold = await room.markSold(eventId, holdId, paymentIntentId, { id: sold.id, userId: sold.userId, seats: sold.seats }, trace);
         // After the room's I/O: the booking may have been voided meanwhile.
         booking = await bookingByIntent(ctx.db(), paymentIntentId);
         break;
@@ -181,11 +182,11 @@ export async function settlePayment(ctx: LifecycleContext, paymentIntentId: stri
         break;
       case "returnSeats": {
         const voided = required(booking);
-        hold = await room.returnSeats(eventId, holdId, paymentIntentId, voided.id, voided.status === "refunded" ? "refunded" : "cancelled");
+        hold = await room.returnSeats(eventId, holdId, paymentIntentId, voided.id, voided.status === "refunded" ? "refunded" : "cancelled", trace);
         break;
       }
       case "releaseHold":
-        hold = await room.paymentCancelled(eventId, holdId, paymentIntentId);
+        hold = await room.paymentCancelled(eventId, holdId, paymentIntentId, trace);
         break;
       case "abandonClaim":
         if ((await releaseClaim(ctx, ref, "the payment was cancelled")) === "booked") booking = await bookingByIntent(ctx.db(), paymentIntentId);
@@ -201,9 +202,9 @@ export async function settlePayment(ctx: LifecycleContext, paymentIntentId: stri
  * frees the seats only if the fence says `ended`; `booked` means the booking
  * transaction won, and the booking stands.
  */
-export async function releaseClaim(ctx: Pick<LifecycleContext, "db" | "room">, ref: PaymentRef, reason: string): Promise<"ended" | "booked"> {
+export async function releaseClaim(ctx: Pick<LifecycleContext, "db" | "room"> & { requestId?: string }, ref: PaymentRef, reason: string): Promise<"ended" | "booked"> {
   const won = await fenceHold(ctx.db(), { holdId: ref.holdId, eventId: ref.eventId, paymentIntentId: ref.paymentIntentId });
-  if (won === "ended") await ctx.room(ref.eventId).abandonClaim(ref.eventId, ref.holdId, ref.paymentIntentId, reason);
+  if (won === "ended") await ctx.room(ref.eventId).abandonClaim(ref.eventId, ref.holdId, ref.paymentIntentId, reason, { requestId: ctx.requestId });
   return won;
 }
 

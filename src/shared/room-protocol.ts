@@ -34,6 +34,16 @@ export interface HoldRecord {
   bookingId: string | null;
 }
 
+/**
+ * What a room call carries for the logs: the request id of the API request
+ * (or webhook, or job) that made it. Always the last parameter, and
+ * optional, so rooms of the previous release ignore it and a room of this
+ * release accepts calls without it (docs/operations.md).
+ */
+export interface Trace {
+  requestId?: string;
+}
+
 /** A refusal the API turns into a problem response with this status. */
 export interface Rejection {
   kind: "rejected";
@@ -54,6 +64,8 @@ export interface ReserveCommand {
   idempotencyKey: string | null;
   /** The waiting-room session of an admission token the API verified for this fan and event. */
   admission: { session: string; until: number } | null;
+  /** The request's id, for the logs (absent from callers of the previous release). */
+  requestId?: string;
 }
 
 /** Checkout: the hold is paying; `paymentIntentId` is set once a payment is attached. */

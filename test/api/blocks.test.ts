@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { bookedEvent, fan, hold, reserve, room, smallEvent } from "../booking-helpers";
-import { call, json, problem, tokenFor, word } from "../helpers";
+import { call, evictRooms, json, problem, tokenFor, word } from "../helpers";
 import { runInDurableObject } from "cloudflare:test";
 
 interface BlockBody {
@@ -70,7 +70,7 @@ describe("box-office blocks", () => {
   it("blocks survive the room's eviction", async () => {
     const event = await smallEvent();
     const made = await json<BlockBody>(await block(event.id, event.organizer, [event.tickets(7)]), 201);
-    await runInDurableObject(room(event.id), (_instance, state) => state.abort("test: evicted")).catch(() => {});
+    await evictRooms(room(event.id));
     const listed = await json<{ blocks: BlockBody[] }>(await call("GET", `/api/events/${event.id}/blocks`, { token: event.organizer }), 200);
     expect(listed.blocks.map((b) => b.blockId)).toEqual([made.blockId]);
     await problem(await reserve(await fan(), [event.tickets(7)]), 409);

@@ -7,14 +7,14 @@
  * malformed signed events answered with a 500, a clock going back after an
  * eviction, a stalled sale of a voided booking, partial refunds) now pass.
  */
-import { abortAllDurableObjects } from "cloudflare:test";
+
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { writeBooking } from "../../src/lifecycle/records";
 import { withSession } from "../../src/shared/database";
 import { signAdmission } from "../../src/shared/queue";
 import { signEvent } from "../../workers/api/payments/webhook-events";
-import { call, json, problem } from "../helpers";
+import { call, evictRooms, json, problem } from "../helpers";
 import {
   act,
   atCheckout,
@@ -229,7 +229,7 @@ describe("promise 1: the per-fan limit on every path", () => {
     await travel(event.id, 13 * MINUTE);
     const b = await hold(token, [event.tickets(2), event.tickets(3)]);
     // The room restarts; its clock is real time again, before A's expiry.
-    await abortAllDurableObjects();
+    await evictRooms();
     const payB = await checkout(token, b.holdId);
     await act(payA.paymentIntentId, "authorize");
     await act(payB.paymentIntentId, "authorize");
@@ -340,7 +340,7 @@ describe("promise 3: repeating checkout never loses a payment being booked", () 
     const { event, token, hold: h, paymentIntentId } = await atCheckout([0]);
     const authorization = await authorizedLater(paymentIntentId);
     await room(event.id).claim(event.id, h.holdId, paymentIntentId, { amountCents: h.totalCents, currency: "usd" });
-    await abortAllDurableObjects();
+    await evictRooms();
     const again = await call("PUT", "/api/booking/confirm", { token, body: { holdId: h.holdId } });
     expect(again.status).toBe(409);
     await again.body?.cancel();
@@ -350,10 +350,10 @@ describe("promise 3: repeating checkout never loses a payment being booked", () 
 
   it("evicting every room between checkout and payment still books", async () => {
     const { event, token, hold: h, paymentIntentId } = await atCheckout([0]);
-    await abortAllDurableObjects();
+    await evictRooms();
     const again = await checkout(token, h.holdId);
     expect(again.paymentIntentId).toBe(paymentIntentId);
-    await abortAllDurableObjects();
+    await evictRooms();
     const paid = await act(paymentIntentId, "authorize");
     expect(paid.delivered[0]?.webhook.state).toEqual(SETTLED_BOOKING);
     expect((await invariants(event.id)).violations).toEqual([]);
@@ -647,7 +647,7 @@ describe("promise 4/5: late steps and duplicates never free sold seats; the room
     await runInDurableObject(room(event.id), (_i, state) => {
       state.storage.sql.exec("DELETE FROM sold WHERE seat_index = 0");
     });
-    await abortAllDurableObjects();
+    await evictRooms();
     // The seat looks free: a second fan holds and pays for it.
     const other = await fan();
     const o = await hold(other, [event.tickets(0)]);

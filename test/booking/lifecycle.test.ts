@@ -3,13 +3,13 @@
  * way they were broken: each of these failed before the lifecycle had one
  * owner. Webhook edges are in payments.test.ts.
  */
-import { abortAllDurableObjects, runInDurableObject } from "cloudflare:test";
+import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { Fenced, writeBooking } from "../../src/lifecycle/records";
 import { withSession } from "../../src/shared/database";
 import { signAdmission } from "../../src/shared/queue";
-import { call, json, problem } from "../helpers";
+import { call, evictRooms, json, problem } from "../helpers";
 import {
   act,
   atCheckout,
@@ -227,7 +227,7 @@ describe("the room and Postgres never disagree for good", () => {
       state.storage.sql.exec("DELETE FROM sold WHERE seat_index = 1");
       state.storage.sql.exec("INSERT INTO sold (seat_index, booking_id, user_id) VALUES (7, 'bk_invented00000000', 'nobody')");
     });
-    await abortAllDurableObjects();
+    await evictRooms();
     await query("update events set sold_count = 99 where id = $1", [event.id]);
     expect((await invariants(event.id, false)).violations.map((v) => v.invariant).sort()).toEqual(["room agrees with Postgres", "room agrees with Postgres", "sold count"]);
     await travel(event.id, MINUTE);

@@ -1,9 +1,9 @@
-import { abortAllDurableObjects, createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
+import { createExecutionContext, runInDurableObject, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { app } from "../../workers/api/app";
 import { signEvent } from "../../workers/api/payments/webhook-events";
-import { call, json, problem } from "../helpers";
+import { call, evictRooms, json, problem } from "../helpers";
 import {
   act,
   atCheckout,
@@ -134,10 +134,10 @@ describe("payment", () => {
 
   it("survives the room being evicted mid-checkout", async () => {
     const { event, paymentIntentId } = await atCheckout([5]);
-    await abortAllDurableObjects();
+    await evictRooms();
     expect(await ticketStatus(event.id, 5)).toBe("held");
     expect((await pay(paymentIntentId)).webhook.state).toEqual(SETTLED_BOOKING);
-    await abortAllDurableObjects();
+    await evictRooms();
     expect(await ticketStatus(event.id, 5)).toBe("sold");
     await problem(await reserve(await fan(), [event.tickets(5)]), 409);
   });
@@ -148,7 +148,7 @@ describe("payment", () => {
     await runInDurableObject(room(event.id), async (_instance, state) => {
       await state.storage.deleteAll();
     });
-    await abortAllDurableObjects();
+    await evictRooms();
     await problem(await reserve(await fan(), [event.tickets(6)]), 409);
   });
 });

@@ -11,7 +11,7 @@
  */
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { call, json, makeEvent, organizerToken, tokenFor, word } from "../helpers";
+import { call, evictRooms, json, makeEvent, organizerToken, tokenFor, word } from "../helpers";
 import { invariants, outbox, room, runAlarm, type Delivery, type HoldBody } from "../booking-helpers";
 import { FANS, PER_FAN, type Step } from "./schedule";
 
@@ -161,7 +161,7 @@ export class World {
         // Only this event's room: each construction of a Durable Object adds a layer to the test pool's
         // prototype proxy (vitest-pool-workers 0.15), so evicting every room of every run would slow and
         // finally overflow the stack.
-        await runInDurableObject(room(this.eventId), (_instance, state) => state.abort("chaos: evicted")).catch(() => {});
+        await evictRooms(room(this.eventId));
         return this.setClock();
       case "clock":
         this.offset += step.ms;

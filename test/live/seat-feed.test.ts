@@ -1,6 +1,6 @@
-import { abortAllDurableObjects, runDurableObjectAlarm } from "cloudflare:test";
+import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, json, problem } from "../helpers";
+import { call, evictRooms, json, problem } from "../helpers";
 import { checkout, fan, hold, pay, room, smallEvent, travel } from "../booking-helpers";
 import { SEAT_STATUSES, STATUS_CODES, type SeatStatus } from "../../src/shared/room-protocol";
 import { SseReader, type SseEvent } from "../sse";
@@ -247,7 +247,7 @@ describe("seat stream", () => {
     const feed = await watch(event.id);
     const [snap] = await feed.readUntil((e) => e.length >= 1);
     await feed.close();
-    await abortAllDurableObjects();
+    await evictRooms();
     await hold(await fan(), [event.tickets(2)]);
     const again = await watch(event.id, Number(snap?.id));
     const [missed] = await again.readUntil((e) => e.length >= 1);

@@ -133,3 +133,18 @@ describe("who sees the figures", () => {
     }
   });
 });
+
+describe("refusals the API makes before the room", () => {
+  it("a fan past the hold rate limit is counted as rate_limited in the event's figures", async () => {
+    const event = await smallEvent();
+    const token = await fan();
+    const statuses: number[] = [];
+    for (let i = 0; i < 65 && !statuses.includes(429); i++) {
+      const res = await reserve(token, [event.tickets(i % 2)]);
+      await res.body?.cancel();
+      statuses.push(res.status);
+    }
+    expect(statuses).toContain(429);
+    await expect.poll(async () => (await figures(event.id, event.organizer)).seatRoom?.health.rejected.rate_limited).toBeGreaterThanOrEqual(1);
+  });
+});

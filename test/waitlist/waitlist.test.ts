@@ -1,7 +1,6 @@
-import { runInDurableObject } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { act, bookedEvent, checkout, hold, invariants, pay, room, runAlarm, smallEvent, travel } from "../booking-helpers";
-import { call, json, problem } from "../helpers";
+import { call, evictRooms, json, problem } from "../helpers";
 import { SseReader } from "../sse";
 import { buy, entryOf, entryOrNull, expectOffer, joinList, joinRequest, leaveList, lineUp, mailFan, releaseHold, soldOutEvent, statuses, type Entry } from "../waitlist-helpers";
 
@@ -341,7 +340,7 @@ describe("the room keeps the waitlist", () => {
     if (!first || !second) throw new Error("no fans");
     await returnFloor(0);
     const offer = await entryOf(event.id, first.token);
-    await runInDurableObject(room(event.id), (_instance, state) => state.abort("test: evicted")).catch(() => {});
+    await evictRooms(room(event.id));
     expect(await entryOf(event.id, first.token)).toEqual(offer);
     expect(await entryOf(event.id, second.token)).toMatchObject({ state: "waiting", position: 1 });
     await returnFloor(1);

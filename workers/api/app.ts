@@ -11,6 +11,7 @@ import { database } from "./db";
 import { pages } from "./pages";
 import type { AppEnv } from "./env";
 import { hostileInput } from "./hostile-input";
+import { requestIdOf, requestLog } from "./request-log";
 import { createApp } from "./openapi-app";
 import { servedDocuments } from "./openapi-document";
 import { handleError, Problem, problemResponse } from "./problem";
@@ -84,7 +85,8 @@ api.get("/openapi.json", etag(), documents.respond);
 export const openApiDocument = documents.document;
 
 export const app = new Hono<AppEnv>();
-app.use("*", requestId());
+app.use("*", requestId({ generator: requestIdOf }));
+app.use("*", requestLog);
 app.use(
   "*",
   secureHeaders({

@@ -25,5 +25,7 @@ export interface AppEnv {
     /** Single-statement reads over Neon's HTTP path: one round trip each, no transaction. */
     read: () => ReadDatabase;
     user: User;
+    /** Ids a handler learned, for the request's log line (request-log.ts). */
+    logIds: Record<string, string | number | boolean | null | undefined>;
   };
 }

@@ -25,6 +25,7 @@ import {
   type LeaveOutcome,
   type QueueEndReason,
   type QueueView,
+  type Trace,
   type StatusOutcome,
 } from "../../src/shared/room-protocol";
 import { refusedStream, streamAsker } from "../../src/shared/stream-caps";
@@ -94,7 +95,7 @@ export class QueueRoom extends DurableObject<Env> {
    * has come, an admission token. A ticket of a place that ended (or that a
    * later join replaced) says `ended`: it cannot be revived.
    */
-  async status(eventId: string, userId: string, place: Place): Promise<StatusOutcome> {
+  async status(eventId: string, userId: string, place: Place, trace?: Trace): Promise<StatusOutcome> {
     const state = await this.load(eventId);
     if (!state?.settings.enabled) return { kind: "rejected", status: 409, detail: "this event has no waiting room" };
     const now = this.now();
@@ -126,14 +127,14 @@ export class QueueRoom extends DurableObject<Env> {
       this.save({ ...state, tickIssued: state.tickIssued + 1, admittedTotal: state.admittedTotal + 1 });
       // The lottery's fans waited from the opening, not from when they came.
       this.figures.admitted(now, now - Math.max(fan?.joinedAt ?? now, state.onSaleAt), this.waiting(now));
-      log("info", "queue_admitted", { eventId, userId, sessionId: session.sessionId });
+      log("info", "queue_admitted", { requestId: trace?.requestId, eventId, userId, sessionId: session.sessionId, waitedMs: now - Math.max(fan?.joinedAt ?? now, state.onSaleAt) });
     }
     const token = await signAdmission(this.env, { userId, eventId, ...session });
     return { kind: "admitted", token, expiresAt: session.expiresAt };
   }
 
   /** The fan's place ends: they booked or gave their seats back (the SeatRoom says so), or they left the line. */
-  async leave(eventId: string, userId: string, reason: QueueEndReason): Promise<LeaveOutcome> {
+  async leave(eventId: string, userId: string, reason: QueueEndReason, trace?: Trace): Promise<LeaveOutcome> {
     if (!(await this.load(eventId))) return { kind: "rejected", status: 409, detail: "this event has no waiting room" };
     const sql = this.ctx.storage.sql;
     const fan = fans.find(sql, userId);
@@ -141,6 +142,7 @@ export class QueueRoom extends DurableObject<Env> {
       return { kind: "rejected", status: 409, detail: "it is your turn: release your seats instead of leaving the line" };
     }
     if (!fans.end(sql, userId, reason)) return { kind: "not-in-line" };
+    log("info", "queue_left", { requestId: trace?.requestId, eventId, userId, reason });
     // A late place that ends while waiting no longer counts ahead of anyone.
     const current = this.current();
     if (fan?.place?.kind === "late" && fan.state === "waiting" && fan.place.seq >= current.lateWatermark) {

@@ -24,7 +24,7 @@
  */
 import { DurableObject } from "cloudflare:workers";
 import { newHoldId } from "../../src/shared/ids";
-import { log } from "../../src/shared/log";
+import { log, step, type LogFields } from "../../src/shared/log";
 import type {
   AttachOutcome,
   BlockOutcome,
@@ -41,6 +41,7 @@ import type {
   ReissueOutcome,
   RoomInspection,
   SectionRange,
+  Trace,
   SoldBooking,
   TakenSeats,
   UnblockOutcome,
@@ -110,7 +111,8 @@ export class SeatRoom extends DurableObject<Env> {
 
   /** Holds the seats for the fan, all or none. */
   async reserve(command: ReserveCommand): Promise<ReserveOutcome> {
-    const outcome = await this.timed(() => this.reserveNow(command));
+    const ids = { eventId: command.eventId, userId: command.userId, requestId: command.requestId };
+    const outcome = await this.timed("room.reserve", ids, () => this.reserveNow(command), (o) => (o.kind === "held" ? { holdId: o.hold.id, seats: o.hold.seats.length } : {}));
     if (outcome.kind === "held") this.figures.count("holdsCreated", this.clock());
     else this.figures.reject(rejectionReason(outcome), this.clock());
     return outcome;
@@ -132,7 +134,7 @@ export class SeatRoom extends DurableObject<Env> {
     if (plan.kind === "replay") return { kind: "held", hold: record(plan.hold) };
     if (plan.kind !== "hold") return plan;
     ledger.place(plan.hold, plan.replaces, command.admission?.session ?? null, now);
-    log("info", "hold_created", { eventId: command.eventId, holdId: plan.hold.id, userId: command.userId, seats: plan.hold.seats.length, expiresAt: plan.hold.expiresAt });
+    log("info", "hold_created", { requestId: command.requestId, eventId: command.eventId, holdId: plan.hold.id, userId: command.userId, seats: plan.hold.seats.length, expiresAt: plan.hold.expiresAt, replaces: plan.replaces?.id });
     await this.armAlarm(plan.hold.expiresAt);
     await this.armForPayments(ledger);
     return { kind: "held", hold: record(plan.hold) };
@@ -146,7 +148,11 @@ export class SeatRoom extends DurableObject<Env> {
   }
 
   /** The fan gives the seats back; they are free at once. A payment started for them is cancelled by the alarm. */
-  async release(eventId: string, holdId: string, userId: string): Promise<ReleaseOutcome> {
+  async release(eventId: string, holdId: string, userId: string, trace?: Trace): Promise<ReleaseOutcome> {
+    return this.timed("room.release", { eventId, holdId, userId, requestId: trace?.requestId }, () => this.releaseNow(eventId, holdId, userId, trace));
+  }
+
+  private async releaseNow(eventId: string, holdId: string, userId: string, trace?: Trace): Promise<ReleaseOutcome> {
     const ledger = await this.room(eventId);
     const hold = ledger?.find(holdId);
     if (!ledger || !hold || hold.userId !== userId) return { kind: "rejected", status: 404, detail: "no such hold" };
@@ -155,15 +161,18 @@ export class SeatRoom extends DurableObject<Env> {
     if (hold.state === "booking") return { kind: "rejected", status: 409, detail: "this payment is already being completed", state: hold.state };
     this.ctx.storage.transactionSync(() => ledger.endHold(hold, "released", "released", now));
     ledger.offerReturns(now);
-    log("info", "hold_released", { eventId, holdId, userId });
     await this.armForPayments(ledger);
     // A declined waitlist offer is not the fan's waiting-room session: their place in line stays.
-    if (!isOffer(hold)) await freeQueueSlot(this.env, ledger, userId, "released", this.clock());
+    if (!isOffer(hold)) await freeQueueSlot(this.env, ledger, userId, "released", this.clock(), trace);
     return { kind: "released" };
   }
 
   /** Checkout starts: held → paying, extended once per window by the grace. The hold carries its payment once attached. */
-  async checkout(eventId: string, holdId: string, userId: string): Promise<CheckoutOutcome> {
+  async checkout(eventId: string, holdId: string, userId: string, trace?: Trace): Promise<CheckoutOutcome> {
+    return this.timed("room.checkout", { eventId, holdId, userId, requestId: trace?.requestId }, () => this.checkoutNow(eventId, holdId, userId));
+  }
+
+  private async checkoutNow(eventId: string, holdId: string, userId: string): Promise<CheckoutOutcome> {
     const ledger = await this.room(eventId);
     if (!ledger) return { kind: "rejected", status: 404, detail: "no such hold" };
     const plan = planCheckout(ledger.state, ledger.find(holdId), userId, this.clock(), this.graceMs());
@@ -176,7 +185,11 @@ export class SeatRoom extends DurableObject<Env> {
   }
 
   /** Records the payment intent of a paying hold. Refused (never undone) when the hold moved on. */
-  async attachPayment(eventId: string, holdId: string, paymentIntentId: string): Promise<AttachOutcome> {
+  async attachPayment(eventId: string, holdId: string, paymentIntentId: string, trace?: Trace): Promise<AttachOutcome> {
+    return this.timed("room.attach_payment", { eventId, holdId, paymentIntentId, requestId: trace?.requestId }, () => this.attachNow(eventId, holdId, paymentIntentId));
+  }
+
+  private async attachNow(eventId: string, holdId: string, paymentIntentId: string): Promise<AttachOutcome> {
     const ledger = await this.room(eventId);
     if (!ledger) return { kind: "rejected", status: 404, detail: "no such hold" };
     const plan = planAttach(ledger.find(holdId), paymentIntentId, this.clock());
@@ -195,8 +208,9 @@ export class SeatRoom extends DurableObject<Env> {
   }
 
   /** An authorized payment: its hold's seats are claimed for booking (held again if they are still free), or refused. */
-  async claim(eventId: string, holdId: string, paymentIntentId: string, authorized: { amountCents: number; currency: string }): Promise<ClaimOutcome> {
-    const outcome = await this.timed(() => this.claimNow(eventId, holdId, paymentIntentId, authorized));
+  async claim(eventId: string, holdId: string, paymentIntentId: string, authorized: { amountCents: number; currency: string }, trace?: Trace): Promise<ClaimOutcome> {
+    const ids = { eventId, holdId, paymentIntentId, requestId: trace?.requestId };
+    const outcome = await this.timed("room.claim", ids, () => this.claimNow(eventId, holdId, paymentIntentId, authorized));
     this.figures.count(outcome.kind === "claimed" ? "authorized" : "paymentsFailed", this.clock());
     return outcome;
   }
@@ -216,12 +230,12 @@ export class SeatRoom extends DurableObject<Env> {
   }
 
   /** The Postgres fence says this claim is ended: its seats are free and it can never be booked. */
-  async abandonClaim(eventId: string, holdId: string, paymentIntentId: string, reason: string): Promise<PaymentHold> {
+  async abandonClaim(eventId: string, holdId: string, paymentIntentId: string, reason: string, trace?: Trace): Promise<PaymentHold> {
     const ledger = await this.room(eventId);
     const hold = ledger?.find(holdId);
     if (ledger && hold && !hold.fenced && hold.state !== "booked") {
       ledger.abandon(hold, this.clock());
-      log("warn", "claim_abandoned", { eventId, holdId, paymentIntentId, reason });
+      log("warn", "claim_abandoned", { requestId: trace?.requestId, eventId, holdId, paymentIntentId, reason });
       await this.armForPayments(ledger);
     }
     return this.paymentHold(eventId, holdId, paymentIntentId);
@@ -232,28 +246,36 @@ export class SeatRoom extends DurableObject<Env> {
    * record, so this wins over any hold on those seats (see `SeatLedger.sell`
    * for what it never does).
    */
-  async markSold(eventId: string, holdId: string, paymentIntentId: string, booking: SoldBooking): Promise<PaymentHold> {
-    const ledger = await this.room(eventId);
-    if (ledger) {
-      const changed = ledger.sell(holdId, booking, "booked", this.clock());
-      await this.armForPayments(ledger);
-      if (changed) await freeQueueSlot(this.env, ledger, booking.userId, "booked", this.clock());
-    }
-    return this.paymentHold(eventId, holdId, paymentIntentId);
+  async markSold(eventId: string, holdId: string, paymentIntentId: string, booking: SoldBooking, trace?: Trace): Promise<PaymentHold> {
+    return this.timed("room.mark_sold", { eventId, holdId, bookingId: booking.id, userId: booking.userId, seats: booking.seats.length, requestId: trace?.requestId }, async () => {
+      const ledger = await this.room(eventId);
+      if (ledger) {
+        const changed = ledger.sell(holdId, booking, "booked", this.clock());
+        await this.armForPayments(ledger);
+        if (changed) await freeQueueSlot(this.env, ledger, booking.userId, "booked", this.clock(), trace);
+      }
+      return this.paymentHold(eventId, holdId, paymentIntentId);
+    });
   }
 
   /** A voided booking's seats are free again, and its hold ends with it. */
-  async returnSeats(eventId: string, holdId: string, paymentIntentId: string, bookingId: string, status: "cancelled" | "refunded"): Promise<PaymentHold> {
-    const ledger = await this.room(eventId);
-    if (ledger) {
-      ledger.giveBack(holdId, bookingId, status, this.clock());
-      await this.armForPayments(ledger);
-    }
-    return this.paymentHold(eventId, holdId, paymentIntentId);
+  async returnSeats(eventId: string, holdId: string, paymentIntentId: string, bookingId: string, status: "cancelled" | "refunded", trace?: Trace): Promise<PaymentHold> {
+    return this.timed("room.return_seats", { eventId, holdId, bookingId, requestId: trace?.requestId, voided: status }, async () => {
+      const ledger = await this.room(eventId);
+      if (ledger) {
+        ledger.giveBack(holdId, bookingId, status, this.clock());
+        await this.armForPayments(ledger);
+      }
+      return this.paymentHold(eventId, holdId, paymentIntentId);
+    });
   }
 
   /** The payment was cancelled: a hold still paying with it ends. */
-  async paymentCancelled(eventId: string, holdId: string, paymentIntentId: string): Promise<PaymentHold> {
+  async paymentCancelled(eventId: string, holdId: string, paymentIntentId: string, trace?: Trace): Promise<PaymentHold> {
+    return this.timed("room.payment_cancelled", { eventId, holdId, paymentIntentId, requestId: trace?.requestId }, () => this.paymentCancelledNow(eventId, holdId, paymentIntentId));
+  }
+
+  private async paymentCancelledNow(eventId: string, holdId: string, paymentIntentId: string): Promise<PaymentHold> {
     const ledger = await this.room(eventId);
     const hold = ledger?.state.holds.get(holdId);
     const now = this.clock();
@@ -611,16 +633,32 @@ export class SeatRoom extends DurableObject<Env> {
     await this.ctx.storage.setAlarm(at);
   }
 
-  /** Runs a fan's or a payment's step, timing it and counting a failure (the ops figures' health). */
-  private async timed<T>(step: () => Promise<T>): Promise<T> {
+  /**
+   * Runs a step of a hold's life: times it for the figures' health, counts a
+   * failure, and logs one `room.*` step line (and its Analytics Engine
+   * datapoint) with the caller's request id, the ids and the outcome.
+   */
+  private async timed<T extends { kind: string; status?: number } | { phase: string }>(
+    name: string,
+    ids: LogFields,
+    work: () => Promise<T>,
+    more: (outcome: T) => LogFields = () => ({}),
+  ): Promise<T> {
     const started = Date.now();
+    let outcome = "error";
     try {
-      return await step();
+      const result = await work();
+      outcome = "phase" in result ? result.phase : result.status ? `${result.kind}:${result.status}` : result.kind;
+      Object.assign(ids, more(result));
+      return result;
     } catch (error) {
       this.figures.count("errors", this.clock());
+      Object.assign(ids, { message: String(error) });
       throw error;
     } finally {
-      this.figures.step(Date.now() - started);
+      const durationMs = Date.now() - started;
+      this.figures.step(durationMs);
+      step(this.env, { step: name, ...ids, outcome, durationMs }, outcome === "error" ? "error" : "info");
     }
   }
 

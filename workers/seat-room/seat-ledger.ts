@@ -191,6 +191,7 @@ export class SeatLedger {
     removeHold(state, hold);
     this.waitlist.holdEnded(hold.id, now);
     this.figures?.count(EXPIRED_KINDS.has(kind) ? "holdsExpired" : "holdsReleased", now);
+    log("info", "hold_ended", { eventId: state.catalog.eventId, holdId: hold.id, userId: hold.userId, state: to, kind, seats: freed.length, paymentIntentId: hold.paymentIntentId });
     if (kind === "payment_cancelled") this.figures?.count("paymentsCancelled", now);
   }
 

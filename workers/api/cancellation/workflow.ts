@@ -16,7 +16,7 @@
 import { WorkflowEntrypoint, type WorkflowEvent, type WorkflowStep, type WorkflowStepConfig } from "cloudflare:workers";
 import { bookingsToRefund, CANCELLATION_ACTOR, finishCancellation, instanceId, noteProgress, type CancellationParams } from "../../../src/lifecycle/cancellation";
 import { withSession } from "../../../src/shared/database";
-import { log } from "../../../src/shared/log";
+import { step } from "../../../src/shared/log";
 import { refundBooking } from "../payments/refund-booking";
 import { seatRoom } from "../rooms";
 
@@ -55,6 +55,7 @@ export class CancellationWorkflow extends WorkflowEntrypoint<Env, CancellationPa
 
 /** One step: refunds the next bookings after `after`; `last` is null when the pass is through. */
 async function refundBatch(env: Env, params: CancellationParams, after: string): Promise<{ last: string | null; refunded: number }> {
+  const started = Date.now();
   return withSession(env, async (db) => {
     const due = await bookingsToRefund(db(), params.eventId, after, BATCH);
     const requestId = instanceId(params.eventId, params.generation);
@@ -67,7 +68,7 @@ async function refundBatch(env: Env, params: CancellationParams, after: string):
       );
     }
     await noteProgress(db(), params.eventId);
-    if (due.length > 0) log("info", "cancellation_batch", { eventId: params.eventId, requestId, bookings: due.length });
+    if (due.length > 0) step(env, { step: "job.cancellation", eventId: params.eventId, requestId, bookings: due.length, outcome: "refunded", durationMs: Date.now() - started });
     const last = due.length === BATCH ? (due[due.length - 1]?.id ?? null) : null;
     return { last, refunded: due.length };
   });

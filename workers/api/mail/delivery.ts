@@ -24,7 +24,7 @@
 import { and, eq, sql } from "drizzle-orm";
 import { mailOutbox } from "../../../src/shared/db-schema";
 import { withSession, type Database } from "../../../src/shared/database";
-import { log, redact } from "../../../src/shared/log";
+import { log, redact, step } from "../../../src/shared/log";
 import { dispatchMail, type MailMessage } from "./outbox";
 
 /** The queues of wrangler.toml (`[[queues.consumers]]`). */
@@ -57,6 +57,7 @@ function outboxId(body: unknown): string | undefined {
 }
 
 async function deliverOne(db: Database, env: Env, message: Message): Promise<void> {
+  const started = Date.now();
   const id = outboxId(message.body);
   if (!id) {
     log("warn", "mail_message_malformed", { messageId: message.id });
@@ -79,7 +80,7 @@ async function deliverOne(db: Database, env: Env, message: Message): Promise<voi
       .update(mailOutbox)
       .set({ attempts: sql`${mailOutbox.attempts} + 1`, lastError, queuedAt: sql`now() + make_interval(secs => ${delaySeconds})` })
       .where(eq(mailOutbox.id, id));
-    log("warn", "mail_send_failed", { mailId: id, kind: row.kind, attempts: message.attempts, retryInSeconds: delaySeconds, message: lastError });
+    step(env, { step: "job.mail", mailId: id, kind: row.kind, attempts: message.attempts, retryInSeconds: delaySeconds, message: lastError, outcome: "retry", durationMs: Date.now() - started }, "warn");
     message.retry({ delaySeconds });
     return;
   }
@@ -87,7 +88,7 @@ async function deliverOne(db: Database, env: Env, message: Message): Promise<voi
     .update(mailOutbox)
     .set({ state: "sent", sentAt: sql`now()`, attempts: sql`${mailOutbox.attempts} + 1`, lastError: null })
     .where(and(eq(mailOutbox.id, id), eq(mailOutbox.state, "pending")));
-  log("info", "mail_sent", { mailId: id, kind: row.kind, attempts: message.attempts });
+  step(env, { step: "job.mail", mailId: id, kind: row.kind, attempts: message.attempts, outcome: "sent", durationMs: Date.now() - started });
   message.ack();
 }
 

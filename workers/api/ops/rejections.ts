@@ -5,6 +5,7 @@
  * most every few seconds, after the response (`waitUntil`). A flood of
  * refused requests is one room call per isolate per interval, not one each.
  */
+import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
 import { parseTicketId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
@@ -51,13 +52,14 @@ export function noteRejection(env: Env, waitUntil: (p: Promise<unknown>) => void
 export const countRateLimited = createMiddleware<AppEnv>(async (c, next) => {
   await next();
   if (c.res.status !== 429) return;
-  const eventId = await eventOfReserve(c.req.raw.clone());
+  const eventId = await eventOfReserve(c);
   if (eventId) noteRejection(c.env, (p) => c.executionCtx.waitUntil(p), eventId, "rate_limited");
 });
 
-async function eventOfReserve(request: Request): Promise<string | undefined> {
+/** The event of a reserve's first ticket; Hono keeps the body it parsed, so this reads it at most once. */
+async function eventOfReserve(c: Context<AppEnv>): Promise<string | undefined> {
   try {
-    const body = (await request.json()) as { ticketIds?: unknown; ticketId?: unknown };
+    const body = (await c.req.json()) as { ticketIds?: unknown; ticketId?: unknown };
     const first = Array.isArray(body.ticketIds) ? body.ticketIds[0] : body.ticketId;
     return typeof first === "string" ? parseTicketId(first)?.eventId : undefined;
   } catch {

@@ -8,6 +8,7 @@ import { DOOR_JS } from "./client/door";
 import { EVENT_JS } from "./client/event";
 import { CHECKOUT_JS, QUEUE_JS, SEARCH_JS } from "./client/flows";
 import { LOCAL_STORE_JS } from "./client/local-store";
+import { OPS_JS } from "./client/ops";
 import { ORGANIZER_JS } from "./client/organizer";
 import { REFUNDS_JS } from "./client/refunds";
 import { SCANNER_JS } from "./client/scanner";
@@ -38,6 +39,8 @@ export const ASSETS: Record<string, string> = {
   qrcode: QRCODE_JS,
   scanner: SCANNER_JS,
   door: DOOR_JS,
+  // The live operations view of an on-sale.
+  ops: OPS_JS,
 };
 
 /** FNV-1a over every script: changes whenever any script does, so URLs can be cached for long. */

@@ -19,7 +19,7 @@ dashboardPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}", (c) =>
   c.html(
     <Layout title="Event dashboard" env={c.env} scripts={["dashboard", "refunds", "blocks", "cancel"]} data={{ eventId: c.req.param("eventId") }}>
       <p>
-        <a href="/organizer">All your events</a>
+        <a href="/organizer">All your events</a> · <a href={`/organizer/events/${c.req.param("eventId")}/live`}>Live operations view</a>
       </p>
       <h1 id="event-name">Event dashboard</h1>
       <p id="event-meta" class="meta"></p>

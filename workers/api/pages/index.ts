@@ -12,6 +12,7 @@ import { devMailPage } from "./dev-mail-page";
 import { doorPage } from "./door-page";
 import { eventPage } from "./event-page";
 import { fanPages } from "./fan-pages";
+import { opsPage } from "./ops-page";
 import { organizerPage } from "./organizer-page";
 import { searchPage } from "./search-page";
 
@@ -28,5 +29,6 @@ pages.route("/", eventPage);
 pages.route("/", fanPages);
 pages.route("/", organizerPage);
 pages.route("/", dashboardPage);
+pages.route("/", opsPage);
 pages.route("/", devMailPage);
 pages.route("/", doorPage);

@@ -87,5 +87,56 @@ textarea { font: inherit; padding: .45rem; border: 1px solid #888; border-radius
 .door-figures dd { font-size: 1.6rem; }
 video.camera { width: 100%; max-height: 60vh; background: #000; border-radius: .5rem; }
 label.gate { max-width: 24rem; }
+.ops { display: grid; gap: 1rem; }
+.ops-grid { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
+@media (min-width: 64rem) { .ops-grid { grid-template-columns: repeat(2, minmax(0, 1fr)); } .ops-wide { grid-column: 1 / -1; } }
+.ops-panel, .ops-audit { grid-template-columns: minmax(0, 1fr); }
+.ops-panel h2, .ops-panel h3 { margin: 0; }
+.ops-section-heading { margin: .5rem 0 0; }
+.ops-big dd { font-size: clamp(1.8rem, 6vw, 2.6rem); font-weight: 700; line-height: 1.1; }
+.ops-big dt { font-size: 1rem; color: var(--ink); }
+.ops-conn { margin: 0; font-size: 1.1rem; font-weight: 600; font-variant-numeric: tabular-nums; }
+.ops-conn::before { content: ""; display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; background: var(--sold); margin-right: .4rem; vertical-align: middle; }
+.ops-conn.is-live::before { background: var(--available); animation: live-pulse 1s ease-in-out infinite alternate; }
+.ops-conn.is-reconnecting { color: #7a4100; }
+.ops-conn.is-reconnecting::before { background: var(--held); }
+.ops-conn .meta { font-weight: 400; }
+.ops-paused { background: #b3261e; color: #fff; border-radius: .5rem; padding: .8rem 1rem; }
+.ops-paused h2 { margin: 0 0 .2rem; font-size: 1.5rem; }
+.ops-paused p { margin: 0; font-size: 1.1rem; }
+.ops-stale-note { display: none; margin: 0; }
+.ops-panel.is-stale .ops-stale-note { display: block; background: #fff8e1; border: 1px solid #e6c200; padding: .3rem .5rem; border-radius: .3rem; }
+.ops-panel.is-stale dd, .ops-panel.is-stale table, .ops-panel.is-stale .chart-box { opacity: .6; }
+.ops-scroll { overflow-x: auto; }
+.ops-bar-cell { width: 30%; min-width: 5rem; }
+.ops-bar { display: flex; height: .9rem; border-radius: .2rem; overflow: hidden; background: #eee; }
+.ops-bar > span { display: block; height: 100%; }
+.ops-bar-available, .ops-swatch.s-holdsBooked { background: var(--available); }
+.ops-bar-held { background: var(--held); } .ops-bar-sold { background: var(--sold); } .ops-bar-blocked { background: var(--blocked); }
+.ops-chart { width: 100%; height: auto; }
+.ops-chart .grid { stroke: #ddd; stroke-width: 1; }
+.ops-chart .axis { font-size: 13px; fill: var(--muted); }
+.ops-chart .line { stroke-width: 2.5; stroke-linejoin: round; }
+.ops-chart .s-holdsCreated, .ops-chart .s-joined { stroke: var(--brand); }
+.ops-chart .s-holdsBooked, .ops-chart .s-admitted { stroke: var(--available); stroke-dasharray: 8 3; }
+.ops-chart .s-holdsReleased { stroke: var(--held); stroke-dasharray: 2 3; }
+.ops-chart .s-holdsExpired { stroke: #b3261e; stroke-dasharray: 10 3 2 3; }
+.ops-chart .s-waiting { stroke: var(--blocked); stroke-dasharray: 2 3; }
+.ops-swatch { display: inline-block; width: 1.2rem; height: .3rem; vertical-align: middle; margin-right: .35rem; }
+.ops-swatch.s-holdsCreated, .ops-swatch.s-joined { background: var(--brand); }
+.ops-swatch.s-admitted { background: var(--available); }
+.ops-swatch.s-holdsReleased { background: var(--held); }
+.ops-swatch.s-holdsExpired { background: #b3261e; }
+.ops-swatch.s-waiting { background: var(--blocked); }
+.ops-legend { margin-bottom: .2rem; }
+.ops-queue-form { display: grid; gap: .5rem; grid-template-columns: repeat(auto-fit, minmax(min(100%, 11rem), 1fr)); align-items: end; }
+.ops-queue-form .ops-full { grid-column: 1 / -1; }
+.ops-queue-form button { justify-self: start; }
+#pause-form, #resume-form, #extend-form, #block-form { display: grid; gap: .5rem; }
+#pause-form button, #resume-form button, #extend-form button, #block-form button { justify-self: start; }
+.ops-change { font-size: .9rem; overflow-wrap: anywhere; }
+.ops-audit code { font-size: .8rem; color: var(--muted); }
+@media (max-width: 30rem) { .ops-wide-only { display: none; } #sections { font-size: .88rem; } #sections th, #sections td { padding: .3rem .25rem; } }
+@media (prefers-reduced-motion: reduce) { .ops-conn.is-live::before { animation: none; } }
 @media (prefers-reduced-motion: reduce) { .live-status::before { animation: none; } .live-bar span { transition: none; } }
 `;

@@ -18,6 +18,7 @@ import type { AppEnv } from "../env";
 import { keepHoldContact } from "../mail/contacts";
 import { bearer, createApp, json } from "../openapi-app";
 import { countRateLimited, noteRejection } from "../ops/rejections";
+import { noteIds } from "../request-log";
 import { badRequest, Problem, problemResponses } from "../problem";
 
 const ReserveHeaders = z.object({
@@ -83,8 +84,9 @@ async function confirm(c: Context<AppEnv>, holdId: string) {
   const user = c.var.user;
   const eventId = holdEvent(holdId);
   if (!c.env.STRIPE_SECRET_KEY && c.env.DEV_AUTH !== "1") throw new Problem(503, "payments are not configured on this server");
+  noteIds(c, { eventId, holdId });
   const room = seatRoom(c.env, eventId);
-  const started = await room.checkout(eventId, holdId, user.id);
+  const started = await room.checkout(eventId, holdId, user.id, { requestId: c.var.requestId });
   if (started.kind === "rejected") throw refused(started);
   // Before any payment exists: the booking its webhook writes copies the fan's contact.
   await keepHoldContact(c, holdId);
@@ -98,7 +100,7 @@ async function confirm(c: Context<AppEnv>, holdId: string) {
       metadata: { eventId, holdId, userId: user.id },
       idempotencyKey: `hold:${holdId}`,
     });
-    const attached = await room.attachPayment(eventId, holdId, intent.id);
+    const attached = await room.attachPayment(eventId, holdId, intent.id, { requestId: c.var.requestId });
     if (attached.kind === "rejected") {
       await provider.cancel(intent.id);
       throw refused(attached);
@@ -157,6 +159,7 @@ export const bookingRoutes = createApp()
         seats,
         idempotencyKey: headers["idempotency-key"] ?? null,
         admission: admission ?? null,
+        requestId: c.var.requestId,
       });
       if (outcome.kind === "unavailable") {
         const unavailable = outcome.seats.map((s) => ticketId(eventId, s));
@@ -166,6 +169,7 @@ export const bookingRoutes = createApp()
       }
       if (outcome.kind === "rejected") throw refused(outcome);
       const { hold } = outcome;
+      noteIds(c, { eventId, holdId: hold.id, seats: hold.seats.length });
       return c.json(
         {
           holdId: hold.id,
@@ -212,7 +216,7 @@ export const bookingRoutes = createApp()
     async (c) => {
       const { holdId } = c.req.valid("param");
       const eventId = holdEvent(holdId);
-      const outcome = await seatRoom(c.env, eventId).release(eventId, holdId, c.var.user.id);
+      const outcome = await seatRoom(c.env, eventId).release(eventId, holdId, c.var.user.id, { requestId: c.var.requestId });
       if (outcome.kind === "rejected") throw refused(outcome);
       return c.body(null, 204);
     },

@@ -99,7 +99,7 @@ export const queueRoutes = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       await requireQueuedEvent(c, eventId);
-      const outcome = await queueRoom(c.env, eventId).leave(eventId, c.var.user.id, "cancelled");
+      const outcome = await queueRoom(c.env, eventId).leave(eventId, c.var.user.id, "cancelled", { requestId: c.var.requestId });
       if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
       if (outcome.kind === "not-in-line") throw notFound("you are not in this event's waiting room");
       return c.body(null, 204);
@@ -122,7 +122,7 @@ export const queueRoutes = createApp()
       const { eventId } = c.req.valid("param");
       const ticket = await ticketOf(c.env, c.req.valid("query").ticket, eventId);
       await requireQueuedEvent(c, eventId);
-      const outcome = await queueRoom(c.env, eventId).status(eventId, ticket.userId, ticket.place);
+      const outcome = await queueRoom(c.env, eventId).status(eventId, ticket.userId, ticket.place, { requestId: c.var.requestId });
       if (outcome.kind === "rejected") throw new Problem(outcome.status, outcome.detail);
       if (outcome.kind === "admitted") {
         return c.json(

@@ -6,12 +6,14 @@
  * payment this system does not know is a 200 `{ ignored: true }`.
  */
 import { createRoute, z } from "@hono/zod-openapi";
-import { onPaymentEvent } from "../../../src/lifecycle/payment-events";
+import { intentOf, onPaymentEvent } from "../../../src/lifecycle/payment-events";
+import { HOLD_ID_PATTERN, eventOfHold } from "../../../src/shared/ids";
 import { paymentProvider } from "../../../src/payments/provider";
 import { mailer } from "../mail/outbox";
 import { createApp } from "../openapi-app";
 import { verifyEvent } from "../payments/webhook-events";
 import { problemResponses, validationProblem } from "../problem";
+import { noteIds } from "../request-log";
 import { seatRoom } from "../rooms";
 
 /** The shape every Stripe event has; a validly signed payload without it is refused, never a 5xx. */
@@ -52,6 +54,7 @@ export const webhookRoutes = createApp().openapi(
     const event = await verifyEvent(c.env, await c.req.text(), c.req.header("stripe-signature"));
     const shape = StripeEventShape.safeParse(event);
     if (!shape.success) throw validationProblem(shape.error, "Stripe event");
+    noteIds(c, { stripeEventId: shape.data.id, type: shape.data.type, paymentIntentId: intentOf(event), ...holdOf(shape.data.data.object) });
     const result = await onPaymentEvent(
       {
         db: c.var.db,
@@ -67,3 +70,9 @@ export const webhookRoutes = createApp().openapi(
     return c.json({ received: true as const, outcome: settlement.outcome, steps: settlement.steps, ...(settlement.facts ? { state: settlement.facts } : {}) }, 200);
   },
 );
+
+/** The hold (and so the event) a payment is for, from our metadata, for the request's log line. */
+function holdOf(object: Record<string, unknown>): { holdId?: string; eventId?: string } {
+  const holdId = (object.metadata as Record<string, unknown> | undefined)?.holdId;
+  return typeof holdId === "string" && HOLD_ID_PATTERN.test(holdId) ? { holdId, eventId: eventOfHold(holdId) } : {};
+}
