@@ -61,7 +61,7 @@ export const SeatOps = z
     }),
     holds: z.object({
       live: count,
-      createdLastMinute: count,
+      createdThisMinute: count.openapi({ description: "holds created in the current clock minute (the history has the minutes before)" }),
       conversion: z.number().nullable().openapi({ description: "holds booked / holds ended (booked, released or expired) since counting began" }),
       medianSecondsToPay: z.number().nullable().openapi({ description: "from hold to booking, the last 500 bookings" }),
     }),
@@ -91,7 +91,7 @@ export const QueueOps = z
     early: count.openapi({ description: "came before the on-sale time (the lottery), still waiting" }),
     late: count.openapi({ description: "came after, first come first served, still waiting" }),
     admittedTotal: count,
-    admittedLastMinute: count,
+    admittedThisMinute: count.openapi({ description: "fans admitted in the current clock minute" }),
     lastAdmittedNumber: count.openapi({ description: "the place in line of the last fan admitted (1 = first)" }),
     medianWaitSeconds: z.number().nullable().openapi({ description: "join to admission, the last 500 admissions" }),
     sessionsActive: count,

@@ -49,12 +49,22 @@ export class MinuteCounters<M extends { at: number }> {
     return minute;
   }
 
-  /** The last hour, oldest first, with empty minutes where nothing happened. */
-  history(now: number): M[] {
+  /**
+   * The last hour, oldest first. A minute where nothing was recorded is
+   * `gap(at, the minute before)`: empty by default; a level (the line's
+   * length) carries the minute before's value forward.
+   */
+  history(now: number, gap: (at: number, before: M | undefined) => M = (at) => this.empty(at)): M[] {
     const end = Math.floor(now / MINUTE) * MINUTE;
     const byMinute = new Map(this.minutes.map((m) => [m.at, m]));
+    const start = end - (KEPT_MINUTES - 1) * MINUTE;
+    let before = this.minutes.filter((m) => m.at < start).at(-1);
     const out: M[] = [];
-    for (let at = end - (KEPT_MINUTES - 1) * MINUTE; at <= end; at += MINUTE) out.push(byMinute.get(at) ?? this.empty(at));
+    for (let at = start; at <= end; at += MINUTE) {
+      const minute = byMinute.get(at) ?? gap(at, before);
+      out.push(minute);
+      before = minute;
+    }
     return out;
   }
 

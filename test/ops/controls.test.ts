@@ -108,6 +108,15 @@ describe("the waiting room mid-sale", () => {
     expect(entries[1]).toMatchObject({ reason: "slow the line", before: { queue: { enabled: true, batchSize: 100 } }, after: { queue: { batchSize: 25, paused: true } } });
   });
 
+  it("a setting that already has the value changes nothing and audits nothing", async () => {
+    const event = await queuedEvent({ batchSize: 40 });
+    const before = (await audit(event.id, event.organizer)).entries.length;
+    expect(await json(await post(event.id, "queue", event.organizer, { batchSize: 40 }), 200)).toMatchObject({ changed: false, queue: { batchSize: 40 } });
+    expect((await audit(event.id, event.organizer)).entries).toHaveLength(before);
+    expect(await json(await post(event.id, "queue", event.organizer, { batchSize: 41 }), 200)).toMatchObject({ changed: true, queue: { batchSize: 41 } });
+    expect((await audit(event.id, event.organizer)).entries).toHaveLength(before + 1);
+  });
+
   it("is a 409 for an event without a waiting room, and a 400 with nothing to change", async () => {
     const event = await smallEvent();
     await problem(await post(event.id, "queue", event.organizer, { batchSize: 10 }), 409);

@@ -85,11 +85,23 @@ describe("the waiting room's figures", () => {
     expect(states.filter((s) => s === "admitted")).toHaveLength(2);
 
     const queue = (await figures(event.id, event.organizer)).queue;
-    expect(queue).toMatchObject({ enabled: true, opened: true, waiting: 1, early: 0, late: 1, admittedTotal: 2, admittedLastMinute: 2, lastAdmittedNumber: 2, sessionsActive: 2 });
+    expect(queue).toMatchObject({ enabled: true, opened: true, waiting: 1, early: 0, late: 1, admittedTotal: 2, admittedThisMinute: 2, lastAdmittedNumber: 2, sessionsActive: 2 });
     expect(queue?.settings.batchSize).toBe(2);
     expect(queue?.medianWaitSeconds).not.toBeNull();
     expect(queue?.history.reduce((n, m) => n + m.joined, 0)).toBe(3);
     expect(queue?.history.at(-1)?.waiting).toBe(1);
+  });
+
+  it("the line's length carries over minutes in which nothing happened (before the opening, nothing ticks)", async () => {
+    const event = await queuedEvent({}, new Date(Date.now() + 3_600_000).toISOString());
+    for (let i = 0; i < 2; i++) await join(event.id, await fan());
+    const { queueTravel } = await import("../queue-helpers");
+    await queueTravel(event.id, 3 * 60_000);
+    const queue = (await figures(event.id, event.organizer)).queue;
+    expect(queue).toMatchObject({ opened: false, waiting: 2, early: 2, late: 0, admittedTotal: 0 });
+    // The minute they joined, the quiet minutes after, and now: the line is 2 all along.
+    expect(queue?.history.slice(-4).map((m) => m.waiting)).toEqual([2, 2, 2, 2]);
+    expect(queue?.history.slice(-4).map((m) => m.joined)).toEqual([2, 0, 0, 0]);
   });
 
   it("count holds refused for a missing or bad admission token", async () => {

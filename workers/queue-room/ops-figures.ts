@@ -33,6 +33,8 @@ export class QueueFigures {
 
   view(state: QueueState, now: number, sessionsActive: number): QueueOps {
     const { early, late } = waitingNow(state, now);
+    // The line's length now is this minute's figure; minutes with no event carry the one before.
+    this.minutes.current(now).waiting = early + late;
     const earlyPassed = state.earlyCount - early;
     const median = this.waits.percentile(0.5);
     return {
@@ -43,11 +45,11 @@ export class QueueFigures {
       early,
       late,
       admittedTotal: state.admittedTotal,
-      admittedLastMinute: this.minutes.current(now).admitted,
+      admittedThisMinute: this.minutes.current(now).admitted,
       lastAdmittedNumber: isOpen(state, now) ? earlyPassed + state.lateWatermark : 0,
       medianWaitSeconds: median === null ? null : Math.round(median / 1000),
       sessionsActive,
-      history: this.minutes.history(now),
+      history: this.minutes.history(now, (at, before) => ({ at, joined: 0, admitted: 0, waiting: before?.waiting ?? 0 })),
     };
   }
 }

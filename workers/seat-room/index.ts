@@ -297,14 +297,14 @@ export class SeatRoom extends DurableObject<Env> {
     const now = this.clock();
     const seats = availability(ledger.state, now);
     const rate = this.figures.takeRate(now);
-    const { countingSince, createdLastMinute, conversion, medianSecondsToPay, health, totals, history } = this.figures.view(now);
+    const { countingSince, createdThisMinute, conversion, medianSecondsToPay, health, totals, history } = this.figures.view(now);
     return {
       seq: ledger.live.currentSeq,
       countingSince,
       paused: pauseView(this.pause),
       seats: { ...seats, bySection: sections.map((s) => ({ name: s.name, total: s.count, ...ledger.live.countRange(s.first, s.count) })) },
       sellOut: { seatsPerMinute: Math.round(rate * 10) / 10, etaSeconds: rate > 0 && seats.available > 0 ? Math.round((seats.available / rate) * 60) : null },
-      holds: { live: [...ledger.state.holds.values()].filter((h) => isLive(h, now)).length, createdLastMinute, conversion, medianSecondsToPay },
+      holds: { live: [...ledger.state.holds.values()].filter((h) => isLive(h, now)).length, createdThisMinute, conversion, medianSecondsToPay },
       health,
       totals,
       history,

@@ -62,7 +62,7 @@ export class SeatFigures {
     const ended = this.totals.holdsBooked + this.totals.holdsReleased + this.totals.holdsExpired;
     return {
       countingSince: new Date(this.since).toISOString(),
-      createdLastMinute: this.minutes.current(now).holdsCreated,
+      createdThisMinute: this.minutes.current(now).holdsCreated,
       conversion: ended > 0 ? this.totals.holdsBooked / ended : null,
       medianSecondsToPay: nullable(this.toPay.percentile(0.5), (ms) => Math.round(ms / 100) / 10),
       health: {

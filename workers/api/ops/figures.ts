@@ -77,15 +77,20 @@ async function part<T>(name: string, unavailable: string[], eventId: string, rea
   }
 }
 
-/** Everything the live view shows, once. `sections` may be passed in by a stream that read them already. */
-export async function opsFigures(env: Env, read: () => ReadDatabase, event: EventRow, sections?: SectionRange[]): Promise<OpsFigures> {
+/**
+ * Everything the live view shows, once. A stream passes the sections it read
+ * already, and the money's figures of a few seconds ago (`payments`) on the
+ * frames between its reads of them: Postgres is asked every few seconds per
+ * viewer, the rooms every second.
+ */
+export async function opsFigures(env: Env, read: () => ReadDatabase, event: EventRow, sections?: SectionRange[], reuse?: { payments: PaymentOps | null }): Promise<OpsFigures> {
   const unavailable: string[] = [];
   const ranges = sections ?? (await part("sections", unavailable, event.id, () => sectionsOf(read(), event.id))) ?? [];
   const [seatRoomFigures, queue] = await Promise.all([
     part<SeatOps | null>("seatRoom", unavailable, event.id, () => seatRoom(env, event.id).opsFigures(event.id, ranges)),
     event.queue.enabled ? part<QueueOps | null>("queue", unavailable, event.id, () => env.QUEUE_ROOM.getByName(event.id).opsFigures(event.id)) : Promise.resolve(null),
   ]);
-  const payments = await part("payments", unavailable, event.id, () => paymentFigures(read(), event.id, seatRoomFigures?.totals.paymentsFailed ?? 0));
+  const payments = reuse ? reuse.payments : await part("payments", unavailable, event.id, () => paymentFigures(read(), event.id, seatRoomFigures?.totals.paymentsFailed ?? 0));
   return {
     eventId: event.id,
     name: event.name,

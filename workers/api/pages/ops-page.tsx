@@ -134,7 +134,7 @@ opsPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}/live", (c) => {
           <Panel id="holds" heading="Holds" part="seatRoom">
             <Figures big>
               <Figure name="holds.live" term="Live holds" />
-              <Figure name="holds.createdLastMinute" term="Created this minute" />
+              <Figure name="holds.createdThisMinute" term="Created this minute" />
             </Figures>
             <Figures>
               <Figure name="holds.created" term="Created" />
@@ -155,7 +155,7 @@ opsPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}/live", (c) => {
             <Figures>
               <Figure name="queue.early" term="Waiting, early (lottery)" />
               <Figure name="queue.late" term="Waiting, late (in order)" />
-              <Figure name="queue.admittedLastMinute" term="Admitted this minute" />
+              <Figure name="queue.admittedThisMinute" term="Admitted this minute" />
               <Figure name="queue.lastAdmitted" term="Last place admitted" />
               <Figure name="queue.medianWait" term="Median wait" />
               <Figure name="queue.sessions" term="Shopping now" />

@@ -9,6 +9,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { streamSSE } from "hono/streaming";
 import { EventParams } from "../../../src/shared/catalog";
 import { AuditEntry, ExtendHolds, OpsFigures, PauseSales, QueueControl, ResumeSales, SalesPause } from "../../../src/shared/ops";
+import { QueueSettings } from "../../../src/shared/queue";
 import { requireOrganizer, requireUser } from "../auth";
 import { ownedEvent } from "../catalog/tenancy";
 import { decodeCursor, encodeCursor, timeAndId } from "../catalog/cursor";
@@ -24,6 +25,8 @@ const control = [requireUser, requireOrganizer, limitByUser("catalog")];
 
 /** How often the stream sends the figures, and how long one stream lasts before the page reconnects. */
 const FRAME_MS = 1_000;
+/** Every how many frames the stream reads the money's figures from Postgres again. */
+const PAYMENTS_EVERY = 5;
 const STREAM_MS = 10 * 60_000;
 
 const AuditQuery = z
@@ -95,10 +98,13 @@ export const opsRoutes = createApp()
       return streamSSE(c, async (stream) => {
         const until = Date.now() + STREAM_MS;
         let frame = 0;
+        let payments: { payments: OpsFigures["payments"] } | undefined;
         while (!stream.aborted && Date.now() < until) {
           // The event row again every ten frames: its status and queue settings change mid-sale.
           if (frame > 0 && frame % 10 === 0) event = await ownedEvent(c, eventId).catch(() => event);
-          await stream.writeSSE({ event: "figures", id: String(frame), data: JSON.stringify(await opsFigures(c.env, c.var.read, event, sections)) });
+          const figures = await opsFigures(c.env, c.var.read, event, sections, frame % PAYMENTS_EVERY === 0 ? undefined : payments);
+          payments = { payments: figures.payments };
+          await stream.writeSSE({ event: "figures", id: String(frame), data: JSON.stringify(figures) });
           frame += 1;
           await stream.sleep(FRAME_MS);
         }
@@ -163,14 +169,16 @@ export const opsRoutes = createApp()
       "controlQueue",
       "Change the waiting room mid-sale: admission rate (batch size, tick), shoppers at once, pause admission, close the queue",
       QueueControl,
-      z.object({ queue: z.record(z.string(), z.unknown()) }).openapi("OpsQueueChanged"),
+      z.object({ queue: QueueSettings, changed: z.boolean().openapi({ description: "false when every setting named already had that value (nothing is audited then)" }) }).openapi("OpsQueueChanged"),
     ),
     async (c) => {
       const event = await ownedEvent(c, c.req.valid("param").eventId);
       const { reason, ...settings } = c.req.valid("json");
       if (!event.queue.enabled) throw new Problem(409, "this event has no waiting room; turn it on in the event's settings first");
       if (Object.keys(settings).length === 0) throw badRequest("name at least one setting to change");
+      const current = event.queue as Record<string, unknown>;
+      if (Object.entries(settings).every(([name, value]) => current[name] === value)) return c.json({ queue: event.queue, changed: false }, 200);
       const changed = await changeEvent(c, event, { queue: { ...event.queue, ...settings } }, reason ?? null);
-      return c.json({ queue: changed.queue }, 200);
+      return c.json({ queue: changed.queue, changed: true }, 200);
     },
   );

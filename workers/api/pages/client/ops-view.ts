@@ -101,7 +101,7 @@ export function opsView(f: OpsFigures): OpsView {
     figures["sellOut.eta"] = s.available === 0 ? "sold out" : room.sellOut.etaSeconds === null ? "—" : span(room.sellOut.etaSeconds);
     figures["sellOut.rate"] = `${room.sellOut.seatsPerMinute} seats/min`;
     figures["holds.live"] = n(room.holds.live);
-    figures["holds.createdLastMinute"] = n(room.holds.createdLastMinute);
+    figures["holds.createdThisMinute"] = n(room.holds.createdThisMinute);
     figures["holds.created"] = n(room.totals.holdsCreated);
     figures["holds.booked"] = n(room.totals.holdsBooked);
     figures["holds.released"] = n(room.totals.holdsReleased);
@@ -133,7 +133,7 @@ export function opsView(f: OpsFigures): OpsView {
     figures["queue.waiting"] = n(q.waiting);
     figures["queue.early"] = n(q.early);
     figures["queue.late"] = n(q.late);
-    figures["queue.admittedLastMinute"] = n(q.admittedLastMinute);
+    figures["queue.admittedThisMinute"] = n(q.admittedThisMinute);
     figures["queue.admitted"] = n(q.admittedTotal);
     figures["queue.lastAdmitted"] = q.lastAdmittedNumber === 0 ? "—" : `#${n(q.lastAdmittedNumber)}`;
     figures["queue.medianWait"] = span(q.medianWaitSeconds);
