@@ -160,8 +160,11 @@ export class SeatLedger {
    */
   changeCatalog(catalog: Catalog, now: number): void {
     const { state } = this;
+    const resized = catalog.ticketCount !== state.catalog.ticketCount;
     this.storage.transactionSync(() => {
       store.writeCatalog(this.sql, catalog);
+      // Logged, so a watcher resuming from before it gets the new map, not deltas on the old one.
+      if (resized) this.record({ at: now, holdId: null, kind: store.RESIZED, status: "available", seats: [] });
       for (const hold of [...state.holds.values()]) {
         if (hold.state === "booking") continue;
         if (catalog.cancelled) this.endHold(hold, "released", "event_cancelled", now);

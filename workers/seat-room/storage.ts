@@ -272,6 +272,9 @@ export function retryPayment(sql: SqlStorage, paymentIntentId: string, at: numbe
 }
 
 /** Appends a seat change to the log and returns its sequence number. */
+/** The change-log entry of a venue that changed size: seat indexes before it mean nothing after it. */
+export const RESIZED = "resized";
+
 export function appendEvent(
   sql: SqlStorage,
   event: { at: number; holdId: string | null; kind: string; status: SeatStatus; seats: number[] },
@@ -301,13 +304,17 @@ export function lastSeq(sql: SqlStorage): number {
   return sql.exec<{ seq: number | null }>("SELECT max(seq) AS seq FROM hold_events").one().seq ?? 0;
 }
 
-/** Changes after `seq` (at most `limit` + 1 rows), or undefined when the log was pruned past it. */
+/**
+ * Changes after `seq` (at most `limit` + 1 rows), or undefined when the log
+ * was pruned past it or the venue changed size since (a `resized` entry):
+ * either way the watcher needs a snapshot, not deltas on its old map.
+ */
 export function changesSince(sql: SqlStorage, seq: number, limit: number): { seq: number; status: SeatStatus; seats: number[] }[] | undefined {
   const oldest = sql.exec<{ seq: number | null }>("SELECT min(seq) AS seq FROM hold_events").one().seq;
   const rows = sql
-    .exec<{ seq: number; status: string; seats: string }>("SELECT seq, status, seats FROM hold_events WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit + 1)
+    .exec<{ seq: number; kind: string; status: string; seats: string }>("SELECT seq, kind, status, seats FROM hold_events WHERE seq > ? ORDER BY seq LIMIT ?", seq, limit + 1)
     .toArray();
-  if (rows.length > limit) return undefined;
+  if (rows.length > limit || rows.some((r) => r.kind === RESIZED)) return undefined;
   if (rows.length > 0 && oldest !== null && oldest > seq + 1) return undefined;
   return rows.map((r) => ({ seq: r.seq, status: r.status as SeatStatus, seats: JSON.parse(r.seats) as number[] }));
 }
