@@ -17,10 +17,22 @@ export type LogFields = Record<string, string | number | boolean | null | undefi
 
 export function log(level: "info" | "warn" | "error", event: string, fields: LogFields = {}): void {
   const { userId, ...rest } = fields;
-  const line = JSON.stringify({ level, event, ...rest, ...(typeof userId === "string" ? { user: hashUser(userId) } : {}), at: new Date().toISOString() });
+  const clean: LogFields = {};
+  for (const [name, value] of Object.entries(rest)) clean[name] = typeof value === "string" ? cleanText(name, value) : value;
+  const line = JSON.stringify({ level, event, ...clean, ...(typeof userId === "string" ? { user: hashUser(userId) } : {}), at: new Date().toISOString() });
   if (level === "error") console.error(line);
   else if (level === "warn") console.warn(line);
   else console.log(line);
+}
+
+/**
+ * Every text logged: an organization named after its user (`user:<id>`, an
+ * organizer's personal org) is logged with the user's pseudonym, and any
+ * address, bearer token or key a free text carries is redacted.
+ */
+function cleanText(name: string, value: string): string {
+  if (value.startsWith("user:") && (name === "org" || name === "orgId")) return `user:${hashUser(value.slice(5))}`;
+  return redact(value);
 }
 
 /** The pseudonym a user id is logged as. */

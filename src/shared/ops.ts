@@ -156,7 +156,7 @@ export const QueueControl = QueueSettings.omit({ enabled: true })
   .strict()
   .openapi("OpsQueueControl");
 
-export const AUDIT_ACTIONS = ["sales_paused", "sales_resumed", "holds_extended", "queue_changed", "seats_blocked", "block_released", "event_changed"] as const;
+export const AUDIT_ACTIONS = ["sales_paused", "sales_resumed", "holds_extended", "queue_changed", "seats_blocked", "block_released", "event_changed", "event_cancelled"] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 export const AuditEntry = z

@@ -42,6 +42,8 @@ export interface QueueState {
    * first release: then every place past the watermark.)
    */
   lateWaiting?: number;
+  /** The event row's update time of the settings last applied (configure's `version`). */
+  configuredVersion?: number;
   tickAt: number;
   tickQuota: number;
   tickIssued: number;

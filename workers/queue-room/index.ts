@@ -151,10 +151,16 @@ export class QueueRoom extends DurableObject<Env> {
     return { kind: "left" };
   }
 
-  /** The organizer changed the queue settings or the on-sale time. */
-  async configure(eventId: string, settings: QueueSettings, onSaleAt: number | null): Promise<void> {
+  /**
+   * The organizer changed the queue settings or the on-sale time. `version`
+   * is the event row's update time: two changes made at once may arrive in
+   * either order, and the older one is ignored (callers of the previous
+   * release send none, and are applied as they come).
+   */
+  async configure(eventId: string, settings: QueueSettings, onSaleAt: number | null, version?: number): Promise<void> {
     const state = (await this.load(eventId)) ?? (await this.fresh(eventId, settings, onSaleAt));
-    this.save({ ...state, settings: resolveSettings(settings), onSaleAt: onSaleAt ?? state.onSaleAt });
+    if (version !== undefined && state.configuredVersion !== undefined && version < state.configuredVersion) return;
+    this.save({ ...state, settings: resolveSettings(settings), onSaleAt: onSaleAt ?? state.onSaleAt, ...(version !== undefined ? { configuredVersion: version } : {}) });
     await this.armTick();
   }
 

@@ -312,33 +312,35 @@ export class SeatRoom extends DurableObject<Env> {
   }
 
   /** Refuses new holds (503 with Retry-After) until resumed; holds already made go on. Answers the pause before and after. */
-  async pauseSales(eventId: string, request: { reason: string; by: string; retryAfterSeconds: number }) {
+  async pauseSales(eventId: string, request: { reason: string; by: string; retryAfterSeconds: number; requestId?: string }) {
     const ledger = await this.room(eventId);
     if (!ledger) return null;
     const before = pauseView(this.pause);
-    const pause: StoredPause = { since: this.pause?.since ?? this.clock(), ...request };
+    const { requestId, ...asked } = request;
+    const pause: StoredPause = { since: this.pause?.since ?? this.clock(), ...asked };
     writePause(ledger.sql, pause);
     this.pause = pause;
-    log("warn", "sales_paused", { eventId, userId: request.by, reason: request.reason });
+    // The reason is the audit's (Postgres), not the logs': free text may name people.
+    log("warn", "sales_paused", { requestId, eventId, userId: request.by, retryAfterSeconds: request.retryAfterSeconds });
     return { before, after: pauseView(pause) };
   }
 
-  async resumeSales(eventId: string, by: string) {
+  async resumeSales(eventId: string, by: string, trace?: Trace) {
     const ledger = await this.room(eventId);
     if (!ledger) return null;
     const before = pauseView(this.pause);
     writePause(ledger.sql, null);
     this.pause = null;
-    log("info", "sales_resumed", { eventId, userId: by });
+    log("info", "sales_resumed", { requestId: trace?.requestId, eventId, userId: by });
     return { before, after: null };
   }
 
   /** Every live hold fans can still pay for gets `minutes` more (after an incident). */
-  async extendHolds(eventId: string, request: { minutes: number; by: string }) {
+  async extendHolds(eventId: string, request: { minutes: number; by: string; requestId?: string }) {
     const ledger = await this.room(eventId);
     if (!ledger) return null;
     const extended = extendLiveHolds(ledger, request.minutes, this.clock());
-    log("warn", "holds_extended", { eventId, userId: request.by, minutes: request.minutes, holds: extended.holds });
+    log("warn", "holds_extended", { requestId: request.requestId, eventId, userId: request.by, minutes: request.minutes, holds: extended.holds });
     return extended;
   }
 

@@ -17,6 +17,7 @@ import { bookedTickets, events, performers, tickets, venues } from "../../../src
 import { newId } from "../../../src/shared/ids";
 import { buildSeatMap, capacityOf, SeatMapError, type SeatMap } from "../../../src/shared/seat-map";
 import { venueTemplate } from "../../../src/shared/venue-templates";
+import type { QueueSettings } from "../../../src/shared/queue";
 import type { Database } from "../env";
 import { checkDailyEvents, checkTicketCap, type OrganizerQuotas } from "./quotas";
 import { badRequest, conflict, notFound } from "../problem";
@@ -102,9 +103,17 @@ export async function createEvent(
 /**
  * Applies the change to an event the caller has loaded (as its org's) and
  * returns the event as it now is. A new venue or performer must be the
- * event's org's; the ones it has keep serving it.
+ * event's org's; the ones it has keep serving it. `queueChanges` changes
+ * only the waiting-room settings it names, merged under the row's lock, so
+ * two operators changing different settings at once both take effect.
  */
-export async function patchEvent(db: Database, current: typeof events.$inferSelect, patch: EventPatch, quotas?: OrganizerQuotas): Promise<typeof events.$inferSelect> {
+export async function patchEvent(
+  db: Database,
+  current: typeof events.$inferSelect,
+  patch: EventPatch,
+  quotas?: OrganizerQuotas,
+  queueChanges?: Partial<QueueSettings>,
+): Promise<typeof events.$inferSelect> {
   const eventId = current.id;
   const venueChanged = patch.venueId !== undefined && patch.venueId !== current.venueId;
   const venue = await findVenue(db, patch.venueId ?? current.venueId, "venueId", venueChanged ? current.orgId : undefined);
@@ -117,8 +126,9 @@ export async function patchEvent(db: Database, current: typeof events.$inferSele
 
   await db.transaction(async (tx) => {
     // A cancellation marks the event under this row's lock: a change that raced it must not undo it (reopen its queue).
-    const [locked] = await tx.select({ status: events.status }).from(events).where(eq(events.id, eventId)).for("update");
+    const [locked] = await tx.select({ status: events.status, queue: events.queue }).from(events).where(eq(events.id, eventId)).for("update");
     if (locked?.status === "cancelled") throw conflict("this event is cancelled; it can no longer change");
+    const queue = queueChanges && locked ? { ...locked.queue, ...queueChanges } : patch.queue;
     if (venueChanged) {
       const [booked] = await tx
         .select({ n: sql<number>`count(*)::int` })
@@ -152,7 +162,7 @@ export async function patchEvent(db: Database, current: typeof events.$inferSele
         ...(patch.onSaleAt !== undefined ? { onSaleAt: patch.onSaleAt ? new Date(patch.onSaleAt) : null } : {}),
         ...(patch.perUserLimit ? { perUserLimit: patch.perUserLimit } : {}),
         ...(patch.currency ? { currency: patch.currency } : {}),
-        ...(patch.queue ? { queue: patch.queue } : {}),
+        ...(queue ? { queue } : {}),
         venueId: venue.id,
         performerId: performer.id,
         ticketCount: venue.capacity,

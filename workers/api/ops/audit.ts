@@ -3,15 +3,17 @@
  * when, why, and the state before and after. Written by the operations
  * themselves (operations.ts), one row per action: the row is written before
  * the action (so an action is never done unrecorded) and completed with
- * what it changed, or with its failure.
+ * what it changed, or with its failure; completing it sets its time to when
+ * the action took effect, so the newest row tells the state things are in.
  */
-import { and, desc, eq, lt, or } from "drizzle-orm";
+import { and, desc, eq, lt, or, sql } from "drizzle-orm";
 import { opsAudit } from "../../../src/shared/db-schema";
 import { newId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
 import type { AuditAction, AuditEntry } from "../../../src/shared/ops";
 import type { Database, ReadDatabase } from "../env";
 import type { EventRow } from "../catalog/tenancy";
+import { Problem } from "../problem";
 
 export interface Actor {
   userId: string;
@@ -32,7 +34,9 @@ export async function audited<T>(db: () => Database, event: Pick<EventRow, "id" 
   try {
     change = await run();
   } catch (error) {
-    await complete(db, id, { before: null, after: { state: "failed", message: error instanceof Error ? error.message : String(error) } });
+    // What the organizer was told; an internal error's message stays in the logs, under the request id.
+    const message = error instanceof Problem ? error.detail : `internal error (request ${actor.requestId})`;
+    await complete(db, id, { before: null, after: { state: "failed", message } });
     throw error;
   }
   await complete(db, id, { before: change.before ?? null, after: change.after ?? null });
@@ -43,7 +47,10 @@ export async function audited<T>(db: () => Database, event: Pick<EventRow, "id" 
 /** The second write: the action is done whether or not it lands (the row then says "started", and the log has it). */
 async function complete(db: () => Database, id: string, values: { before: unknown; after: unknown }): Promise<void> {
   try {
-    await db().update(opsAudit).set(values).where(eq(opsAudit.id, id));
+    await db()
+      .update(opsAudit)
+      .set({ ...values, at: sql`now()` })
+      .where(eq(opsAudit.id, id));
   } catch (error) {
     log("error", "ops_audit_incomplete", { auditId: id, message: String(error) });
   }

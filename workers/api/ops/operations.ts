@@ -9,6 +9,7 @@ import type { Context } from "hono";
 import { eq } from "drizzle-orm";
 import type { z } from "@hono/zod-openapi";
 import type { EventPatch } from "../../../src/shared/catalog";
+import type { QueueSettings } from "../../../src/shared/queue";
 import { events } from "../../../src/shared/db-schema";
 import { ticketId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
@@ -30,7 +31,7 @@ const noRoom = (eventId: string) => notFound(`no event with id ${eventId}`);
 /** New holds are refused (503, Retry-After) until resumed; holds already made go on. */
 export function pauseSales(c: Ctx, event: EventRow, input: { reason: string; retryAfterSeconds: number }) {
   return audited(c.var.db, event, actor(c), "sales_paused", input.reason, async () => {
-    const change = await newRoomCall(() => seatRoom(c.env, event.id).pauseSales(event.id, { ...input, by: c.var.user.id }));
+    const change = await newRoomCall(() => seatRoom(c.env, event.id).pauseSales(event.id, { ...input, by: c.var.user.id, requestId: c.var.requestId }));
     if (!change) throw noRoom(event.id);
     return { ...change, result: change.after };
   });
@@ -38,7 +39,7 @@ export function pauseSales(c: Ctx, event: EventRow, input: { reason: string; ret
 
 export function resumeSales(c: Ctx, event: EventRow, input: { reason?: string | undefined }) {
   return audited(c.var.db, event, actor(c), "sales_resumed", input.reason ?? null, async () => {
-    const change = await newRoomCall(() => seatRoom(c.env, event.id).resumeSales(event.id, c.var.user.id));
+    const change = await newRoomCall(() => seatRoom(c.env, event.id).resumeSales(event.id, c.var.user.id, { requestId: c.var.requestId }));
     if (!change) throw noRoom(event.id);
     return { ...change, result: change.after };
   });
@@ -47,7 +48,7 @@ export function resumeSales(c: Ctx, event: EventRow, input: { reason?: string | 
 /** Every live hold fans can still pay for gets `minutes` more. */
 export function extendHolds(c: Ctx, event: EventRow, input: { minutes: number; reason: string }) {
   return audited(c.var.db, event, actor(c), "holds_extended", input.reason, async () => {
-    const extended = await newRoomCall(() => seatRoom(c.env, event.id).extendHolds(event.id, { minutes: input.minutes, by: c.var.user.id }));
+    const extended = await newRoomCall(() => seatRoom(c.env, event.id).extendHolds(event.id, { minutes: input.minutes, by: c.var.user.id, requestId: c.var.requestId }));
     if (!extended) throw noRoom(event.id);
     return { before: null, after: { minutes: input.minutes, ...extended }, result: extended };
   });
@@ -86,7 +87,7 @@ export function releaseBlock(c: Ctx, event: EventRow, blockId: string): Promise<
  * the waiting room's settings, in that order; audited with the fields before
  * and after.
  */
-export function changeEvent(c: Ctx, current: EventRow, patch: z.infer<typeof EventPatch>, reason: string | null = null): Promise<EventRow> {
+export function changeEvent(c: Ctx, current: EventRow, patch: z.infer<typeof EventPatch>, reason: string | null = null, queueChanges?: Partial<QueueSettings>): Promise<EventRow> {
   const action = Object.keys(patch).every((k) => k === "queue") ? "queue_changed" : "event_changed";
   return audited(c.var.db, current, actor(c), action, reason, async () => {
     if (current.status === "cancelled") throw new Problem(409, "this event is cancelled; it can no longer change");
@@ -97,12 +98,12 @@ export function changeEvent(c: Ctx, current: EventRow, patch: z.infer<typeof Eve
       if (live && live.held > 0) throw new Problem(409, "fans are holding seats of this event; the venue cannot change while they do");
       if (live && live.blocked > 0) throw new Problem(409, "seats of this event are blocked; release the blocks before changing the venue");
     }
-    const event = await patchEvent(c.var.db(), current, patch, organizerQuotas(c.env));
+    const event = await patchEvent(c.var.db(), current, patch, organizerQuotas(c.env), queueChanges);
     await invalidateCatalog();
     await seatRoom(c.env, eventId).catalogChanged(eventId);
     if (patch.queue || (patch.onSaleAt !== undefined && event.queue.enabled)) {
       const queueRoom = c.env.QUEUE_ROOM.getByName(eventId);
-      await queueRoom.configure(eventId, event.queue, event.onSaleAt?.getTime() ?? null);
+      await queueRoom.configure(eventId, event.queue, event.onSaleAt?.getTime() ?? null, event.updatedAt.getTime());
       // A cancellation that committed after this change may have closed the queue before the line
       // above reopened it: looked at afterwards, so the waiting room ends closed in either order.
       const [now] = await c.var.db().select({ status: events.status, queue: events.queue }).from(events).where(eq(events.id, eventId));

@@ -3,7 +3,9 @@
  * admission token that is not valid) still count in the room's figures:
  * each isolate tallies them per event and hands the tally to the room at
  * most every few seconds, after the response (`waitUntil`). A flood of
- * refused requests is one room call per isolate per interval, not one each.
+ * refused requests is one room call per isolate per interval, not one each,
+ * and only for events whose room this isolate has seen answer a hold: a
+ * refused request naming a made-up event costs no room call.
  */
 import type { Context } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -22,22 +24,39 @@ interface Tally {
 }
 
 const tallies = new Map<string, Tally>();
+/** Events whose room answered in this isolate, or that an organizer's view named (bounded; forgetting one only delays its counts). */
+const known = new Set<string>();
 
-/** Counts one refused hold for the event; hands the event's tally to its room if the last hand-over is old enough. */
-export function noteRejection(env: Env, waitUntil: (p: Promise<unknown>) => void, eventId: string, reason: RejectionReason): void {
+type WaitUntil = (p: Promise<unknown>) => void;
+
+/** The event exists (its room answered a hold, or its organizer opened its figures): its refusals may be handed to its room. */
+export function knownEvent(env: Env, waitUntil: WaitUntil, eventId: string): void {
+  if (!known.has(eventId)) {
+    if (known.size >= MAX_EVENTS) known.clear();
+    known.add(eventId);
+  }
+  const tally = tallies.get(eventId);
+  if (tally && Object.keys(tally.counts).length > 0 && Date.now() - tally.flushedAt >= FLUSH_EVERY_MS) flush(env, waitUntil, eventId, tally);
+}
+
+/** Counts one refused hold for the event; hands the tally to a known event's room if the last hand-over is old enough. */
+export function noteRejection(env: Env, waitUntil: WaitUntil, eventId: string, reason: RejectionReason): void {
   let tally = tallies.get(eventId);
   if (!tally) {
-    // Bounded: a tally for an id that is no event never grows the map past this.
+    // Bounded: ids that are no event (made up by a client) are the ones let go first.
+    if (tallies.size >= MAX_EVENTS) for (const id of tallies.keys()) if (!known.has(id)) tallies.delete(id);
     if (tallies.size >= MAX_EVENTS) tallies.clear();
     tally = { counts: {}, flushedAt: 0 };
     tallies.set(eventId, tally);
   }
   tally.counts[reason] = (tally.counts[reason] ?? 0) + 1;
-  const now = Date.now();
-  if (now - tally.flushedAt < FLUSH_EVERY_MS) return;
+  if (known.has(eventId) && Date.now() - tally.flushedAt >= FLUSH_EVERY_MS) flush(env, waitUntil, eventId, tally);
+}
+
+function flush(env: Env, waitUntil: WaitUntil, eventId: string, tally: Tally): void {
   const counts = tally.counts;
   tally.counts = {};
-  tally.flushedAt = now;
+  tally.flushedAt = Date.now();
   waitUntil(
     seatRoom(env, eventId)
       .noteRejections(eventId, counts)

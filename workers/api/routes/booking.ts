@@ -17,7 +17,7 @@ import { seatRoom } from "../rooms";
 import type { AppEnv } from "../env";
 import { keepHoldContact } from "../mail/contacts";
 import { bearer, createApp, json } from "../openapi-app";
-import { countRateLimited, noteRejection } from "../ops/rejections";
+import { countRateLimited, knownEvent, noteRejection } from "../ops/rejections";
 import { noteIds } from "../request-log";
 import { badRequest, Problem, problemResponses } from "../problem";
 
@@ -161,6 +161,8 @@ export const bookingRoutes = createApp()
         admission: admission ?? null,
         requestId: c.var.requestId,
       });
+      // No event answers 400 "unknown tickets: no event …"; any other answer is the event's room.
+      if (!(outcome.kind === "rejected" && outcome.status === 400 && outcome.detail.includes("no event"))) knownEvent(c.env, (p) => c.executionCtx.waitUntil(p), eventId);
       if (outcome.kind === "unavailable") {
         const unavailable = outcome.seats.map((s) => ticketId(eventId, s));
         throw new Problem(409, `${unavailable.length === 1 ? "this ticket is" : "these tickets are"} no longer available: ${unavailable.join(", ")}`, {

@@ -19,6 +19,7 @@ import { invalidateCatalog } from "../edge-cache";
 import { bearer, createApp } from "../openapi-app";
 import { notFound, problemResponses } from "../problem";
 import { limitByUser } from "../rate-limits";
+import { audited } from "../ops/audit";
 import { seatRoom } from "../rooms";
 
 export const cancellationRoutes = createApp()
@@ -39,23 +40,26 @@ export const cancellationRoutes = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       const { reason } = c.req.valid("json");
-      await ownedEvent(c, eventId);
-      const db = c.var.db();
-      const { row, created } = await beginCancellation(db, { eventId, reason, requestedBy: c.var.user.id });
-      await invalidateCatalog();
-      // The room refuses holds and ends the open ones; its alarm watches the job from now on.
-      await seatRoom(c.env, eventId).catalogChanged(eventId);
-      // The queue as the cancellation left it: a change committed just before may have turned it on.
-      const [event] = await db.select({ queue: events.queue, onSaleAt: events.onSaleAt }).from(events).where(eq(events.id, eventId));
-      if (event?.queue.enabled) {
-        await c.env.QUEUE_ROOM.getByName(eventId).configure(eventId, { ...event.queue, closed: true }, event.onSaleAt?.getTime() ?? null);
-      }
-      if (created) {
-        await startCancellationJob(c.env, { eventId, generation: row.generation, reason: row.reason });
-        log("info", "event_cancelled", { requestId: c.var.requestId, eventId, userId: c.var.user.id });
-      }
-      const progress = await cancellationProgress(db, eventId);
-      if (!progress) throw new Error(`event ${eventId} has no cancellation after writing one`);
+      const owned = await ownedEvent(c, eventId);
+      const progress = await audited(c.var.db, owned, { userId: c.var.user.id, requestId: c.var.requestId }, "event_cancelled", reason, async () => {
+        const db = c.var.db();
+        const { row, created } = await beginCancellation(db, { eventId, reason, requestedBy: c.var.user.id });
+        await invalidateCatalog();
+        // The room refuses holds and ends the open ones; its alarm watches the job from now on.
+        await seatRoom(c.env, eventId).catalogChanged(eventId);
+        // The queue as the cancellation left it: a change committed just before may have turned it on.
+        const [event] = await db.select({ queue: events.queue, onSaleAt: events.onSaleAt }).from(events).where(eq(events.id, eventId));
+        if (event?.queue.enabled) {
+          await c.env.QUEUE_ROOM.getByName(eventId).configure(eventId, { ...event.queue, closed: true }, event.onSaleAt?.getTime() ?? null);
+        }
+        if (created) {
+          await startCancellationJob(c.env, { eventId, generation: row.generation, reason: row.reason });
+          log("info", "event_cancelled", { requestId: c.var.requestId, eventId, userId: c.var.user.id });
+        }
+        const now = await cancellationProgress(db, eventId);
+        if (!now) throw new Error(`event ${eventId} has no cancellation after writing one`);
+        return { before: { status: owned.status }, after: { status: "cancelled", started: created }, result: now };
+      });
       return c.json(progress, 202);
     },
   )

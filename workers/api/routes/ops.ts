@@ -13,9 +13,11 @@ import { QueueSettings } from "../../../src/shared/queue";
 import { requireOrganizer, requireUser } from "../auth";
 import { ownedEvent } from "../catalog/tenancy";
 import { decodeCursor, encodeCursor, timeAndId } from "../catalog/cursor";
+import { ID_PATTERN } from "../../../src/shared/ids";
 import { bearer, createApp, json } from "../openapi-app";
 import { auditOf } from "../ops/audit";
 import { opsFigures, sectionsOf } from "../ops/figures";
+import { knownEvent } from "../ops/rejections";
 import { changeEvent, extendHolds, pauseSales, resumeSales } from "../ops/operations";
 import { badRequest, Problem, problemResponses } from "../problem";
 import { limitByUser } from "../rate-limits";
@@ -70,6 +72,7 @@ export const opsRoutes = createApp()
     }),
     async (c) => {
       const event = await ownedEvent(c, c.req.valid("param").eventId);
+      knownEvent(c.env, (p) => c.executionCtx.waitUntil(p), event.id);
       c.header("cache-control", "no-store");
       return c.json(await opsFigures(c.env, c.var.read, event), 200);
     },
@@ -92,6 +95,7 @@ export const opsRoutes = createApp()
     async (c) => {
       const { eventId } = c.req.valid("param");
       let event = await ownedEvent(c, eventId);
+      knownEvent(c.env, (p) => c.executionCtx.waitUntil(p), eventId);
       const sections = await sectionsOf(c.var.read(), eventId);
       c.header("content-encoding", "identity");
       c.header("cache-control", "no-cache, no-transform");
@@ -130,8 +134,7 @@ export const opsRoutes = createApp()
       const { eventId } = c.req.valid("param");
       const { limit, cursor } = c.req.valid("query");
       await ownedEvent(c, eventId);
-      const position = cursor ? decodeCursor(cursor, timeAndId, "the audit") : undefined;
-      const before = position ? { at: new Date(position.t), id: position.i } : undefined;
+      const before = cursor ? decodeCursor(cursor, auditPosition, "the audit") : undefined;
       const entries = await auditOf(c.var.read(), eventId, limit + 1, before);
       const page = entries.slice(0, limit);
       const last = page.at(-1);
@@ -178,7 +181,15 @@ export const opsRoutes = createApp()
       if (Object.keys(settings).length === 0) throw badRequest("name at least one setting to change");
       const current = event.queue as Record<string, unknown>;
       if (Object.entries(settings).every(([name, value]) => current[name] === value)) return c.json({ queue: event.queue, changed: false }, 200);
-      const changed = await changeEvent(c, event, { queue: { ...event.queue, ...settings } }, reason ?? null);
+      // Only the settings named change, merged under the event's lock (another operator may be changing others).
+      const changed = await changeEvent(c, event, { queue: { ...event.queue, ...settings } }, reason ?? null, settings);
       return c.json({ queue: changed.queue, changed: true }, 200);
     },
   );
+
+/** An audit cursor: an entry's time (one JavaScript reads) and its id. */
+function auditPosition(fields: Record<string, unknown>): { at: Date; id: string } | undefined {
+  const position = timeAndId(fields);
+  const at = position ? new Date(position.t) : undefined;
+  return position && at && !Number.isNaN(at.getTime()) && ID_PATTERN.test(position.i) ? { at, id: position.i } : undefined;
+}
