@@ -189,3 +189,17 @@ export async function evictRooms(room?: DurableObjectStub): Promise<void> {
   if (room) await runInDurableObject(room, (_instance, state) => state.abort("evicted")).catch(() => {});
   else await abortAllDurableObjects();
 }
+
+/**
+ * Waits, when needed, so that the next `seconds` fall inside one rate-limit
+ * window. The local rate-limiting binding (miniflare's ratelimit worker)
+ * counts in fixed windows aligned to the clock (`floor(Date.now() / period)`)
+ * and clears every count when a window turns, so a burst that straddles a
+ * minute's turn is never limited. Tests that expect the request after the
+ * limit to be refused call this first.
+ */
+export async function withinOneRateWindow(seconds: number, periodSeconds = 60): Promise<void> {
+  const period = periodSeconds * 1000;
+  const left = period - (Date.now() % period);
+  if (left < seconds * 1000) await new Promise((resolve) => setTimeout(resolve, left + 100));
+}

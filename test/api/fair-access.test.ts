@@ -1,9 +1,9 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { newId } from "../../src/shared/ids";
 import { fan, smallEvent } from "../booking-helpers";
-import { call, callWith, dispatchToApp, json, makeEvent, makeVenue, organizerToken, problem, seatWatchers, tokenFor } from "../helpers";
+import { call, callWith, dispatchToApp, json, makeEvent, makeVenue, organizerToken, problem, seatWatchers, tokenFor, withinOneRateWindow } from "../helpers";
 import { queuedEvent, statuses } from "../queue-helpers";
 import { SseReader } from "../sse";
 import { PASSING_TOKEN, STAND_IN_SECRET } from "../turnstile-stand-in";
@@ -21,6 +21,9 @@ const FAN_LIMIT = 60;
 const ADDRESS_LIMIT = 600;
 
 describe("rate limits", () => {
+  // A burst of up to 600 requests and the one after it must share one window.
+  beforeEach(() => withinOneRateWindow(10));
+
   const routes = [
     { action: "hold (reserve)", method: "POST", path: () => "/api/booking/reserve", body: {} },
     { action: "hold (release)", method: "DELETE", path: () => `/api/booking/holds/hd_${"x".repeat(16)}_${"y".repeat(12)}`, body: undefined },

@@ -4,7 +4,7 @@
  */
 import { runDurableObjectAlarm } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import { call, json, problem, tokenFor } from "../helpers";
+import { call, json, problem, tokenFor, withinOneRateWindow } from "../helpers";
 import { checkout, fan, hold, pay, reserve, runAlarm, smallEvent, travel } from "../booking-helpers";
 import { join, queuedEvent, queueRoom, status } from "../queue-helpers";
 import { SseReader } from "../sse";
@@ -150,6 +150,7 @@ describe("refusals the API makes before the room", () => {
   it("a fan past the hold rate limit is counted as rate_limited in the event's figures", async () => {
     const event = await smallEvent();
     const token = await fan();
+    await withinOneRateWindow(10);
     const statuses: number[] = [];
     for (let i = 0; i < 65 && !statuses.includes(429); i++) {
       const res = await reserve(token, [event.tickets(i % 2)]);
