@@ -1,20 +1,13 @@
 /** Helpers for the waitlist suites: fans with an address, joining, reading one's entry, a sold-out small event. */
 import { env } from "cloudflare:workers";
 import { expect } from "vitest";
+import type { WaitlistEntry } from "../src/shared/waitlist";
 import { signToken } from "../workers/api/auth";
 import { checkout, hold, pay, smallEvent, type HoldBody } from "./booking-helpers";
 import { call, json, word, type EventOptions } from "./helpers";
 
-export interface Entry {
-  state: "waiting" | "offered" | "expired" | "booked" | "left";
-  position?: number;
-  holdId?: string;
-  expiresAt?: string;
-  ticketIds?: string[];
-  quantity: number;
-  section: string | null;
-  joinedAt: string;
-}
+/** A fan's entry as the API answers it. */
+export type Entry = WaitlistEntry;
 
 /** A fan whose token carries an address (the offer's mail goes there). */
 export async function mailFan(name = `wl-${word(8)}`): Promise<{ id: string; token: string; email: string }> {

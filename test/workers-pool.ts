@@ -1,5 +1,9 @@
 import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
 import type { inject as vitestInject } from "vitest";
+import { buildClient } from "../scripts/build-client";
+
+// The Worker serves the pages' scripts from a module this build writes (wrangler's [build] does it for `wrangler dev` and deploys).
+await buildClient();
 
 type PoolOptions = Exclude<Parameters<typeof cloudflareTest>[0], (...args: never[]) => unknown>;
 

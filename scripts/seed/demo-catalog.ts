@@ -74,7 +74,7 @@ export async function seedDemoCatalog(db: Database, options: { seed?: number; ev
     const list = [];
     for (const kind of ["club", "theater", "arena"] as const) {
       const name = venueName(kind, city, pick);
-      const { id } = await createVenue(db, { ...cityFields(city), name, sections: venueTemplate(kind) }, { orgId: DEMO_ORG });
+      const { id } = await createVenue(db, { ...cityFields(city), name, template: kind }, { orgId: DEMO_ORG });
       list.push({ id, kind, city });
     }
     venues.set(city.name, list);
@@ -97,7 +97,7 @@ export async function seedDemoCatalog(db: Database, options: { seed?: number; ev
     name: "Wembley Stadium",
     lat: 51.556,
     lng: -0.2796,
-    sections: venueTemplate("stadium"),
+    template: "stadium",
   }, { orgId: DEMO_ORG });
   const headliner = (performers.get("concert") ?? [])[0] as Performer;
   const now = Date.now();

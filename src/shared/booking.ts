@@ -1,6 +1,8 @@
 /**
- * Zod schemas of the booking API (holds, checkout, bookings) and the types
- * the API and the SeatRoom exchange over RPC.
+ * Zod schemas of the booking API (holds, checkout, bookings, the fan's
+ * tickets) and the types the API and the SeatRoom exchange over RPC. The
+ * answers' types (z.infer) are what the pages (src/client, with
+ * `import type`) and the tests read too.
  */
 import { z } from "@hono/zod-openapi";
 import { HOLD_ID_PATTERN, TICKET_ID_PATTERN } from "./ids";
@@ -45,6 +47,7 @@ export const HoldView = z
     bookingId: z.string().optional(),
   })
   .openapi("Hold");
+export type HoldView = z.infer<typeof HoldView>;
 
 export const ConfirmRequest = z.object({ holdId: HoldIdSchema }).strict().openapi("ConfirmRequest");
 export const ConfirmResponse = z
@@ -58,6 +61,7 @@ export const ConfirmResponse = z
     expiresAt: z.string(),
   })
   .openapi("ConfirmResponse");
+export type ConfirmResponse = z.infer<typeof ConfirmResponse>;
 
 /** A ticket of a booking, as its fan and its organizer see it. */
 export const BookedTicket = z.object({
@@ -70,6 +74,10 @@ export const BookedTicket = z.object({
   transferred: z.boolean().openapi({ description: "the ticket was given to someone else (see its history): the buyer's codes no longer open the door" }),
   codeVersion: z.number().int().openapi({ description: "1 + the ticket's transfers: codes of an older version are void" }),
 });
+export type BookedTicket = z.infer<typeof BookedTicket>;
+
+/** The event a fan's booking or ticket is for, as their lists show it. */
+const TicketEvent = z.object({ name: z.string(), startsAt: z.string(), venueName: z.string(), city: z.string() });
 
 export const BookingView = z
   .object({
@@ -81,7 +89,7 @@ export const BookingView = z
     refundedCents: z.number().int(),
     currency: z.string(),
     createdAt: z.string(),
-    event: z.object({ name: z.string(), startsAt: z.string(), venueName: z.string(), city: z.string() }),
+    event: TicketEvent,
     tickets: z.array(
       BookedTicket.extend({
         token: z.string().nullable().openapi({ description: "the ticket's print code for the door (a signed pass; the QR code); null unless the booking is confirmed and the ticket neither refunded nor transferred. The app shows rotating codes instead: GET /api/me/tickets" }),
@@ -89,6 +97,24 @@ export const BookingView = z
     ),
   })
   .openapi("Booking");
+export type BookingView = z.infer<typeof BookingView>;
+
+/** A ticket the fan holds, bought or received, with its current code (GET /api/me/tickets; the tickets page reads it too). */
+export const HeldTicketView = z
+  .object({
+    id: z.string(),
+    eventId: z.string(),
+    bookingId: z.string(),
+    section: z.string(),
+    row: z.string().nullable(),
+    seat: z.string().nullable(),
+    event: TicketEvent,
+    state: z.enum(["valid", "admitted", "void"]),
+    received: z.boolean().openapi({ description: "given to you by its buyer or a previous holder" }),
+    pass: z.string().nullable().openapi({ description: "the signed pass: bound to holderKey for rotating codes, else a print code; null when void" }),
+  })
+  .openapi("HeldTicket");
+export type HeldTicket = z.infer<typeof HeldTicketView>;
 
 export const BookingParams = z.object({
   bookingId: z.string().regex(/^bk_[0-9a-z]{16}$/, "must be a booking id").openapi({ param: { name: "bookingId", in: "path" } }),

@@ -7,7 +7,7 @@ import { ID_PATTERN } from "./ids";
 import { EVENT_STATUSES } from "./db-schema";
 import { SEAT_STATUSES } from "./room-protocol";
 import { QueueSettings } from "./queue";
-import { SectionInput } from "./seat-map";
+import { SectionInput, StageInput } from "./seat-map";
 import { VENUE_KINDS } from "./venue-templates";
 
 export const EVENT_TYPES = ["concert", "sports", "theater", "comedy", "family", "festival", "conference"] as const;
@@ -41,6 +41,7 @@ export const VenueCreate = z
     timezone: z.string().refine(isTimeZone, "must be an IANA time zone such as Europe/Paris").optional(),
     sections: z.array(SectionInput).min(1).max(500).optional(),
     template: z.enum(VENUE_KINDS).optional().openapi({ description: "instead of sections: a typical club, theater, arena or stadium" }),
+    stage: StageInput.optional(),
   })
   .strict()
   .refine((v) => (v.sections === undefined) !== (v.template === undefined), "send either sections or a template")
@@ -200,7 +201,12 @@ const SectionSchema = z.union([
   }),
 ]);
 export const SeatMapSchema = z
-  .object({ width: z.number(), height: z.number(), sections: z.array(SectionSchema) })
+  .object({
+    width: z.number(),
+    height: z.number(),
+    sections: z.array(SectionSchema),
+    stage: z.object({ label: z.string(), x: z.number(), y: z.number(), width: z.number(), height: z.number() }).optional(),
+  })
   .openapi("SeatMap", {
     description:
       "Sections in seat-index order. A seat's ticket id is `<eventId>.<seatIndex>`; the seat at position i of a row has index `row.firstIndex + i`, a GA section owns `count` indexes from `firstIndex`.",

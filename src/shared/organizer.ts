@@ -1,7 +1,8 @@
 /**
  * Zod schemas of the organizer API (an org's events and bookings, refunds,
  * blocks, reports): they validate requests, type the handlers and generate
- * the OpenAPI document.
+ * the OpenAPI document. The answers' types (z.infer) are what the dashboard
+ * and live pages (src/client, with `import type`) read.
  */
 import { z } from "@hono/zod-openapi";
 import { BookedTicket } from "./booking";
@@ -58,8 +59,10 @@ export const OrgBooking = z
     tickets: z.array(BookedTicket),
   })
   .openapi("OrganizerBooking");
+export type OrgBooking = z.infer<typeof OrgBooking>;
 
 export const OrgBookingsResponse = z.object({ bookings: z.array(OrgBooking), nextCursor: z.string().nullable() }).openapi("OrganizerBookings");
+export type OrgBookingsResponse = z.infer<typeof OrgBookingsResponse>;
 
 const TicketIdList = (max: number) =>
   z
@@ -78,6 +81,7 @@ export const BlockCreate = z
 export const BlockView = z
   .object({ blockId: z.string(), ticketIds: z.array(z.string()), reason: z.string(), createdBy: z.string(), createdAt: z.string() })
   .openapi("Block");
+export type Block = z.infer<typeof BlockView>;
 
 export const BlockParams = EventParams.extend({
   blockId: z.string().regex(/^bl_[0-9a-z]{16}$/, "must be a block id").openapi({ param: { name: "blockId", in: "path" } }),
@@ -115,6 +119,7 @@ export const RefundResponse = z
     refunds: z.array(RefundView).openapi({ description: "every refund of the booking, newest first" }),
   })
   .openapi("RefundResult");
+export type RefundResponse = z.infer<typeof RefundResponse>;
 
 export const CancelRequest = z
   .object({ reason: z.string().trim().min(1).max(500).openapi({ example: "the artist is ill" }) })
@@ -132,3 +137,4 @@ export const CancellationView = z
     failed: z.number().int().openapi({ description: "bookings whose refund the provider refused (see the bookings list)" }),
   })
   .openapi("Cancellation");
+export type CancellationView = z.infer<typeof CancellationView>;

@@ -129,7 +129,7 @@ export async function lotteryRank(seedHex: string, userId: string): Promise<numb
   return (high * 2 ** 20 + low) / 2 ** 52;
 }
 
-export function hexBytes(hex: string): Uint8Array {
+export function hexBytes(hex: string): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
   return out;

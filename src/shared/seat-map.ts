@@ -41,6 +41,16 @@ const GaSectionInput = z.object({
 export const SectionInput = z.union([SeatedSectionInput, GaSectionInput]);
 export type SectionInput = z.infer<typeof SectionInput>;
 
+/** Where the show is: a stage, a pitch, a ring. Drawn on the map; it holds no seats. */
+export const StageInput = z
+  .object({ label: name, x: coordinate, y: coordinate, width: coordinate.positive(), height: coordinate.positive() })
+  .strict()
+  .openapi({ description: "the stage or pitch, drawn on the seat map (map units, as seat positions)" });
+export type StageInput = z.infer<typeof StageInput>;
+
+/** A stage given by position, or one the builder puts above the sections it lays out. */
+export type StagePlacement = StageInput | { label: string; placement: "top" };
+
 export interface SeatedRow {
   name: string;
   firstIndex: number;
@@ -64,6 +74,8 @@ export interface SeatMap {
   width: number;
   height: number;
   sections: Section[];
+  /** Absent on venues made before stages were drawn. */
+  stage?: Area & { label: string };
 }
 
 /** One place of a venue, as a ticket is created for it. */
@@ -79,17 +91,19 @@ export class SeatMapError extends Error {}
 const SEAT_PITCH = 1;
 const SECTION_GAP = 3;
 const BAND_WIDTH = 120;
+const STAGE_DEPTH = 6;
 
 /**
  * Builds the stored seat map from an organizer's sections. Explicit seat
  * positions are kept as given; sections given as counts are laid out in
  * blocks, left to right in bands, below anything positioned explicitly.
  */
-export function buildSeatMap(sections: SectionInput[]): SeatMap {
+export function buildSeatMap(sections: SectionInput[], stage?: StagePlacement): SeatMap {
   assertUnique(sections.map((s) => s.name), "section");
   const explicit = explicitBounds(sections);
+  const onTop = stage && "placement" in stage;
   let cursorX = 0;
-  let cursorY = explicit ? explicit.maxY + SECTION_GAP : 0;
+  let cursorY = explicit ? explicit.maxY + SECTION_GAP : onTop ? STAGE_DEPTH + SECTION_GAP : 0;
   let bandHeight = 0;
   let index = 0;
   const built: Section[] = [];
@@ -132,7 +146,16 @@ export function buildSeatMap(sections: SectionInput[]): SeatMap {
   }
 
   const extent = bounds(built);
-  return { width: round(extent.maxX + SEAT_PITCH), height: round(extent.maxY + SEAT_PITCH), sections: built };
+  const map: SeatMap = { width: round(extent.maxX + SEAT_PITCH), height: round(extent.maxY + SEAT_PITCH), sections: built };
+  if (stage && "placement" in stage) {
+    // Centred over the blocks of the first band, as wide as they are.
+    map.stage = { label: stage.label, x: 0, y: 0, width: round(extent.maxX + SEAT_PITCH), height: STAGE_DEPTH };
+  } else if (stage) {
+    map.stage = { label: stage.label, x: stage.x, y: stage.y, width: stage.width, height: stage.height };
+    map.width = round(Math.max(map.width, stage.x + stage.width));
+    map.height = round(Math.max(map.height, stage.y + stage.height));
+  }
+  return map;
 }
 
 function buildRow(

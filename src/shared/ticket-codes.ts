@@ -23,10 +23,11 @@
  * codes (`PRINT_TICKET_CODES`, on by default, like any paper ticket). Either
  * kind opens the door once: the event's SeatRoom records every admission.
  *
- * `checkTicketCode`, `decodePass` and `rotatingCode` are self-contained
- * (WebCrypto and the language only, no imports, no helpers), because the
- * door page and the fan's ticket page run these very functions: the pages
- * embed their source (see `workers/api/pages/client/code-functions.ts`).
+ * `checkTicketCode`, `decodePass` and `rotatingCode` use WebCrypto and the
+ * language only (nothing Workers-only, no secrets), because the door page
+ * and the fan's tickets page run these very functions: they import them
+ * from this module (src/client/door/, src/client/tickets/live-codes.ts),
+ * and scripts/build-client.ts bundles them into the pages' scripts.
  */
 import { SignJWT } from "jose";
 import { hmac } from "./token-keys";
@@ -213,7 +214,7 @@ export async function issuePass(
 export async function isHolderKey(text: string): Promise<boolean> {
   if (!/^[A-Za-z0-9_-]{87}$/.test(text)) return false;
   try {
-    await crypto.subtle.importKey("raw", fromBase64url(text), { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
+    await crypto.subtle.importKey("raw", new Uint8Array(fromBase64url(text)), { name: "ECDSA", namedCurve: "P-256" }, false, ["verify"]);
     return true;
   } catch {
     return false;

@@ -10,7 +10,8 @@ export interface TokenKeys {
 }
 
 export async function hmac(key: Uint8Array, message: string): Promise<ArrayBuffer> {
-  const cryptoKey = await crypto.subtle.importKey("raw", key, { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  // A copy backed by a plain ArrayBuffer: the DOM's types (the browser code imports this too) refuse a view of any buffer.
+  const cryptoKey = await crypto.subtle.importKey("raw", new Uint8Array(key), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
   return crypto.subtle.sign("HMAC", cryptoKey, new TextEncoder().encode(message));
 }
 

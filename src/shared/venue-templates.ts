@@ -4,7 +4,7 @@
  * A stadium is drawn as a bowl of positioned seats around the pitch; the
  * others are blocks of rows that `buildSeatMap` lays out.
  */
-import type { SectionInput } from "./seat-map";
+import type { SectionInput, StagePlacement } from "./seat-map";
 
 export const VENUE_KINDS = ["club", "theater", "arena", "stadium"] as const;
 export type VenueKind = (typeof VENUE_KINDS)[number];
@@ -38,9 +38,21 @@ export function venueTemplate(kind: VenueKind, scale = 1): SectionInput[] {
         ...Array.from({ length: 8 }, (_, i) => ({ name: `Section ${101 + i}`, rows: rows(n(10), 10) })),
       ];
     case "stadium":
-      return stadiumBowl(n(60), 30, 50);
+      return stadiumBowl(n(60), STADIUM_ROWS, 50);
   }
 }
+
+/** The stage of a template: the pitch inside a stadium's bowl, a stage above the blocks elsewhere. */
+export function templateStage(kind: VenueKind): StagePlacement {
+  if (kind !== "stadium") return { label: "Stage", placement: "top" };
+  const { x, y, width, height } = STADIUM_PITCH;
+  return { label: "Pitch", x, y, width, height };
+}
+
+const PITCH = { width: 1200, height: 800 };
+const STADIUM_ROWS = 30;
+/** Where stadiumBowl's pitch lies (for the template's 30 rows), inset from the first row. */
+const STADIUM_PITCH = { x: 150 + STADIUM_ROWS + 20, y: 150 + STADIUM_ROWS + 20, width: PITCH.width - 40, height: PITCH.height - 40 };
 
 /**
  * A rectangular bowl: `sections` blocks of `rowsPerSection` rows of
@@ -48,7 +60,7 @@ export function venueTemplate(kind: VenueKind, scale = 1): SectionInput[] {
  * with seat positions given so the map looks like the building.
  */
 export function stadiumBowl(sections: number, rowsPerSection: number, seatsPerRow: number): SectionInput[] {
-  const pitch = { width: 1200, height: 800 };
+  const pitch = PITCH;
   const centre = { x: 150 + pitch.width / 2 + rowsPerSection, y: 150 + pitch.height / 2 + rowsPerSection };
   return Array.from({ length: sections }, (_, s) => ({
     name: `Block ${s + 1}`,

@@ -37,6 +37,8 @@ export const WaitlistEntryView = z
     joinedAt: z.string(),
   })
   .openapi("WaitlistEntry");
+/** An entry as GET/POST /api/events/{id}/waitlist[/me] answer it (the event page's panel and the tests read it too). */
+export type WaitlistEntry = z.infer<typeof WaitlistEntryView>;
 
 /** An entry as the API shows it: the offer's hold while offered (and what it was, once expired or booked). */
 export function entryBody(eventId: string, entry: WaitlistView) {

@@ -26,16 +26,19 @@ describe("pages", () => {
     expect((await call("GET", "/events/ev_doesnotexist0000")).status).toBe(404);
   });
 
-  it("serves an event's dashboard as a shell with its panel scripts, the same for everyone", async () => {
+  it("serves an event's dashboard as a shell with its script, the same for everyone", async () => {
     const event = await makeEvent(await organizerToken(), { name: "Dashboard Gala" });
     const res = await call("GET", `/organizer/events/${event.id}`);
     expect(res.status).toBe(200);
     const html = await res.text();
-    for (const script of ["dashboard", "refunds", "blocks", "cancel"]) expect(html).toContain(`/assets/${script}.js?v=`);
+    // One bundle (src/client/pages/dashboard.ts) with every panel; the old per-panel scripts are gone.
+    expect(html).toContain("/assets/dashboard.js?v=");
+    for (const script of ["refunds", "blocks", "cancel"]) expect(html).not.toContain(`/assets/${script}.js`);
     expect(html).toContain(`"eventId":"${event.id}"`);
     // Nothing of the org is in the page: its script reads everything with the organizer's token.
     expect(html).not.toContain("Dashboard Gala");
     expect((await call("GET", "/assets/dashboard.js")).status).toBe(200);
+    expect((await call("GET", "/assets/refunds.js")).status).toBe(404);
   });
 
   it("serves the page scripts with a long cache, and 404 for others", async () => {

@@ -1,21 +1,10 @@
 /** Helpers for the door suites: door staff of an event's org, a fan's tickets and their codes. */
 import { env } from "cloudflare:workers";
+import type { HeldTicket } from "../../src/shared/booking";
 import { signToken } from "../../workers/api/auth";
 import { base64url } from "../../src/shared/ticket-codes";
 import { bookedEvent } from "../booking-helpers";
 import { call, json, tokenFor, word } from "../helpers";
-
-export interface HeldTicket {
-  id: string;
-  eventId: string;
-  bookingId: string;
-  section: string;
-  row: string | null;
-  seat: string | null;
-  state: "valid" | "admitted" | "void";
-  received: boolean;
-  pass: string | null;
-}
 
 /** The org an organizer's token acts for (a personal org when it names none). */
 export function orgOf(token: string): string {

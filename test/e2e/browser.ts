@@ -40,3 +40,31 @@ export function watchErrors(page: Page): string[] {
   page.on("pageerror", (e) => errors.push(e.message));
   return errors;
 }
+
+/**
+ * Signs the page in under a chosen name through the demo identity provider,
+ * the way the account widget's demo buttons do (src/client/shell/session.ts
+ * beginSignIn): a fresh state kept in sessionStorage, then the provider hands
+ * the token back in the URL's fragment with that state.
+ */
+export async function signInAs(page: Page, role: "fan" | "organizer", userId: string): Promise<void> {
+  // Page code as text: this file is type-checked without the DOM's types.
+  await page.evaluate(`(() => {
+    const state = Array.from(crypto.getRandomValues(new Uint8Array(24)), (b) => b.toString(16).padStart(2, "0")).join("");
+    sessionStorage.setItem("edge-tickets-sign-in-state", state);
+    const target = new URL("/api/dev/sign-in", location.href);
+    const params = { role: ${JSON.stringify(role)}, userId: ${JSON.stringify(userId)}, state, redirect_uri: location.origin + location.pathname + location.search };
+    for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
+    location.assign(target.href);
+  })()`);
+  await page.waitForURL((url) => !url.pathname.startsWith("/api/dev/sign-in"));
+}
+
+/** Calls the API from the page with its signed-in token; answers the JSON body. */
+export function pageApi<T>(page: Page, path: string): Promise<T> {
+  return page.evaluate(`(async () => {
+    const token = localStorage.getItem("edge-tickets-token");
+    const res = await fetch(${JSON.stringify(path)}, { headers: token ? { authorization: "Bearer " + token } : {} });
+    return res.json();
+  })()`) as Promise<T>;
+}

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { hasChromium, launch, screenshot, watchErrors } from "./browser";
+import { hasChromium, launch, screenshot, signInAs, watchErrors } from "./browser";
 
 const base = inject("baseUrl");
 const events = inject("events");
@@ -32,7 +32,7 @@ async function phone(): Promise<{ page: Page; errors: string[] }> {
 async function fanPage(name: string): Promise<{ page: Page; errors: string[] }> {
   const fan = await phone();
   await fan.page.goto(`${base}/`);
-  await fan.page.evaluate(`Tickets.signInAs("fan", ${JSON.stringify(name)})`);
+  await signInAs(fan.page, "fan", name);
   await expect.poll(() => account(fan.page)).toContain(`Signed in as ${name}`);
   return fan;
 }

@@ -32,6 +32,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
     { name: "Big Shed", city: "Leeds", country: "GB", lat: 53.8, lng: -1.55, timezone: "Europe/London", sections: [{ name: "Field", capacity: 3_000 }, { name: "Stand", rows: [{ name: "A", seats: 20 }] }] },
     { orgId: DEMO_ORG },
   );
+  // The demo's stadium (90,000 seats round a pitch), for the seat map's journeys.
+  const stadium = await createVenue(db, { name: "Browser Stadium", city: "Leeds", country: "GB", lat: 53.8, lng: -1.55, timezone: "Europe/London", template: "stadium" }, { orgId: DEMO_ORG });
   const make = async (name: string, venue = club) => {
     const prices = venue.sections.map((section) => ({ section, priceCents: 4200 }));
     return (await createEvent(db, { name: `${name} ${marker}`, type: "concert", startsAt, venueId: venue.id, performerId: performer.id, prices }, { orgId: DEMO_ORG })).id;
@@ -45,6 +47,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dashboard: await make("Dashboard Night"),
     cancelling: await make("Cancel Night"),
     big: await make("Big Night", bigHall),
+    stadium: await make("Stadium Night", stadium),
   };
   const [queued] = await db.select().from(schema.events).where(eq(schema.events.id, events.queued));
   if (!queued) throw new Error("the queued event was not created");
@@ -66,7 +69,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
 declare module "vitest" {
   export interface ProvidedContext {
     baseUrl: string;
-    events: { journey: string; together: string; expiry: string; queued: string; dashboard: string; cancelling: string; big: string };
+    events: { journey: string; together: string; expiry: string; queued: string; dashboard: string; cancelling: string; big: string; stadium: string };
     marker: string;
   }
 }

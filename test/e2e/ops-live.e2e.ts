@@ -12,7 +12,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { api, tokenFor } from "./api";
-import { hasChromium, screenshot, sharedBrowser, watchErrors } from "./browser";
+import { hasChromium, screenshot, sharedBrowser, signInAs, watchErrors } from "./browser";
 
 const base = inject("baseUrl");
 const marker = inject("marker");
@@ -98,7 +98,7 @@ async function signedIn(role: "organizer" | "fan", width: number, height: number
   const errors = watchErrors(page);
   await page.goto(`${base}/organizer`);
   if (role === "organizer") await page.getByRole("button", { name: "Continue as demo organizer" }).click();
-  else await page.evaluate(`Tickets.signInAs("fan", "ops-e2e-fan-${marker}")`);
+  else await signInAs(page, "fan", `ops-e2e-fan-${marker}`);
   await expect.poll(() => page.locator("#account").textContent()).toContain("Signed in as");
   return { page, errors };
 }

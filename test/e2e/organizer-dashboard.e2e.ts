@@ -10,7 +10,7 @@ import { readFile } from "node:fs/promises";
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { api } from "./api";
-import { hasChromium, screenshot, sharedBrowser, watchErrors } from "./browser";
+import { hasChromium, screenshot, sharedBrowser, signInAs, watchErrors } from "./browser";
 
 const base = inject("baseUrl");
 const events = inject("events");
@@ -37,7 +37,7 @@ async function organizerPage(userId?: string): Promise<{ page: Page; errors: str
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(`${base}/organizer`);
-  if (userId) await page.evaluate(`Tickets.signInAs("organizer", ${JSON.stringify(userId)})`);
+  if (userId) await signInAs(page, "organizer", userId);
   else await page.getByRole("button", { name: "Continue as demo organizer" }).click();
   await expect.poll(() => page.locator("#account").textContent()).toContain(`Signed in as ${userId ?? "demo-organizer"}`);
   return { page, errors };

@@ -8,7 +8,7 @@
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
 import { api, tokenFor } from "./api";
-import { hasChromium, screenshot, sharedBrowser, watchErrors } from "./browser";
+import { hasChromium, pageApi, screenshot, sharedBrowser, signInAs, watchErrors } from "./browser";
 
 const base = inject("baseUrl");
 const marker = inject("marker");
@@ -55,7 +55,7 @@ async function fanPage(name: string): Promise<{ page: Page; errors: string[] }> 
   const page = await context.newPage();
   const errors = watchErrors(page);
   await page.goto(`${base}/`);
-  await page.evaluate(`Tickets.signInAs("fan", ${JSON.stringify(name)})`);
+  await signInAs(page, "fan", name);
   await expect.poll(() => page.locator("#account").textContent()).toContain(`Signed in as ${name}`);
   return { page, errors };
 }
@@ -91,7 +91,7 @@ describe.skipIf(!hasChromium)("the waitlist in a browser", () => {
     await page.waitForURL(/\/me\/tickets/);
     await page.locator(".ticket").first().waitFor();
     await screenshot(page, "waitlist-3-booked");
-    const me = await page.evaluate(`Tickets.api("/api/events/${eventId}/waitlist/me").then((r) => r.data.state)`);
+    const me = (await pageApi<{ state: string }>(page, `/api/events/${eventId}/waitlist/me`)).state;
     expect(me).toBe("booked");
     expect(errors).toEqual([]);
   });

@@ -19,6 +19,7 @@
  * an edge-cached snapshot keyed by `seq` can serve them unchanged later.
  */
 import { SEAT_STATUSES, type SeatStatus } from "../../src/shared/room-protocol";
+import type { SeatDeltaFrame, SeatSnapshotFrame } from "../../src/shared/seat-stream";
 import { probe, refusedStream, SEAT_STREAMS_PER_USER, StreamCaps, streamAsker, type StreamLimits, type StreamOwner } from "../../src/shared/stream-caps";
 
 export const FLUSH_MS = 100;
@@ -160,7 +161,7 @@ export class SeatFeed {
   private snapshotBytes(): Uint8Array {
     if (this.snapshotFrame?.seq !== this.flushed) {
       const { statuses } = this.source.snapshot();
-      const data = JSON.stringify({ eventId: this.source.eventId, seq: this.flushed, statuses });
+      const data = JSON.stringify({ eventId: this.source.eventId, seq: this.flushed, statuses } satisfies SeatSnapshotFrame);
       this.snapshotFrame = { seq: this.flushed, bytes: encoder.encode(sse("snapshot", this.flushed, data)) };
     }
     return this.snapshotFrame.bytes;
@@ -172,7 +173,7 @@ export class SeatFeed {
     for (const change of changes) for (const seat of change.seats) latest.set(seat, change.status);
     const byStatus = Object.fromEntries(SEAT_STATUSES.map((s) => [s, [] as string[]])) as Record<SeatStatus, string[]>;
     for (const [seat, status] of latest) byStatus[status].push(`${this.source.eventId}.${seat}`);
-    return JSON.stringify({ from, seq, ...byStatus });
+    return JSON.stringify({ from, seq, ...byStatus } satisfies SeatDeltaFrame);
   }
 
   private ping(): void {

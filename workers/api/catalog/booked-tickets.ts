@@ -1,25 +1,13 @@
-/** Bookings' tickets as their owners and organizers see them: one read for a page of bookings. */
+/** Bookings' tickets as their owners and organizers see them (src/shared/booking.ts, BookedTicket): one read for a page of bookings. */
 import { and, eq, inArray, sql } from "drizzle-orm";
+import type { BookedTicket } from "../../../src/shared/booking";
 import { bookedTickets, tickets } from "../../../src/shared/db-schema";
 import { ticketId } from "../../../src/shared/ids";
 import type { Database } from "../env";
 
-export interface BookedTicketView {
-  id: string;
-  section: string;
-  row: string | null;
-  seat: string | null;
-  priceCents: number;
-  /** Refunded, or its booking voided: it no longer opens the door. */
-  refunded: boolean;
-  /** Given to someone else: the buyer's codes no longer open the door. */
-  transferred: boolean;
-  codeVersion: number;
-}
-
 /** Each booking's tickets, refunded ones included (marked), in seat order. */
-export async function ticketsOfBookings(db: Database, bookingIds: string[]): Promise<Map<string, BookedTicketView[]>> {
-  const out = new Map<string, BookedTicketView[]>();
+export async function ticketsOfBookings(db: Database, bookingIds: string[]): Promise<Map<string, BookedTicket[]>> {
+  const out = new Map<string, BookedTicket[]>();
   if (bookingIds.length === 0) return out;
   const rows = await db
     .select({

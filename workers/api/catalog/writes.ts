@@ -16,7 +16,7 @@ import type { EventCreate, EventPatch, PerformerCreate, VenueCreate } from "../.
 import { bookedTickets, events, performers, tickets, venues } from "../../../src/shared/db-schema";
 import { newId } from "../../../src/shared/ids";
 import { buildSeatMap, capacityOf, SeatMapError, type SeatMap } from "../../../src/shared/seat-map";
-import { venueTemplate } from "../../../src/shared/venue-templates";
+import { templateStage, venueTemplate } from "../../../src/shared/venue-templates";
 import type { QueueSettings } from "../../../src/shared/queue";
 import type { Database } from "../env";
 import { checkDailyEvents, checkTicketCap, type OrganizerQuotas } from "./quotas";
@@ -32,7 +32,8 @@ export async function createVenue(
   const { quotas } = owner;
   let seatMap: SeatMap;
   try {
-    seatMap = buildSeatMap(input.sections ?? venueTemplate(input.template ?? "theater"));
+    const template = input.template ?? "theater";
+    seatMap = buildSeatMap(input.sections ?? venueTemplate(template), input.stage ?? (input.sections ? undefined : templateStage(template)));
   } catch (error) {
     if (error instanceof SeatMapError) throw badRequest(`sections: ${error.message}`);
     throw error;

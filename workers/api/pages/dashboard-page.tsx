@@ -2,10 +2,10 @@
 /**
  * `/organizer/events/:eventId`: an event's dashboard for its organizers.
  * The page is the same for everyone (so nothing of the org is in it); its
- * scripts fill it with the organizer's token: the report, chart and
- * downloads (dashboard.js), bookings and refunds (refunds.js), blocks on
- * the seat map (blocks.js) and cancellation (cancel.js). Another org's
- * event reads as not found, as in the API.
+ * script (/assets/dashboard.js, from src/client/pages/dashboard.ts) fills it
+ * with the organizer's token: the report, chart and downloads, bookings and
+ * refunds, blocks on the seat map and cancellation, one module each in
+ * src/client/dashboard/. Another org's event reads as not found, as in the API.
  */
 import { Hono } from "hono";
 import { BOOKING_STATUSES } from "../../../src/shared/db-schema";
@@ -17,7 +17,7 @@ export const dashboardPage = new Hono<AppEnv>();
 
 dashboardPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}", (c) =>
   c.html(
-    <Layout title="Event dashboard" env={c.env} scripts={["dashboard", "refunds", "blocks", "cancel"]} data={{ eventId: c.req.param("eventId") }}>
+    <Layout title="Event dashboard" env={c.env} page="dashboard" data={{ eventId: c.req.param("eventId") }}>
       <p>
         <a href="/organizer">All your events</a> · <a href={`/organizer/events/${c.req.param("eventId")}/live`}>Live operations view</a>
       </p>

@@ -2,15 +2,16 @@
 /**
  * `/door/:eventId`: the door staff's scanner. The page is the same for
  * every event and every device (nothing of the org is in it), so it can be
- * cached and kept by the service worker (`/door/sw.js`, offline-pages.ts) for
- * a door with a patchy network; /assets/door.js does the work with the
+ * cached and kept by the service worker (`/door/sw.js`,
+ * src/client/service-workers/offline-pages.ts) for a door with a patchy
+ * network; /assets/door.js (src/client/pages/door.ts) does the work with the
  * staff's token: loads the event's door kit, scans codes with the camera,
  * checks them (the server's answer wins; offline, the kit's), and uploads
  * the scans it admitted offline. See docs/after-sale.md, "The door page".
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
-import { OFFLINE_PAGES_WORKER_JS } from "./client/offline-pages";
+import { OFFLINE_PAGES_WORKER_JS } from "./assets";
 import { Layout } from "./layout";
 
 export const doorPage = new Hono<AppEnv>();
@@ -21,7 +22,7 @@ doorPage.get("/door/sw.js", (c) =>
 
 doorPage.get("/door/:eventId{ev_[0-9a-z]+}", (c) =>
   c.html(
-    <Layout title="Door" env={c.env} scripts={["jsqr", "scanner", "codes", "store", "door"]} data={{ eventId: c.req.param("eventId") }}>
+    <Layout title="Door" env={c.env} page="door" data={{ eventId: c.req.param("eventId") }}>
       <h1 id="door-title">Door</h1>
       <p id="door-event" class="meta"></p>
       <p id="message" role="status" hidden></p>

@@ -1,12 +1,12 @@
 /** @jsxImportSource hono/jsx */
-/** `/events/:id`: the event with its live seat map (drawn by /assets/event.js). */
+/** `/events/:id`: the event with its live seat map (drawn by src/client/pages/event.ts). */
 import { Hono } from "hono";
 import { loadEventDetail, type EventStatic } from "../catalog/event-detail";
 import { cachedText } from "../edge-cache";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
 import { Layout, money, when } from "./layout";
-import { SeatLegend } from "./seat-legend";
+import { HeatLegend, SeatLegend } from "./seat-legend";
 import { offerMinutes, WaitlistPanel } from "./waitlist-panel";
 
 export const eventPage = new Hono<AppEnv>();
@@ -55,7 +55,7 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
     waitlistOfferMinutes: offerMinutes(c.env),
   };
   return c.html(
-    <Layout title={detail.name} env={c.env} scripts={["event", "waitlist"]} data={data}>
+    <Layout title={detail.name} env={c.env} page="event" data={data}>
       <h1>{detail.name}</h1>
       <p class="meta">
         <time datetime={detail.startsAt}>{when(detail.startsAt, tz)}</time> · {detail.venue.name}, {detail.venue.city} · {detail.performer.name} · {detail.type}
@@ -72,21 +72,44 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
           <p id="map-status" class="meta" aria-live="polite">
             Loading the live seat map…
           </p>
-          <SeatLegend names={{ available: "Available", held: "Held", sold: "Sold", blocked: "Not on sale" }} picked="Yours" />
-          <button type="button" id="overview" class="secondary" hidden>
-            Back to all sections
-          </button>
-          <div class="map-scroll">
-            <svg id="seatmap" class="seatmap" role="group" aria-label={`Seats at ${detail.venue.name}`} viewBox={`0 0 ${detail.venue.seatMap.width} ${detail.venue.seatMap.height}`} />
+          <div class="venue-map">
+            <svg
+              id="seatmap"
+              class="seatmap"
+              role="group"
+              tabindex={0}
+              aria-label={`Seats at ${detail.venue.name}`}
+              aria-describedby="map-help"
+              viewBox={`0 0 ${detail.venue.seatMap.width} ${detail.venue.seatMap.height}`}
+              style={`aspect-ratio: ${detail.venue.seatMap.width} / ${detail.venue.seatMap.height}`}
+            />
+            <div class="map-tools">
+              <button type="button" id="zoom-in" class="secondary" aria-label="Zoom in">
+                +
+              </button>
+              <button type="button" id="zoom-out" class="secondary" aria-label="Zoom out">
+                −
+              </button>
+            </div>
           </div>
-          <h3>Prices</h3>
-          <ul>
-            {detail.prices.map((p) => (
-              <li>
-                {p.section}: {money(p.minCents, detail.currency)}
-              </li>
-            ))}
-          </ul>
+          <button type="button" id="overview" class="secondary" hidden>
+            Show the whole venue
+          </button>
+          <HeatLegend />
+          <SeatLegend names={{ available: "Available", held: "Held", sold: "Sold", blocked: "Not on sale" }} picked="Yours" />
+          <p id="map-help" class="meta">
+            Choose a section to see its seats. Zoom with the buttons, the mouse wheel or two fingers; drag to move; with the map focused, arrow keys move and + and − zoom.
+          </p>
+          <details class="prices">
+            <summary>Prices by section</summary>
+            <ul>
+              {detail.prices.map((p) => (
+                <li>
+                  {p.section}: {p.maxCents > p.minCents ? `${money(p.minCents, detail.currency)}–${money(p.maxCents, detail.currency)}` : money(p.minCents, detail.currency)}
+                </li>
+              ))}
+            </ul>
+          </details>
         </section>
         <aside class="panel" aria-labelledby="choose-heading">
           <h2 id="choose-heading">Your seats</h2>

@@ -3,7 +3,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { botCheckOn } from "../turnstile";
-import { OFFLINE_PAGES_WORKER_JS } from "./client/offline-pages";
+import { OFFLINE_PAGES_WORKER_JS } from "./assets";
 import { Layout } from "./layout";
 import { offerMinutes, WaitlistPanel } from "./waitlist-panel";
 
@@ -14,7 +14,7 @@ fanPages.get("/events/:eventId{ev_[0-9a-z]+}/queue", async (c) => {
   // The bot check runs when the team has set Turnstile keys; locally it is off, and the page says so.
   const siteKey = botCheckOn(c.env) ? (c.env.TURNSTILE_SITE_KEY ?? null) : null;
   return c.html(
-    <Layout title="Waiting room" env={c.env} scripts={["queue", "waitlist"]} data={{ eventId, turnstileSiteKey: siteKey, waitlistOfferMinutes: offerMinutes(c.env) }}>
+    <Layout title="Waiting room" env={c.env} page="queue" data={{ eventId, turnstileSiteKey: siteKey, waitlistOfferMinutes: offerMinutes(c.env) }}>
       <h1>Waiting room</h1>
       <p>Fans are let in a batch at a time, so everyone gets a fair chance at the seats. Keep this page open.</p>
       {siteKey ? <div id="bot-check" class="panel"></div> : <p class="notice">The bot check is off on this server (no Turnstile key set).</p>}
@@ -41,7 +41,7 @@ fanPages.get("/checkout/:holdId{hd_[0-9a-z_]+}", (c) => {
   const holdId = c.req.param("holdId");
   const simulated = !c.env.STRIPE_SECRET_KEY;
   return c.html(
-    <Layout title="Checkout" env={c.env} scripts={["checkout"]} data={{ holdId, publishableKey: c.env.STRIPE_PUBLISHABLE_KEY ?? null }}>
+    <Layout title="Checkout" env={c.env} page="checkout" data={{ holdId, publishableKey: c.env.STRIPE_PUBLISHABLE_KEY ?? null }}>
       <h1>Checkout</h1>
       <p id="summary"></p>
       <p>
@@ -87,7 +87,7 @@ fanPages.get("/me/sw.js", (c) =>
 
 fanPages.get("/me/tickets", (c) =>
   c.html(
-    <Layout title="My tickets" env={c.env} scripts={["qrcode", "codes", "store", "tickets"]}>
+    <Layout title="My tickets" env={c.env} page="tickets">
       <h1>My tickets</h1>
       <p class="meta">Show the code at the door. It changes every 30 seconds, so a screenshot or a copy does not get in; open this page once before you go and it works without network.</p>
       <p id="message" hidden role="status"></p>

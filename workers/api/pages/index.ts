@@ -18,7 +18,7 @@ import { searchPage } from "./search-page";
 
 export const pages = new Hono<AppEnv>();
 
-pages.get("/assets/:name{[a-z]+\\.js}", (c) => {
+pages.get("/assets/:name{[a-z][a-z-]*\\.js}", (c) => {
   const code = ASSETS[c.req.param("name").replace(/\.js$/, "")];
   if (!code) throw new Problem(404, "no such asset");
   return c.body(code, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=31536000, immutable" });

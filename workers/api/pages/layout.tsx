@@ -12,7 +12,12 @@ import { STYLES } from "./styles";
 /** The settings the frame shows: demo accounts (DEV_AUTH=1) and where "Sign in" goes (SIGN_IN_URL). */
 type AccountSettings = Pick<Env, "DEV_AUTH" | "SIGN_IN_URL">;
 
-export function Layout(props: { title: string; env: AccountSettings; children: Child; scripts?: string[]; data?: unknown }) {
+/**
+ * `page` names the page's script, bundled from src/client/pages/<page>.ts;
+ * every one draws the account widget, and a page with nothing else to run
+ * gets `app`, which only does that.
+ */
+export function Layout(props: { title: string; env: AccountSettings; children: Child; page?: string; data?: unknown }) {
   return (
     <html lang="en">
       <head>
@@ -38,10 +43,7 @@ export function Layout(props: { title: string; env: AccountSettings; children: C
         {props.data !== undefined && (
           <script type="application/json" id="page-data" dangerouslySetInnerHTML={{ __html: JSON.stringify(props.data).replaceAll("<", "\\u003c") }} />
         )}
-        <script src={`/assets/app.js?v=${ASSET_VERSION}`} />
-        {(props.scripts ?? []).map((name) => (
-          <script src={`/assets/${name}.js?v=${ASSET_VERSION}`} />
-        ))}
+        <script src={`/assets/${props.page ?? "app"}.js?v=${ASSET_VERSION}`} />
       </body>
     </html>
   );

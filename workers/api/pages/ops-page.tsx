@@ -4,7 +4,7 @@
  * running an on-sale keeps open. The page is the same for everyone (nothing
  * of the org is in it, as with the dashboard): its frame of headings,
  * figure names, tables and forms is rendered here, and /assets/ops.js
- * (client/ops.ts) fills it every second from the ops stream with the
+ * (src/client/pages/ops.ts) fills it every second from the ops stream with the
  * organizer's token, runs the controls and shows the audit. A user who may
  * not see the event gets a message from the script and no figures.
  */
@@ -72,7 +72,7 @@ function Panel(props: { id: string; heading: string; part?: string; wide?: boole
 opsPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}/live", (c) => {
   const eventId = c.req.param("eventId");
   return c.html(
-    <Layout title="Live operations" env={c.env} scripts={["ops"]} data={{ eventId }}>
+    <Layout title="Live operations" env={c.env} page="ops" data={{ eventId }}>
       <p>
         <a id="dashboard-link" href={`/organizer/events/${eventId}`}>
           Event dashboard

@@ -12,7 +12,7 @@ export const organizerPage = new Hono<AppEnv>();
 
 organizerPage.get("/organizer", (c) =>
   c.html(
-    <Layout title="Organizer" env={c.env} scripts={["organizer"]}>
+    <Layout title="Organizer" env={c.env} page="organizer">
       <h1>Organizer</h1>
       <section aria-labelledby="events-heading">
         <h2 id="events-heading">Your events</h2>

@@ -20,7 +20,7 @@ searchPage.get("/", async (c) => {
   const more = found?.nextCursor ? `/?${new URLSearchParams({ ...params, cursor: found.nextCursor })}` : undefined;
   c.status(parsed.success ? 200 : 400);
   return c.html(
-    <Layout title="Find events" env={c.env} scripts={["search"]}>
+    <Layout title="Find events" env={c.env} page="search">
       <h1>Find events</h1>
       <form id="search" class="search" role="search" method="get" action="/">
         <label>

@@ -38,8 +38,21 @@ form.search { display: grid; grid-template-columns: repeat(auto-fit, minmax(10re
 .seat { cursor: pointer; stroke: #fff; stroke-width: .08; }
 .seat.s0 { fill: var(--available); } .seat.s1 { fill: var(--held); } .seat.s2 { fill: var(--sold); cursor: not-allowed; } .seat.s3 { fill: var(--blocked); cursor: not-allowed; }
 .seat.mine { fill: var(--mine); stroke: #000; stroke-width: .15; }
-.area { fill: #dfe9f7; stroke: var(--brand); stroke-width: .15; cursor: pointer; }
+.area { fill: var(--heat, #dfe9f7); stroke: var(--brand); stroke-width: .15; cursor: pointer; }
 .area-label { fill: var(--ink); pointer-events: none; }
+.venue-map { position: relative; }
+.venue-map .seatmap { display: block; max-height: 68vh; min-height: min(320px, 60vh); touch-action: none; cursor: grab; }
+.venue-map .seatmap:focus-visible { outline: 3px solid var(--brand); outline-offset: 2px; }
+.venue-map .area { stroke: #fff; stroke-width: 1; stroke-linejoin: round; vector-effect: non-scaling-stroke; }
+.venue-map .area:not(.open):hover, .venue-map .area:focus-visible { stroke: var(--ink); stroke-width: 2; outline: none; }
+.venue-map .area.open { fill-opacity: .16; cursor: default; }
+.venue-map .area-label { font-weight: 600; paint-order: stroke; stroke: rgba(255,255,255,.85); stroke-width: .18em; stroke-linejoin: round; }
+.venue-map .stage rect { fill: #33415c; } .venue-map .stage text { fill: #fff; font-weight: 700; letter-spacing: .08em; text-transform: uppercase; }
+.venue-map .mark { fill: var(--mine); stroke: #fff; stroke-width: 1; vector-effect: non-scaling-stroke; pointer-events: none; }
+.map-tools { position: absolute; right: .5rem; top: .5rem; display: flex; flex-direction: column; gap: .3rem; }
+.map-tools button { min-width: 2.75rem; min-height: 2.75rem; padding: 0; font-size: 1.3rem; line-height: 1; }
+.heat-legend .dot { border-radius: .2rem; }
+.venue-map + button, .venue-map ~ .legend { margin-top: .6rem; }
 .legend { display: flex; flex-wrap: wrap; gap: .8rem; font-size: .9rem; list-style: none; padding: 0; margin: 0; }
 .dot { display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; vertical-align: middle; margin-right: .3rem; }
 .countdown { font-size: 1.3rem; font-weight: 700; font-variant-numeric: tabular-nums; }

@@ -1,5 +1,5 @@
 /** @jsxImportSource hono/jsx */
-/** The waitlist panel of the event page and the waiting room, filled in by /assets/waitlist.js (hidden until something is sold out or the fan is on the list). */
+/** The waitlist panel of the event page and the waiting room, filled in by src/client/waitlist/panel.ts, part of both pages' scripts (/assets/event.js, /assets/queue.js); hidden until something is sold out or the fan is on the list. */
 
 export function WaitlistPanel({ maxQuantity }: { maxQuantity: number }) {
   return (

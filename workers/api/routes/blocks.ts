@@ -7,7 +7,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { EventParams } from "../../../src/shared/catalog";
 import { parseTicketId, ticketId } from "../../../src/shared/ids";
-import { BlockCreate, BlockParams, BlockView } from "../../../src/shared/organizer";
+import { type Block, BlockCreate, BlockParams, BlockView } from "../../../src/shared/organizer";
 import type { BlockRecord } from "../../../src/shared/room-protocol";
 import { requireOrganizer, requireUser } from "../auth";
 import { ownedEvent } from "../catalog/tenancy";
@@ -19,7 +19,7 @@ import { seatRoom } from "../rooms";
 
 const organizer = [requireUser, requireOrganizer, limitByUser("catalog")];
 
-const view = (eventId: string, block: BlockRecord) => ({
+const view = (eventId: string, block: BlockRecord): Block => ({
   blockId: block.id,
   ticketIds: block.seats.map((s) => ticketId(eventId, s)),
   reason: block.reason,

@@ -8,6 +8,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import QRCode from "qrcode";
 import { toBuffer } from "qrcode/lib/server.js";
+import { type HeldTicket, HeldTicketView } from "../../../src/shared/booking";
 import { events } from "../../../src/shared/db-schema";
 import { parseTicketId } from "../../../src/shared/ids";
 import { isHolderKey, issuePass } from "../../../src/shared/ticket-codes";
@@ -35,21 +36,6 @@ const Verified = z
     event: z.object({ id: z.string(), name: z.string(), startsAt: z.string(), venueName: z.string() }),
   })
   .openapi("VerifiedTicket");
-
-const HeldTicketView = z
-  .object({
-    id: z.string(),
-    eventId: z.string(),
-    bookingId: z.string(),
-    section: z.string(),
-    row: z.string().nullable(),
-    seat: z.string().nullable(),
-    event: z.object({ name: z.string(), startsAt: z.string(), venueName: z.string(), city: z.string() }),
-    state: z.enum(["valid", "admitted", "void"]),
-    received: z.boolean().openapi({ description: "given to you by its buyer or a previous holder" }),
-    pass: z.string().nullable().openapi({ description: "the signed pass: bound to holderKey for rotating codes, else a print code; null when void" }),
-  })
-  .openapi("HeldTicket");
 
 /** Only our own print codes are drawn: this is not a general QR service. */
 async function drawableCode(env: Env, token: string): Promise<string> {
@@ -163,7 +149,7 @@ export const ticketRoutes = createApp()
         }),
       );
       const tickets = await Promise.all(
-        held.map(async (t) => {
+        held.map(async (t): Promise<HeldTicket> => {
           const state = t.void ? ("void" as const) : admitted.has(`${t.ticketId}:${t.bookingId}`) ? ("admitted" as const) : ("valid" as const);
           const pass =
             state === "void"

@@ -1,0 +1,27 @@
+/** What the event page's server rendering hands its script (workers/api/pages/event-page.tsx). */
+import type { SeatMap } from "../../shared/seat-map";
+
+export interface SectionPrices {
+  section: string;
+  minCents: number;
+  maxCents: number;
+}
+
+export interface EventPageData {
+  eventId: string;
+  seatMap: SeatMap;
+  prices: SectionPrices[];
+  currency: string;
+  perUserLimit: number;
+  queueEnabled: boolean;
+  waitlistOfferMinutes: number;
+}
+
+/** A hold as the API answers POST /api/booking/reserve (and as the page keeps it in sessionStorage). */
+export interface HeldSeats {
+  holdId: string;
+  ticketIds: string[];
+  totalCents: number;
+  currency: string;
+  expiresAt: string;
+}

@@ -1,0 +1,60 @@
+/** What a seat or a section is called on the event page: "Block 4, row 12, seat 7, $89", "$89–$149". */
+import type { SeatMap, SeatedRow } from "../../shared/seat-map";
+import { money } from "../shell/page";
+import type { SectionPrices } from "./event-data";
+import type { SeatMapState } from "../seat-map/map-state";
+
+export class SeatNames {
+  private readonly prices: Map<string, SectionPrices>;
+
+  constructor(
+    private readonly map: SeatMap,
+    private readonly state: SeatMapState,
+    prices: SectionPrices[],
+    private readonly currency: string,
+  ) {
+    this.prices = new Map(prices.map((p) => [p.section, p]));
+  }
+
+  sectionIndexOf(seat: number): number {
+    return this.state.sectionOf[seat] ?? 0;
+  }
+
+  /** The price of a seat (its section's lowest price). */
+  priceCents(seat: number): number {
+    const section = this.map.sections[this.sectionIndexOf(seat)];
+    return section ? (this.prices.get(section.name)?.minCents ?? 0) : 0;
+  }
+
+  sectionPrice(k: number): string {
+    const section = this.map.sections[k];
+    const p = section ? this.prices.get(section.name) : undefined;
+    if (!p) return "price to be announced";
+    return p.maxCents > p.minCents ? `${money(p.minCents, this.currency)}–${money(p.maxCents, this.currency)}` : money(p.minCents, this.currency);
+  }
+
+  describe(seat: number): string {
+    const section = this.map.sections[this.sectionIndexOf(seat)];
+    if (!section) return "";
+    let where = section.name;
+    if (section.kind === "seated") {
+      const row = rowOf(section.rows, seat);
+      if (row) where += `, row ${row.name}, seat ${row.seats[seat - row.firstIndex] ?? ""}`;
+    } else where += ", general admission";
+    return `${where}, ${money(this.priceCents(seat), this.currency)}`;
+  }
+}
+
+/** The row holding a seat index (rows are in index order). */
+function rowOf(rows: SeatedRow[], seat: number): SeatedRow | undefined {
+  let lo = 0;
+  let hi = rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const row = rows[mid] as SeatedRow;
+    if (seat < row.firstIndex) hi = mid - 1;
+    else if (seat >= row.firstIndex + row.seats.length) lo = mid + 1;
+    else return row;
+  }
+  return undefined;
+}

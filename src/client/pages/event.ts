@@ -1,0 +1,118 @@
+/**
+ * The event page (/events/:id): the live seat map (src/client/seat-map/),
+ * picking seats by tap, click or keyboard or by "best available", holding
+ * them, and the waitlist panel when nothing is left. Sections and seats are
+ * coloured from the seat stream; the fan's picks stay marked at every zoom.
+ */
+import { seatIndexOf } from "../../shared/seat-stream";
+import type { Section } from "../../shared/seat-map";
+import type { EventPageData } from "../event/event-data";
+import { HoldPanel } from "../event/hold-panel";
+import { Picks } from "../event/picks";
+import { SeatNames } from "../event/seat-names";
+import { followSeats } from "../event/seat-stream";
+import { SeatMapState } from "../seat-map/map-state";
+import { MapView } from "../seat-map/map-view";
+import { startPage } from "../shell/account";
+import { byId, money, pageData, say } from "../shell/page";
+import { announceSoldOut } from "../shell/page-events";
+import { api } from "../shell/session";
+import { startWaitlistPanel } from "../waitlist/panel";
+
+startPage();
+
+const data = pageData<EventPageData>();
+const state = new SeatMapState(data.seatMap);
+const names = new SeatNames(data.seatMap, state, data.prices, data.currency);
+const picks = new Picks(names, data.perUserLimit, data.currency);
+const message = byId("message");
+const mapStatus = byId("map-status");
+const overview = byId<HTMLButtonElement>("overview");
+
+const view = new MapView(byId<SVGSVGElement>("seatmap"), data.seatMap, state, {
+  describeSeat: (i) => names.describe(i),
+  priceOf: (k) => names.sectionPrice(k),
+  isSelected: (i) => picks.selected.has(i),
+  isMine: (i) => picks.mine.has(i),
+  onSeat: (i) => {
+    if (picks.toggle(i, state.isAvailable(i))) view.picksChanged([i]);
+  },
+  onGeneralAdmission: (section: Section) => {
+    byId<HTMLSelectElement>("best-section").value = section.name;
+    byId<HTMLSelectElement>("best-count").focus();
+  },
+  onZoomed: (zoomedIn) => {
+    overview.hidden = !zoomedIn;
+  },
+});
+
+const holds = new HoldPanel(data, {
+  mineChanged: (seats) => {
+    const before = picks.mine;
+    picks.mine = seats;
+    view.picksChanged([...before, ...seats]);
+  },
+});
+
+/** The waitlist panel offers the event's or a section's waitlist when nothing is free there. */
+function tellSoldOut(held: boolean): void {
+  if (!state.live) return;
+  const sections = state.soldOutSections();
+  announceSoldOut({ soldOut: sections.length === data.seatMap.sections.length, sections, held });
+}
+
+followSeats(data.eventId, state, {
+  snapshot: () => {
+    mapStatus.textContent = "Live seat map, updated as fans hold and buy.";
+    const gone = [...picks.selected].filter((i) => !state.isAvailable(i));
+    picks.taken(gone);
+    view.repaintAll();
+    picks.render();
+    tellSoldOut(false);
+  },
+  delta: (seats, sections, frame) => {
+    picks.taken(seats.filter((i) => !state.isAvailable(i)));
+    view.seatsChanged(seats, sections);
+    tellSoldOut(frame.held.length > 0);
+  },
+  stale: () => {
+    mapStatus.textContent = "This venue's map has changed: reload the page to see it.";
+  },
+  connecting: () => {
+    mapStatus.textContent = "Reconnecting to the live seat map…";
+  },
+});
+
+async function bestAvailable(e: SubmitEvent): Promise<void> {
+  e.preventDefault();
+  const q = new URLSearchParams({ count: byId<HTMLSelectElement>("best-count").value });
+  const section = byId<HTMLSelectElement>("best-section").value;
+  if (section) q.set("section", section);
+  const { ok, data: body } = await api<{ ticketIds: string[]; totalCents: number; detail?: string }>(`/api/events/${data.eventId}/best-available?${q}`);
+  if (!ok) {
+    say(message, body.detail ?? "No seats together were found.");
+    return;
+  }
+  const before = [...picks.selected];
+  picks.replace(body.ticketIds.map(seatIndexOf));
+  const first = [...picks.selected][0];
+  if (first !== undefined && data.seatMap.sections[names.sectionIndexOf(first)]?.kind === "seated") view.focusSection(names.sectionIndexOf(first));
+  view.picksChanged([...before, ...picks.selected]);
+  say(message, `We picked ${body.ticketIds.length} seats together for ${money(body.totalCents, data.currency)}. Hold them to keep them.`);
+}
+
+overview.addEventListener("click", () => view.reset());
+byId<HTMLButtonElement>("zoom-in").addEventListener("click", () => view.zoomBy(1.6));
+byId<HTMLButtonElement>("zoom-out").addEventListener("click", () => view.zoomBy(1 / 1.6));
+byId<HTMLFormElement>("best").addEventListener("submit", (e) => void bestAvailable(e));
+byId<HTMLButtonElement>("hold").addEventListener("click", () => {
+  const seats = [...picks.selected];
+  void holds.hold(seats).then((held) => {
+    if (!held) return;
+    picks.replace([]);
+    view.picksChanged(seats);
+  });
+});
+holds.restore();
+picks.render();
+startWaitlistPanel();

@@ -1,0 +1,93 @@
+/** Section shapes and labels of the seat map's overview (src/shared/seat-geometry.ts). */
+import { describe, expect, it } from "vitest";
+import { labelSize, mapShapes, sectionShape } from "../../src/shared/seat-geometry";
+import { heatOf, HEAT_LEVELS, SOLD_OUT_LEVEL } from "../../src/shared/seat-heat";
+import { buildSeatMap } from "../../src/shared/seat-map";
+import { templateStage, venueTemplate } from "../../src/shared/venue-templates";
+
+/** Whether a point is inside a polygon (even-odd rule). */
+function inside(p: { x: number; y: number }, polygon: { x: number; y: number }[]): boolean {
+  let hit = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const a = polygon[i] as { x: number; y: number };
+    const b = polygon[j] as { x: number; y: number };
+    if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) hit = !hit;
+  }
+  return hit;
+}
+
+describe("section shapes", () => {
+  const stadium = buildSeatMap(venueTemplate("stadium"), templateStage("stadium"));
+
+  it("the stadium's pitch lies inside its bowl, clear of every seat", () => {
+    const pitch = stadium.stage;
+    expect(pitch?.label).toBe("Pitch");
+    if (!pitch) return;
+    let onThePitch = 0;
+    let seats = 0;
+    for (const section of stadium.sections) {
+      if (section.kind !== "seated") continue;
+      for (const row of section.rows) {
+        row.x.forEach((x, k) => {
+          const y = row.y[k] ?? 0;
+          seats++;
+          if (x > pitch.x && x < pitch.x + pitch.width && y > pitch.y && y < pitch.y + pitch.height) onThePitch++;
+        });
+      }
+    }
+    expect(seats).toBe(90_000);
+    expect(onThePitch).toBe(0);
+  });
+
+  it("every stadium section's outline holds its label's anchor and every one of its seats, corner blocks included", () => {
+    const shapes = mapShapes(stadium);
+    stadium.sections.forEach((section, k) => {
+      const shape = shapes[k];
+      if (!shape || section.kind !== "seated") throw new Error("expected a seated section");
+      expect(inside(shape.anchor, shape.outline)).toBe(true);
+      // Seat centres of the middle row (the first and last rows are the outline's edges).
+      const middle = section.rows[Math.floor(section.rows.length / 2)];
+      middle?.x.forEach((x, s) => expect(inside({ x, y: middle.y[s] ?? 0 }, shape.outline)).toBe(true));
+    });
+  });
+
+  it("a label never takes more room than its shape has, and is hidden (0) rather than shrunk below the smallest size", () => {
+    for (const shape of mapShapes(stadium)) {
+      const size = labelSize(shape, "Block 60", 1, 100);
+      if (size > 0) {
+        expect(size * 0.62 * "Block 60".length).toBeLessThanOrEqual(shape.length);
+        expect(size).toBeLessThanOrEqual(shape.depth);
+      }
+    }
+    expect(labelSize({ length: 10, depth: 10 }, "A long section name", 5, 20)).toBe(0);
+    expect(labelSize({ length: 1000, depth: 1000 }, "Floor", 1, 20)).toBe(20);
+  });
+
+  it("a general-admission area is its rectangle, labelled in the middle", () => {
+    const map = buildSeatMap([{ name: "Floor", capacity: 100 }]);
+    const section = map.sections[0];
+    if (section?.kind !== "ga") throw new Error("expected general admission");
+    const shape = sectionShape(section);
+    expect(shape.box).toEqual(section.area);
+    expect(shape.anchor).toEqual({ x: section.area.x + section.area.width / 2, y: section.area.y + section.area.height / 2 });
+  });
+
+  it("a laid-out venue gets its stage above the sections, as wide as they are", () => {
+    const theater = buildSeatMap(venueTemplate("theater"), templateStage("theater"));
+    const stage = theater.stage;
+    expect(stage).toMatchObject({ label: "Stage", x: 0, y: 0, width: theater.width });
+    const firstRowY = theater.sections[0]?.kind === "seated" ? theater.sections[0].rows[0]?.y[0] : undefined;
+    expect(firstRowY).toBeGreaterThan((stage?.y ?? 0) + (stage?.height ?? 0));
+  });
+});
+
+describe("the heat scale", () => {
+  it("goes from plenty to sold out as seats go, with a colour for each", () => {
+    expect(heatOf(100, 100).name).toBe("Plenty left");
+    expect(heatOf(30, 100).name).toBe("Selling");
+    expect(heatOf(10, 100).name).toBe("Few left");
+    expect(heatOf(1, 100).name).toBe("Last seats");
+    expect(heatOf(0, 100)).toBe(SOLD_OUT_LEVEL);
+    expect(new Set([...HEAT_LEVELS, SOLD_OUT_LEVEL].map((l) => l.colour)).size).toBe(HEAT_LEVELS.length + 1);
+  });
+});
