@@ -43,7 +43,7 @@ export type SectionInput = z.infer<typeof SectionInput>;
 
 /** Where the show is: a stage, a pitch, a ring. Drawn on the map; it holds no seats. */
 export const StageInput = z
-  .object({ label: name, x: coordinate, y: coordinate, width: coordinate.positive(), height: coordinate.positive() })
+  .object({ label: name, x: coordinate, y: coordinate, width: z.number().finite().min(1).max(100_000), height: z.number().finite().min(1).max(100_000) })
   .strict()
   .openapi({ description: "the stage or pitch, drawn on the seat map (map units, as seat positions)" });
 export type StageInput = z.infer<typeof StageInput>;

@@ -21,6 +21,8 @@ import { startWaitlistPanel } from "../waitlist/panel";
 
 startPage();
 
+const LIVE = "Live seat map, updated as fans hold and buy.";
+
 const data = pageData<EventPageData>();
 const state = new SeatMapState(data.seatMap);
 const names = new SeatNames(data.seatMap, state, data.prices, data.currency);
@@ -54,16 +56,24 @@ const holds = new HoldPanel(data, {
   },
 });
 
-/** The waitlist panel offers the event's or a section's waitlist when nothing is free there. */
+/**
+ * The waitlist panel offers the event's or a section's waitlist when nothing
+ * is free there: told when that changes, or when seats were just held (which
+ * may be a waitlist offer to this fan), not on every delta.
+ */
+let soldOutBefore = "";
 function tellSoldOut(held: boolean): void {
   if (!state.live) return;
   const sections = state.soldOutSections();
+  const key = sections.join("\n");
+  if (key === soldOutBefore && !held) return;
+  soldOutBefore = key;
   announceSoldOut({ soldOut: sections.length === data.seatMap.sections.length, sections, held });
 }
 
 followSeats(data.eventId, state, {
   snapshot: () => {
-    mapStatus.textContent = "Live seat map, updated as fans hold and buy.";
+    mapStatus.textContent = LIVE;
     const gone = [...picks.selected].filter((i) => !state.isAvailable(i));
     picks.taken(gone);
     view.repaintAll();
@@ -73,13 +83,22 @@ followSeats(data.eventId, state, {
   delta: (seats, sections, frame) => {
     picks.taken(seats.filter((i) => !state.isAvailable(i)));
     view.seatsChanged(seats, sections);
-    tellSoldOut(frame.held.length > 0);
+    tellSoldOut((frame.held ?? []).length > 0);
   },
   stale: () => {
+    // The map's seat indexes no longer name the same seats: nothing may be picked or held from it.
+    state.live = false;
+    picks.replace([]);
+    view.repaintAll();
+    byId<HTMLButtonElement>("hold").disabled = true;
+    for (const button of byId<HTMLFormElement>("best").querySelectorAll("button")) button.disabled = true;
     mapStatus.textContent = "This venue's map has changed: reload the page to see it.";
   },
   connecting: () => {
     mapStatus.textContent = "Reconnecting to the live seat map…";
+  },
+  live: () => {
+    mapStatus.textContent = LIVE;
   },
 });
 
