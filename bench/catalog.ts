@@ -30,7 +30,9 @@ export function openCatalog(database: LocalDatabase): Catalog {
     async createEvent(options) {
       const sections: SectionInput[] = typeof options.venue === "number" ? [{ name: "Floor", capacity: options.venue }] : venueTemplate(options.venue);
       const kind = typeof options.venue === "number" ? `${options.venue}-seat hall` : options.venue;
-      const venue = await createVenue(db, { name: `Bench ${kind}`, city: "London", country: "GB", lat: 51.556, lng: -0.2796, timezone: "Europe/London", sections }, { orgId: DEMO_ORG });
+      const where = { name: `Bench ${kind}`, city: "London", country: "GB", lat: 51.556, lng: -0.2796, timezone: "Europe/London" };
+      // A template venue is made as organizers make one (with its stage or pitch); a hall is one GA floor.
+      const venue = await createVenue(db, typeof options.venue === "number" ? { ...where, sections } : { ...where, template: options.venue }, { orgId: DEMO_ORG });
       performerId ??= (await createPerformer(db, { name: "The Benchmarks" }, DEMO_ORG)).id;
       return createEvent(
         db,

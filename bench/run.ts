@@ -331,6 +331,14 @@ try {
     results.booking = await bookingThroughput(worker.url, database.pgUrl, event.id, flows, 16);
   }
 
+  // ---- 10. The stadium's seat map in a browser (bench/map-browser.ts) ----
+  if (wanted(10)) {
+    progress("section 10: the seat map in Chromium");
+    const event = stadium ?? (await catalog.createEvent({ venue: "stadium", perUserLimit: 100, name: "Map" }));
+    const { benchMapInBrowser } = await import("./map-browser");
+    results.seatMapInBrowser = await benchMapInBrowser({ url: worker.url, eventId: event.id, ticketCount: event.ticketCount, deltas: QUICK ? 5 : 20 }).catch((error: unknown) => ({ error: String(error) }));
+  }
+
   await catalog.close();
   results.elapsedSeconds = Math.round((Date.now() - started) / 1000);
   (results.machine as Record<string, unknown>).loadAverageAtEnd = os.loadavg().map((l) => Number(l.toFixed(2)));

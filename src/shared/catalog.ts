@@ -183,6 +183,7 @@ const SeatedRowSchema = z.object({
   seats: z.array(z.string()),
   x: z.array(z.number()),
   y: z.array(z.number()),
+  types: z.string().optional().openapi({ description: "one character per seat: s standard, w wheelchair space, c companion seat; absent when all are standard" }),
 });
 const SectionSchema = z.union([
   z.object({

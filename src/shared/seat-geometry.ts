@@ -37,7 +37,9 @@ export function sectionShape(section: Section): SectionShape {
   const first = rows[0];
   const last = rows[rows.length - 1];
   if (!first || !last) return areaShape({ x: 0, y: 0, width: 1, height: 1 });
-  const outline = rows.length > 1 && first.x.length > 1 && last.x.length > 1 ? ribbon(first, last) : hull(rows.flatMap(points));
+  const band = rows.length > 1 && first.x.length > 1 && last.x.length > 1 ? ribbon(first, last) : undefined;
+  // Rows listed out of order, or seats numbered out of place, twist a band: the hull holds them whatever their order.
+  const outline = band && holdsRowEnds(band, rows) ? band : hull(rows.flatMap(points));
   const middle = rows[Math.floor(rows.length / 2)] ?? first;
   const m = Math.floor(middle.x.length / 2);
   const anchor = { x: middle.x[m] ?? 0, y: middle.y[m] ?? 0 };
@@ -48,6 +50,27 @@ export function sectionShape(section: Section): SectionShape {
   // A bent row (a corner block) has less straight room than its chord says.
   const bend = middle.x.length > 2 ? straightness(middle) : 1;
   return { outline, box: boxOf(outline), anchor, angle: readable(Math.atan2(end.y - start.y, end.x - start.x)), length: (along + 2 * PAD) * bend, depth: across + 2 * PAD };
+}
+
+/** The row of a seated section that holds a seat index (rows are in index order), by halving. */
+export function rowAt(section: Section | undefined, seat: number): SeatedRow | undefined {
+  if (section?.kind !== "seated") return undefined;
+  let lo = 0;
+  let hi = section.rows.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const row = section.rows[mid] as SeatedRow;
+    if (seat < row.firstIndex) hi = mid - 1;
+    else if (seat >= row.firstIndex + row.seats.length) lo = mid + 1;
+    else return row;
+  }
+  return undefined;
+}
+
+/** Where a seat is drawn; undefined for general admission (no seats) or an index outside the section. */
+export function seatAt(section: Section | undefined, seat: number): { x: number; y: number } | undefined {
+  const row = rowAt(section, seat);
+  return row ? { x: row.x[seat - row.firstIndex] ?? 0, y: row.y[seat - row.firstIndex] ?? 0 } : undefined;
 }
 
 export function mapShapes(map: SeatMap): SectionShape[] {
@@ -65,6 +88,30 @@ export function labelSize(shape: Pick<SectionShape, "length" | "depth">, text: s
   const byDepth = shape.depth * 0.7;
   const size = Math.min(byLength, byDepth, maxSize);
   return size >= minSize ? size : 0;
+}
+
+/** Whether every row's two end seats lie inside (or on) the outline: a band that twisted does not hold them. */
+function holdsRowEnds(outline: Point[], rows: SeatedRow[]): boolean {
+  return rows.every((row) => [pointOf(row, 0), pointOf(row, row.x.length - 1)].every((p) => inside(p, outline) || onEdge(p, outline)));
+}
+
+/** Even-odd rule. */
+export function inside(p: Point, polygon: Point[]): boolean {
+  let hit = false;
+  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
+    const a = polygon[i] as Point;
+    const b = polygon[j] as Point;
+    if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) hit = !hit;
+  }
+  return hit;
+}
+
+function onEdge(p: Point, polygon: Point[]): boolean {
+  return polygon.some((a, i) => {
+    const b = polygon[(i + 1) % polygon.length] as Point;
+    const length = Math.hypot(b.x - a.x, b.y - a.y);
+    return Math.abs(Math.hypot(p.x - a.x, p.y - a.y) + Math.hypot(p.x - b.x, p.y - b.y) - length) < 1e-6;
+  });
 }
 
 function areaShape(area: Area): SectionShape {
@@ -150,6 +197,11 @@ function hull(all: Point[]): Point[] {
     return out;
   };
   const shape = [...half(sorted), ...half([...sorted].reverse())];
+  if (shape.length < 3) {
+    // All in one line (a single row): the line's box, padded, has an area to tap.
+    const b = boxOf(sorted);
+    return areaShape({ x: b.x - PAD, y: b.y - PAD, width: b.width + 2 * PAD, height: b.height + 2 * PAD }).outline;
+  }
   const c = { x: shape.reduce((s, p) => s + p.x, 0) / shape.length, y: shape.reduce((s, p) => s + p.y, 0) / shape.length };
   return shape.map((p) => {
     const d = Math.hypot(p.x - c.x, p.y - c.y) || 1;

@@ -15,8 +15,8 @@ export interface HeatLevel {
 
 export const HEAT_LEVELS: readonly HeatLevel[] = [
   { atLeast: 0.5, name: "Plenty left", colour: "#2e9d6a" },
-  { atLeast: 0.2, name: "Selling", colour: "#9bc53d" },
-  { atLeast: 0.05, name: "Few left", colour: "#f2a541" },
+  { atLeast: 0.2, name: "Selling", colour: "#6f9a1f" },
+  { atLeast: 0.05, name: "Few left", colour: "#c96f12" },
   { atLeast: Number.MIN_VALUE, name: "Last seats", colour: "#e4572e" },
 ];
 

@@ -12,6 +12,7 @@
  * object per seat: a stadium has 80,000 seats and this halves the document.
  */
 import { z } from "@hono/zod-openapi";
+import { SEAT_TYPE_CODES } from "./seat-types";
 
 const name = z.string().trim().min(1).max(100);
 const coordinate = z.number().finite().min(0).max(100_000);
@@ -24,13 +25,18 @@ const PositionedSeat = z.object({
   y: coordinate,
 });
 
+const seatNumbers = z.array(z.union([z.string().trim().min(1).max(20), z.number().int().min(0).max(1_000_000)])).max(1_000);
+
 const RowInput = z.object({
   name,
   seats: z.union([
     z.number().int().min(1).max(1_000).openapi({ description: "a count: seats are numbered 1..n and laid out in a line" }),
     z.array(PositionedSeat).min(1).max(1_000).openapi({ description: "explicit seats with drawing positions" }),
   ]),
+  wheelchair: seatNumbers.optional().openapi({ description: "numbers of this row's seats that are wheelchair spaces" }),
+  companion: seatNumbers.optional().openapi({ description: "numbers of this row's seats for a wheelchair user's companion" }),
 });
+
 
 const SeatedSectionInput = z.object({ name, rows: z.array(RowInput).min(1).max(500) });
 const GaSectionInput = z.object({
@@ -57,6 +63,8 @@ export interface SeatedRow {
   seats: string[];
   x: number[];
   y: number[];
+  /** One SEAT_TYPE_CODES character per seat; absent when every seat is standard (most rows). */
+  types?: string;
 }
 
 export interface Area {
@@ -101,9 +109,10 @@ const STAGE_DEPTH = 6;
 export function buildSeatMap(sections: SectionInput[], stage?: StagePlacement): SeatMap {
   assertUnique(sections.map((s) => s.name), "section");
   const explicit = explicitBounds(sections);
-  const onTop = stage && "placement" in stage;
+  // Blocks laid out here go below anything positioned: seats given with positions, or a stage.
+  const stageBottom = !stage ? 0 : "placement" in stage ? STAGE_DEPTH + SECTION_GAP : stage.y + stage.height + SECTION_GAP;
   let cursorX = 0;
-  let cursorY = explicit ? explicit.maxY + SECTION_GAP : onTop ? STAGE_DEPTH + SECTION_GAP : 0;
+  let cursorY = explicit ? Math.max(explicit.maxY + SECTION_GAP, stageBottom) : stageBottom;
   let bandHeight = 0;
   let index = 0;
   const built: Section[] = [];
@@ -165,26 +174,42 @@ function buildRow(
   firstIndex: number,
   sectionName: string,
 ): SeatedRow {
+  let built: SeatedRow;
   if (typeof row.seats === "number") {
     const seats = Array.from({ length: row.seats }, (_, i) => String(i + 1));
-    return {
+    built = {
       name: row.name,
       firstIndex,
       seats,
       x: seats.map((_, i) => round(origin.x + i * SEAT_PITCH)),
       y: seats.map(() => round(origin.y + rowIndex * SEAT_PITCH)),
     };
+  } else {
+    const seats = row.seats.map((s) => String(s.number));
+    assertUnique(seats, `seat in row ${row.name} of section ${sectionName}`);
+    built = { name: row.name, firstIndex, seats, x: row.seats.map((s) => round(s.x)), y: row.seats.map((s) => round(s.y)) };
   }
-  const seats = row.seats.map((s) => String(s.number));
-  assertUnique(seats, `seat in row ${row.name} of section ${sectionName}`);
-  return {
-    name: row.name,
-    firstIndex,
-    seats,
-    x: row.seats.map((s) => round(s.x)),
-    y: row.seats.map((s) => round(s.y)),
-  };
+  const types = seatTypes(built.seats, row, `row ${row.name} of section ${sectionName}`);
+  if (types) built.types = types;
+  return built;
 }
+
+/** The row's `types`, or undefined when every seat is standard; a seat named that the row lacks, or named twice, is an error. */
+function seatTypes(seats: string[], row: z.infer<typeof RowInput>, where: string): string | undefined {
+  if (!row.wheelchair?.length && !row.companion?.length) return undefined;
+  const position = new Map(seats.map((s, i) => [s, i]));
+  const codes = seats.map(() => SEAT_TYPE_CODES.standard);
+  for (const [type, numbers] of [["wheelchair", row.wheelchair ?? []], ["companion", row.companion ?? []]] as const) {
+    for (const number of numbers) {
+      const i = position.get(String(number));
+      if (i === undefined) throw new SeatMapError(`${where} has no seat ${number} to make a ${type} seat`);
+      if (codes[i] !== SEAT_TYPE_CODES.standard) throw new SeatMapError(`seat ${number} of ${where} is given two types`);
+      codes[i] = SEAT_TYPE_CODES[type];
+    }
+  }
+  return codes.join("");
+}
+
 
 /** Every place of the map in seat-index order. */
 export function* placesOf(map: SeatMap): Generator<Place> {

@@ -12,6 +12,13 @@ export type VenueKind = (typeof VENUE_KINDS)[number];
 const rows = (count: number, seats: number, prefix = "") =>
   Array.from({ length: count }, (_, i) => ({ name: `${prefix}${rowName(i)}`, seats }));
 
+type RowOfCount = { name: string; seats: number; wheelchair?: number[]; companion?: number[] };
+
+/** Marks wheelchair spaces and companion seats (by seat number) in one row of a block. */
+function accessible(block: RowOfCount[], row: number, wheelchair: number[], companion: number[]): RowOfCount[] {
+  return block.map((r, i) => (i === row ? { ...r, wheelchair: wheelchair.filter((n) => n <= r.seats), companion: companion.filter((n) => n <= r.seats) } : r));
+}
+
 /** A, B, … Z, AA, BB, … as theaters name rows. */
 export function rowName(i: number): string {
   const letter = String.fromCharCode(65 + (i % 26));
@@ -24,18 +31,19 @@ export function venueTemplate(kind: VenueKind, scale = 1): SectionInput[] {
     case "club":
       return [
         { name: "Standing", capacity: n(60) },
-        { name: "Balcony", rows: rows(2, n(12)) },
+        { name: "Balcony", rows: accessible(rows(2, n(12)), 0, [1], [2]) },
       ];
     case "theater":
       return [
-        { name: "Orchestra", rows: rows(n(12), 20) },
+        // Wheelchair spaces at both ends of the orchestra's last row, level with the doors.
+        { name: "Orchestra", rows: accessible(rows(n(12), 20), n(12) - 1, [1, 2, 19, 20], [3, 18]) },
         { name: "Mezzanine", rows: rows(n(6), 18) },
         { name: "Balcony", rows: rows(n(6), 16) },
       ];
     case "arena":
       return [
         { name: "Floor", capacity: n(400) },
-        ...Array.from({ length: 8 }, (_, i) => ({ name: `Section ${101 + i}`, rows: rows(n(10), 10) })),
+        ...Array.from({ length: 8 }, (_, i) => ({ name: `Section ${101 + i}`, rows: accessible(rows(n(10), 10), 0, [1, 10], [2, 9]) })),
       ];
     case "stadium":
       return stadiumBowl(n(60), STADIUM_ROWS, 50);
@@ -68,8 +76,11 @@ export function stadiumBowl(sections: number, rowsPerSection: number, seatsPerRo
       const offset = 40 + r * 3.5;
       const w = pitch.width + 2 * offset;
       const h = pitch.height + 2 * offset;
+      // The front row of every block has wheelchair spaces at its two ends, each pair with a companion seat beside it.
+      const ends = r === 0 && seatsPerRow >= 12 ? { wheelchair: [1, 2, 3, 4, seatsPerRow - 3, seatsPerRow - 2, seatsPerRow - 1, seatsPerRow], companion: [5, seatsPerRow - 4] } : {};
       return {
         name: String(r + 1),
+        ...ends,
         seats: Array.from({ length: seatsPerRow }, (_, i) => {
           // The same fraction of the way round for every row, so a block's rows line up.
           const fraction = (s + ((i + 0.5) / seatsPerRow) * 0.92) / sections;

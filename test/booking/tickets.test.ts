@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { issuePass } from "../../src/shared/ticket-codes";
-import { call, json, problem } from "../helpers";
+import { call, json, organizerToken, problem } from "../helpers";
 import { act, checkout, fan, hold, pay, reserve, smallEvent } from "../booking-helpers";
 
 interface Booking {
@@ -67,5 +67,28 @@ describe("best available", () => {
     expect(three.ticketIds).toHaveLength(3);
     await problem(await call("GET", `/api/events/${event.id}/best-available?count=9&section=Stalls`), 409);
     await problem(await call("GET", `/api/events/${event.id}/best-available?count=0`), 400);
+  });
+
+  it("keeps wheelchair spaces for those who ask (accessible=true), and the venue's map says which seats they are", async () => {
+    const sections = [{ name: "Stalls", rows: [{ name: "A", seats: 4, wheelchair: [1], companion: [2] }, { name: "B", seats: 4 }] }, { name: "Floor", capacity: 5 }];
+    const event = await smallEvent({ venue: { sections } });
+    const detail = await json<{ venue: { seatMap: { sections: { rows: { types?: string }[] }[] } } }>(await call("GET", `/api/events/${event.id}`), 200);
+    expect(detail.venue.seatMap.sections[0]?.rows.map((r) => r.types)).toEqual(["wcss", undefined]);
+    const ordinary = await json<{ ticketIds: string[] }>(await call("GET", `/api/events/${event.id}/best-available?count=2`), 200);
+    expect(ordinary.ticketIds).toEqual([event.tickets(2), event.tickets(3)]);
+    const accessible = await json<{ ticketIds: string[] }>(await call("GET", `/api/events/${event.id}/best-available?count=2&accessible=true`), 200);
+    expect(accessible.ticketIds).toEqual([event.tickets(0), event.tickets(1)]);
+    await hold(await fan(), [event.tickets(0)]);
+    expect((await problem(await call("GET", `/api/events/${event.id}/best-available?count=2&accessible=true`), 409)).detail).toMatch(/wheelchair space/);
+    await problem(await call("GET", `/api/events/${event.id}/best-available?count=2&accessible=yes`), 400);
+  });
+
+  it("refuses a venue naming a wheelchair space its row does not have, with a clear 400", async () => {
+    const organizer = await organizerToken();
+    const res = await call("POST", "/api/venues", {
+      token: organizer,
+      body: { name: "Odd Hall", city: "London", country: "GB", lat: 51.5, lng: -0.1, sections: [{ name: "Stalls", rows: [{ name: "A", seats: 4, wheelchair: [9] }] }] },
+    });
+    expect((await problem(res, 400)).detail).toMatch(/no seat 9/);
   });
 });

@@ -1,7 +1,7 @@
 /** Debian's Chromium through playwright-core, headless; screenshots go to test-results/. */
 import { existsSync, mkdirSync } from "node:fs";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 export const hasChromium = existsSync(CHROMIUM);
@@ -57,7 +57,8 @@ export async function signInAs(page: Page, role: "fan" | "organizer", userId: st
     for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
     location.assign(target.href);
   })()`);
-  await page.waitForURL((url) => !url.pathname.startsWith("/api/dev/sign-in"));
+  // Back on the page, signed in (the account widget says so): a later navigation cannot cut the hand-off short.
+  await expect.poll(() => page.locator("#account").textContent(), { timeout: 15_000 }).toContain(`Signed in as ${userId}`);
 }
 
 /** Calls the API from the page with its signed-in token; answers the JSON body. */

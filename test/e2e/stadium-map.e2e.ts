@@ -37,7 +37,7 @@ describe.skipIf(!hasChromium)("the stadium's seat map", () => {
       expect(await page.locator("#seatmap .stage text").textContent()).toBe("Pitch");
       // A section says what it is, costs and has left, and is a button until its seats show.
       const block = page.locator('#seatmap polygon[data-section="Block 5"]');
-      expect(await block.getAttribute("aria-label")).toMatch(/^Block 5, .+, 1,500 of 1,500 available \(plenty left\), show seats$/);
+      expect(await block.getAttribute("aria-label")).toMatch(/^Block 5, .+, 1,500 of 1,500 available \(plenty left\), has wheelchair spaces, show seats$/);
       expect(await block.getAttribute("role")).toBe("button");
       // No seat is drawn at the overview: 90,000 elements would not be interactive.
       expect(await page.locator("#seatmap circle.seat").count()).toBe(0);
@@ -68,6 +68,28 @@ describe.skipIf(!hasChromium)("the stadium's seat map", () => {
       expect(errors).toEqual([]);
     });
   }
+
+  it("phone: the accessible-seats filter fades other seats, best-available finds a wheelchair space with its companion, and the fan holds them", async () => {
+    const { page, errors } = await stadiumPage({ width: 390, height: 844 }, "stadium-access-fan");
+    await page.locator("#best-accessible").check();
+    expect(await page.locator("#seatmap").getAttribute("class")).toContain("accessible-only");
+    // Every block of the stadium has wheelchair spaces in its front row: none fades.
+    expect(await page.locator("#seatmap polygon.area.has-accessible").count()).toBe(60);
+    await page.locator("#best-section").selectOption("Block 7");
+    await page.locator("#best button[type=submit]").click();
+    await expect.poll(() => page.locator("#picked li").count()).toBe(2);
+    const picked = await page.locator("#picked li").allTextContents();
+    expect(picked.some((p) => /^Block 7, row 1, seat \d+, wheelchair space, /.test(p))).toBe(true);
+    expect(picked.every((p) => /wheelchair space|companion seat/.test(p))).toBe(true);
+    // The map went to the block: its wheelchair spaces carry the symbol, and the picked ones are marked.
+    await expect.poll(() => page.locator('#seatmap g[data-section="Block 7"] .seat-icon').count()).toBe(8);
+    expect(await page.locator('#seatmap g[data-section="Block 7"] circle.seat.wheelchair[aria-checked="true"]').count()).toBeGreaterThanOrEqual(1);
+    await screenshot(page, "stadium-phone-4-accessible");
+    await page.locator("#hold").click();
+    await expect.poll(async () => (await page.locator("#hold-panel").isVisible()) || (await page.locator("#message").textContent()), { timeout: 10_000 }).toBe(true);
+    expect(await page.locator("#hold-seats").textContent()).toMatch(/^2 seats held, /);
+    expect(errors).toEqual([]);
+  });
 
   it("the keyboard moves and zooms the map, opens a section with Enter, and shows the whole venue again with 0", async () => {
     const { page, errors } = await stadiumPage({ width: 1280, height: 900 }, "stadium-keyboard-fan");

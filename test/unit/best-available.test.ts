@@ -41,3 +41,38 @@ describe("best available", () => {
     expect(bestAvailable(map, statuses([15, 16, 17]), priceOf, { count: 2, section: "Back" })).toHaveLength(2);
   });
 });
+
+describe("best available and accessible seats", () => {
+  // Row A: 1-2 wheelchair spaces, 3 companion, 4-8 standard. Row B: all standard.
+  const hall = buildSeatMap([
+    {
+      name: "Stalls",
+      rows: [
+        { name: "A", seats: 8, wheelchair: [1, 2], companion: [3] },
+        { name: "B", seats: 8 },
+      ],
+    },
+  ]);
+  const free = (taken: number[] = []) => [...Array(16)].map((_, i) => (taken.includes(i) ? "2" : "0")).join("");
+  const price = () => 5000;
+
+  it("an ordinary request leaves wheelchair and companion seats alone while other seats are free", () => {
+    expect(bestAvailable(hall, free(), price, { count: 2 })).toEqual([3, 4]);
+    // Row A's standard seats gone: row B, not the accessible seats.
+    expect(bestAvailable(hall, free([3, 4, 5, 6, 7]), price, { count: 2 })).toEqual([11, 12]);
+  });
+
+  it("an ordinary request takes them when nothing else is left", () => {
+    const onlyAccessible = free([3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    expect(bestAvailable(hall, onlyAccessible, price, { count: 2 })).toEqual([1, 2]);
+  });
+
+  it("an accessible request gets a wheelchair space, with its companion seat", () => {
+    expect(bestAvailable(hall, free(), price, { count: 2, accessible: true })).toEqual([1, 2]);
+    expect(bestAvailable(hall, free(), price, { count: 3, accessible: true })).toEqual([0, 1, 2]);
+    // Four seats: the accessible block is too small, so a block that still has a wheelchair space.
+    expect(bestAvailable(hall, free(), price, { count: 4, accessible: true })).toEqual([0, 1, 2, 3]);
+    // No wheelchair space free: nothing, rather than seats that do not serve.
+    expect(bestAvailable(hall, free([0, 1]), price, { count: 2, accessible: true })).toBeUndefined();
+  });
+});

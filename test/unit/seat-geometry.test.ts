@@ -1,20 +1,9 @@
 /** Section shapes and labels of the seat map's overview (src/shared/seat-geometry.ts). */
 import { describe, expect, it } from "vitest";
-import { labelSize, mapShapes, sectionShape } from "../../src/shared/seat-geometry";
+import { inside, labelSize, mapShapes, sectionShape } from "../../src/shared/seat-geometry";
 import { heatOf, HEAT_LEVELS, SOLD_OUT_LEVEL } from "../../src/shared/seat-heat";
 import { buildSeatMap } from "../../src/shared/seat-map";
 import { templateStage, venueTemplate } from "../../src/shared/venue-templates";
-
-/** Whether a point is inside a polygon (even-odd rule). */
-function inside(p: { x: number; y: number }, polygon: { x: number; y: number }[]): boolean {
-  let hit = false;
-  for (let i = 0, j = polygon.length - 1; i < polygon.length; j = i++) {
-    const a = polygon[i] as { x: number; y: number };
-    const b = polygon[j] as { x: number; y: number };
-    if (a.y > p.y !== b.y > p.y && p.x < ((b.x - a.x) * (p.y - a.y)) / (b.y - a.y) + a.x) hit = !hit;
-  }
-  return hit;
-}
 
 describe("section shapes", () => {
   const stadium = buildSeatMap(venueTemplate("stadium"), templateStage("stadium"));
@@ -63,6 +52,26 @@ describe("section shapes", () => {
     expect(labelSize({ length: 1000, depth: 1000 }, "Floor", 1, 20)).toBe(20);
   });
 
+  it("a single row, or rows given out of order, still make a shape with area that holds every seat", () => {
+    const single = buildSeatMap([{ name: "Box", rows: [{ name: "1", seats: 6 }] }]).sections[0];
+    const twisted = buildSeatMap([
+      {
+        name: "Odd",
+        rows: [
+          { name: "B", seats: [{ number: 1, x: 0, y: 2 }, { number: 2, x: 1, y: 2 }, { number: 3, x: 2, y: 2 }] },
+          { name: "A", seats: [{ number: 3, x: 2, y: 0 }, { number: 1, x: 0, y: 0 }, { number: 2, x: 1, y: 0 }] },
+          { name: "C", seats: [{ number: 1, x: 0, y: 1 }, { number: 2, x: 1, y: 1 }, { number: 3, x: 2, y: 1 }] },
+        ],
+      },
+    ]).sections[0];
+    for (const section of [single, twisted]) {
+      if (section?.kind !== "seated") throw new Error("expected a seated section");
+      const shape = sectionShape(section);
+      expect(shape.box.width * shape.box.height).toBeGreaterThan(0);
+      for (const row of section.rows) row.x.forEach((x, k) => expect(inside({ x, y: row.y[k] ?? 0 }, shape.outline)).toBe(true));
+    }
+  });
+
   it("a general-admission area is its rectangle, labelled in the middle", () => {
     const map = buildSeatMap([{ name: "Floor", capacity: 100 }]);
     const section = map.sections[0];
@@ -89,5 +98,15 @@ describe("the heat scale", () => {
     expect(heatOf(1, 100).name).toBe("Last seats");
     expect(heatOf(0, 100)).toBe(SOLD_OUT_LEVEL);
     expect(new Set([...HEAT_LEVELS, SOLD_OUT_LEVEL].map((l) => l.colour)).size).toBe(HEAT_LEVELS.length + 1);
+  });
+});
+
+describe("a stage given by an organizer", () => {
+  it("is kept where it was put, and blocks laid out by count go below it", () => {
+    const map = buildSeatMap([{ name: "Stalls", rows: [{ name: "A", seats: 10 }] }], { label: "Ring", x: 0, y: 0, width: 30, height: 12 });
+    expect(map.stage).toEqual({ label: "Ring", x: 0, y: 0, width: 30, height: 12 });
+    const row = map.sections[0]?.kind === "seated" ? map.sections[0].rows[0] : undefined;
+    expect(row?.y[0]).toBeGreaterThan(12);
+    expect(map.width).toBeGreaterThanOrEqual(30);
   });
 });

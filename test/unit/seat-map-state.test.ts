@@ -6,6 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { SeatMapState } from "../../src/client/seat-map/map-state";
+import { seatStep } from "../../src/client/seat-map/seat-keys";
 import { SEAT_STATUSES, type SeatStatus } from "../../src/shared/room-protocol";
 import { buildSeatMap } from "../../src/shared/seat-map";
 import type { SeatDeltaFrame } from "../../src/shared/seat-stream";
@@ -111,5 +112,31 @@ describe("the live seat map state", () => {
     const outcome = state.applyDelta(delta(1, 1, { sold: seats }));
     expect(outcome.kind === "applied" && outcome.seats.length).toBe(1_000);
     expect(state.counts.reduce((n, c) => n + c[2], 0)).toBe(1_000);
+  });
+});
+
+describe("moving between seats with the keyboard", () => {
+  const block = buildSeatMap([{ name: "Block", rows: [{ name: "A", seats: 4 }, { name: "B", seats: 2 }, { name: "C", seats: 4 }] }]).sections[0];
+
+  it("goes along the row, to the same place in the next or previous row (the end of a shorter one), and stops at the edges", () => {
+    if (!block) throw new Error("no section");
+    // Row A: 0-3, row B: 4-5, row C: 6-9.
+    expect(seatStep(block, 1, "ArrowRight")).toBe(2);
+    expect(seatStep(block, 3, "ArrowRight")).toBeUndefined();
+    expect(seatStep(block, 0, "ArrowLeft")).toBeUndefined();
+    expect(seatStep(block, 3, "ArrowDown")).toBe(5);
+    expect(seatStep(block, 5, "ArrowDown")).toBe(7);
+    expect(seatStep(block, 7, "ArrowUp")).toBe(5);
+    expect(seatStep(block, 2, "ArrowUp")).toBeUndefined();
+    expect(seatStep(block, 8, "ArrowDown")).toBeUndefined();
+    expect(seatStep(block, 7, "Home")).toBe(6);
+    expect(seatStep(block, 6, "End")).toBe(9);
+    expect(seatStep(block, 6, "x")).toBeUndefined();
+  });
+
+  it("a general-admission section has no seats to move between", () => {
+    const floor = buildSeatMap([{ name: "Floor", capacity: 10 }]).sections[0];
+    if (!floor) throw new Error("no section");
+    expect(seatStep(floor, 0, "ArrowRight")).toBeUndefined();
   });
 });

@@ -63,3 +63,41 @@ describe("ticket ids", () => {
     expect(parseTicketId("ev_abc123.-1")).toBeUndefined();
   });
 });
+
+describe("seat types", () => {
+  it("stores wheelchair spaces and companion seats as one character per seat, and nothing for all-standard rows", async () => {
+    const { seatTypeOf } = await import("../../src/shared/seat-types");
+    const map = buildSeatMap([
+      {
+        name: "Stalls",
+        rows: [
+          { name: "A", seats: 4, wheelchair: [1], companion: ["2"] },
+          { name: "B", seats: 4 },
+          { name: "C", seats: [{ number: "C9", x: 0, y: 5 }, { number: "C10", x: 1, y: 5 }], wheelchair: ["C10"] },
+        ],
+      },
+    ]);
+    const section = map.sections[0];
+    if (section?.kind !== "seated") throw new Error("expected seats");
+    const [a, b, c] = section.rows;
+    expect(a?.types).toBe("wcss");
+    expect(b && "types" in b).toBe(false);
+    expect(c?.types).toBe("sw");
+    if (!a || !c) throw new Error("rows");
+    expect([0, 1, 2].map((i) => seatTypeOf(a, i))).toEqual(["wheelchair", "companion", "standard"]);
+    expect(seatTypeOf(c, c.firstIndex + 1)).toBe("wheelchair");
+  });
+
+  it("refuses a type for a seat the row does not have, or two types for one seat", () => {
+    expect(() => buildSeatMap([{ name: "S", rows: [{ name: "A", seats: 4, wheelchair: [5] }] }])).toThrow(/no seat 5/);
+    expect(() => buildSeatMap([{ name: "S", rows: [{ name: "A", seats: 4, wheelchair: [1], companion: [1] }] }])).toThrow(/two types/);
+  });
+
+  it("every template but the club's general admission has wheelchair spaces", () => {
+    for (const kind of ["club", "theater", "arena", "stadium"] as const) {
+      const built = buildSeatMap(venueTemplate(kind));
+      const wheelchair = built.sections.flatMap((s) => (s.kind === "seated" ? s.rows : [])).reduce((n, r) => n + [...(r.types ?? "")].filter((t) => t === "w").length, 0);
+      expect(wheelchair, kind).toBeGreaterThan(0);
+    }
+  });
+});

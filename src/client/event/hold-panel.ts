@@ -7,7 +7,7 @@
  */
 import { seatIndexOf } from "../../shared/seat-stream";
 import { byId, countdown, money, say } from "../shell/page";
-import { api, claims } from "../shell/session";
+import { api, claims, problemDetail, serverNow } from "../shell/session";
 import type { EventPageData, HeldSeats } from "./event-data";
 
 export interface HoldPanelHooks {
@@ -18,7 +18,6 @@ export interface HoldPanelHooks {
 export class HoldPanel {
   private readonly panel = byId("hold-panel");
   private readonly message = byId("message");
-  private readonly holdButton = byId<HTMLButtonElement>("hold");
   private readonly key: string;
   private stopCountdown: (() => void) | null = null;
 
@@ -29,14 +28,24 @@ export class HoldPanel {
     this.key = `hold:${data.eventId}`;
   }
 
-  /** Shows the hold this tab made earlier, if it has not run out. */
-  restore(): void {
-    const saved = sessionStorage.getItem(this.key);
-    if (!saved) return;
-    const hold = JSON.parse(saved) as HeldSeats;
-    if (Date.parse(hold.expiresAt) > Date.now()) this.show(hold);
+  /**
+   * Shows the hold this tab made earlier, if the room still has it held: it
+   * may have been paid for, released or replaced from another tab since.
+   */
+  async restore(): Promise<void> {
+    let hold: HeldSeats;
+    try {
+      hold = JSON.parse(sessionStorage.getItem(this.key) ?? "null") as HeldSeats;
+    } catch {
+      hold = null as unknown as HeldSeats;
+    }
+    if (!hold?.holdId || !(Date.parse(hold.expiresAt) > serverNow())) return sessionStorage.removeItem(this.key);
+    const now = await api<{ state?: string; expiresAt?: string }>(`/api/booking/holds/${hold.holdId}`).catch(() => null);
+    if (now && (!now.ok || !["held", "paying"].includes(now.data.state ?? ""))) return sessionStorage.removeItem(this.key);
+    this.show(now?.data.expiresAt ? { ...hold, expiresAt: now.data.expiresAt } : hold);
   }
 
+  /** Holds these seats (a fan's new hold replaces the one they have). Never throws. */
   async hold(seats: number[]): Promise<boolean> {
     if (!claims()) {
       say(this.message, "Sign in first (top right), then hold your seats.", "error");
@@ -45,16 +54,19 @@ export class HoldPanel {
     const headers: Record<string, string> = {};
     const admission = sessionStorage.getItem(`admission:${this.data.eventId}`);
     if (admission) headers["x-admission-token"] = admission;
-    this.holdButton.disabled = true;
     const ticketIds = seats.map((i) => `${this.data.eventId}.${i}`);
-    const { status, data: body } = await api<HeldSeats & { detail?: string }>("/api/booking/reserve", { method: "POST", body: { ticketIds }, headers });
-    this.holdButton.disabled = false;
+    const answer = await api<HeldSeats>("/api/booking/reserve", { method: "POST", body: { ticketIds }, headers }).catch(() => null);
+    if (!answer) {
+      say(this.message, "The seats could not be held: the connection failed. Try again.", "error");
+      return false;
+    }
+    const { status, data: body } = answer;
     if (status === 403 && this.data.queueEnabled) {
       location.href = `/events/${this.data.eventId}/queue`;
       return false;
     }
     if (status !== 201) {
-      say(this.message, body?.detail ?? "Could not hold the seats.", "error");
+      say(this.message, problemDetail(body) ?? "Could not hold the seats.", "error");
       return false;
     }
     sessionStorage.setItem(this.key, JSON.stringify(body));
@@ -74,8 +86,10 @@ export class HoldPanel {
       say(this.message, "Your hold expired and the seats went back on sale. Choose again.", "error");
     });
     byId<HTMLButtonElement>("release").onclick = async () => {
-      await api(`/api/booking/holds/${hold.holdId}`, { method: "DELETE" });
-      this.end();
+      const res = await api(`/api/booking/holds/${hold.holdId}`, { method: "DELETE" }).catch(() => null);
+      // Gone already (404) is released too; anything else leaves the hold as it was, and says why.
+      if (res && (res.ok || res.status === 404)) this.end();
+      else say(this.message, res ? (problemDetail(res.data) ?? "The hold could not be released.") : "The hold could not be released: the connection failed.", "error");
     };
   }
 

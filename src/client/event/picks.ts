@@ -10,6 +10,8 @@ import type { SeatNames } from "./seat-names";
 export class Picks {
   readonly selected = new Set<number>();
   mine = new Set<number>();
+  /** Seats in a hold request on its way: their own delta ("held") is not someone else taking them. */
+  readonly holding = new Set<number>();
   private readonly list = byId<HTMLUListElement>("picked");
   private readonly total = byId("picked-total");
   private readonly holdButton = byId<HTMLButtonElement>("hold");
@@ -28,7 +30,7 @@ export class Picks {
       return false;
     }
     if (this.selected.has(seat)) this.selected.delete(seat);
-    else if (this.selected.size >= this.limit) {
+    else if (this.selected.size + this.mine.size >= this.limit) {
       say(this.message, `You can choose at most ${this.limit} tickets.`);
       return false;
     } else this.selected.add(seat);
@@ -38,7 +40,7 @@ export class Picks {
 
   /** Seats that were just taken by others: unpicked, with a notice. Returns those dropped. */
   taken(seats: number[]): number[] {
-    const dropped = seats.filter((i) => this.selected.delete(i));
+    const dropped = seats.filter((i) => !this.holding.has(i) && this.selected.delete(i));
     const last = dropped[dropped.length - 1];
     if (last !== undefined) {
       say(this.message, `${this.names.describe(last)} was just taken by someone else.`);
@@ -63,6 +65,8 @@ export class Picks {
       total += this.names.priceCents(i);
     }
     this.total.textContent = this.selected.size ? `${this.selected.size} selected, ${money(total, this.currency)}` : "No seats selected yet.";
-    this.holdButton.disabled = this.selected.size === 0;
+    this.holdButton.disabled = this.selected.size === 0 || this.holding.size > 0;
+    // A fan's new hold replaces the one they have, so what they add is held together with it.
+    this.holdButton.textContent = this.mine.size > 0 ? "Add to your hold" : "Hold these seats";
   }
 }

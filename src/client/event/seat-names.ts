@@ -1,8 +1,12 @@
 /** What a seat or a section is called on the event page: "Block 4, row 12, seat 7, $89", "$89–$149". */
-import type { SeatMap, SeatedRow } from "../../shared/seat-map";
+import { rowAt } from "../../shared/seat-geometry";
+import { seatTypeOf, type SeatType } from "../../shared/seat-types";
+import type { SeatMap } from "../../shared/seat-map";
 import { money } from "../shell/page";
 import type { SectionPrices } from "./event-data";
 import type { SeatMapState } from "../seat-map/map-state";
+
+const TYPE_WORDS: Record<Exclude<SeatType, "standard">, string> = { wheelchair: "wheelchair space", companion: "companion seat" };
 
 export class SeatNames {
   private readonly prices: Map<string, SectionPrices>;
@@ -38,23 +42,13 @@ export class SeatNames {
     if (!section) return "";
     let where = section.name;
     if (section.kind === "seated") {
-      const row = rowOf(section.rows, seat);
-      if (row) where += `, row ${row.name}, seat ${row.seats[seat - row.firstIndex] ?? ""}`;
+      const row = rowAt(section, seat);
+      if (row) {
+        where += `, row ${row.name}, seat ${row.seats[seat - row.firstIndex] ?? ""}`;
+        const type = seatTypeOf(row, seat);
+        if (type !== "standard") where += `, ${TYPE_WORDS[type]}`;
+      }
     } else where += ", general admission";
     return `${where}, ${money(this.priceCents(seat), this.currency)}`;
   }
-}
-
-/** The row holding a seat index (rows are in index order). */
-function rowOf(rows: SeatedRow[], seat: number): SeatedRow | undefined {
-  let lo = 0;
-  let hi = rows.length - 1;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const row = rows[mid] as SeatedRow;
-    if (seat < row.firstIndex) hi = mid - 1;
-    else if (seat >= row.firstIndex + row.seats.length) lo = mid + 1;
-    else return row;
-  }
-  return undefined;
 }

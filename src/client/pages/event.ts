@@ -16,7 +16,7 @@ import { MapView } from "../seat-map/map-view";
 import { startPage } from "../shell/account";
 import { byId, money, pageData, say } from "../shell/page";
 import { announceSoldOut } from "../shell/page-events";
-import { api } from "../shell/session";
+import { api, problemDetail } from "../shell/session";
 import { startWaitlistPanel } from "../waitlist/panel";
 
 startPage();
@@ -36,6 +36,7 @@ const view = new MapView(byId<SVGSVGElement>("seatmap"), data.seatMap, state, {
   priceOf: (k) => names.sectionPrice(k),
   isSelected: (i) => picks.selected.has(i),
   isMine: (i) => picks.mine.has(i),
+  picked: () => [...picks.selected, ...picks.mine],
   onSeat: (i) => {
     if (picks.toggle(i, state.isAvailable(i))) view.picksChanged([i]);
   },
@@ -107,9 +108,10 @@ async function bestAvailable(e: SubmitEvent): Promise<void> {
   const q = new URLSearchParams({ count: byId<HTMLSelectElement>("best-count").value });
   const section = byId<HTMLSelectElement>("best-section").value;
   if (section) q.set("section", section);
-  const { ok, data: body } = await api<{ ticketIds: string[]; totalCents: number; detail?: string }>(`/api/events/${data.eventId}/best-available?${q}`);
+  if (accessibleOnly.checked) q.set("accessible", "true");
+  const { ok, data: body } = await api<{ ticketIds: string[]; totalCents: number }>(`/api/events/${data.eventId}/best-available?${q}`);
   if (!ok) {
-    say(message, body.detail ?? "No seats together were found.");
+    say(message, problemDetail(body) ?? "No seats together were found.");
     return;
   }
   const before = [...picks.selected];
@@ -121,17 +123,25 @@ async function bestAvailable(e: SubmitEvent): Promise<void> {
 }
 
 overview.addEventListener("click", () => view.reset());
+// The accessible-seats filter: other seats and sections without wheelchair spaces fade, and best-available asks for one.
+const accessibleOnly = byId<HTMLInputElement>("best-accessible");
+accessibleOnly.addEventListener("change", () => byId<SVGSVGElement>("seatmap").classList.toggle("accessible-only", accessibleOnly.checked));
 byId<HTMLButtonElement>("zoom-in").addEventListener("click", () => view.zoomBy(1.6));
 byId<HTMLButtonElement>("zoom-out").addEventListener("click", () => view.zoomBy(1 / 1.6));
 byId<HTMLFormElement>("best").addEventListener("submit", (e) => void bestAvailable(e));
 byId<HTMLButtonElement>("hold").addEventListener("click", () => {
-  const seats = [...picks.selected];
+  // What the fan already holds goes into the new hold with what they added: a new hold replaces the old one.
+  const seats = [...picks.mine, ...picks.selected];
+  for (const i of seats) picks.holding.add(i);
+  picks.render();
   void holds.hold(seats).then((held) => {
-    if (!held) return;
-    picks.replace([]);
-    view.picksChanged(seats);
+    picks.holding.clear();
+    const picked = [...picks.selected];
+    if (held) picks.replace([]);
+    else picks.render();
+    view.picksChanged([...seats, ...picked]);
   });
 });
-holds.restore();
+void holds.restore();
 picks.render();
 startWaitlistPanel();

@@ -1,6 +1,6 @@
 /**
- * How a fan moves the seat map: the wheel zooms about the cursor, one
- * pointer drags, two pointers pinch (zooming about their midpoint and
+ * How a fan moves the seat map: a mouse's wheel (or a trackpad's pinch)
+ * zooms about the cursor and a trackpad's scroll pans, one pointer drags, two pointers pinch (zooming about their midpoint and
  * following it), and the keyboard, with the map focused, pans with the
  * arrows, zooms with + and −, and shows the whole venue with 0. A press that
  * moved more than a few pixels was a drag: the click that follows it is
@@ -22,30 +22,51 @@ const DRAG_PIXELS = 6;
 
 export function attachGestures(svg: SVGSVGElement, camera: Camera): void {
   const pointers = new Map<number, { x: number; y: number }>();
+  /** How far the press has gone from where it started, at most: jitter on a tap does not add up to a drag. */
   let moved = 0;
+  let start = { x: 0, y: 0 };
   let pinch: { distance: number } | null = null;
 
   svg.addEventListener(
     "wheel",
     (e) => {
       e.preventDefault();
-      const factor = Math.exp(-Math.max(-100, Math.min(100, e.deltaY)) * 0.004);
+      // A trackpad scrolls in small steps, often sideways too: it pans. A mouse's wheel (whole notches, or
+      // lines) and a trackpad's pinch (sent with ctrlKey) zoom.
+      const notch = e.deltaMode !== WheelEvent.DOM_DELTA_PIXEL || (Math.abs(e.deltaY) >= 50 && e.deltaX === 0);
+      if (!e.ctrlKey && !notch) {
+        const k = camera.unitsPerPixel();
+        camera.panBy(e.deltaX * k, e.deltaY * k);
+        return;
+      }
+      const factor = Math.exp(-Math.max(-100, Math.min(100, e.deltaY)) * (e.ctrlKey ? 0.01 : 0.004));
       camera.zoomAt(factor, camera.toMap(e.clientX, e.clientY));
     },
     { passive: false },
   );
 
   svg.addEventListener("pointerdown", (e) => {
+    // Only the main button (or a finger, or a pen) moves the map.
+    if (e.button !== 0) return;
     pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
-    if (pointers.size === 1) moved = 0;
-    if (pointers.size === 2) pinch = { distance: spread(pointers) };
+    if (pointers.size === 1) {
+      moved = 0;
+      start = { x: e.clientX, y: e.clientY };
+    }
+    pinch = pointers.size === 2 ? { distance: spread(pointers) } : null;
   });
   svg.addEventListener("pointermove", (e) => {
     const last = pointers.get(e.pointerId);
     if (!last) return;
+    // A release the map never saw (outside the window, a context menu): the press is over.
+    if (e.pointerType === "mouse" && e.buttons === 0) {
+      pointers.delete(e.pointerId);
+      return;
+    }
     const dx = e.clientX - last.x;
     const dy = e.clientY - last.y;
-    moved += Math.abs(dx) + Math.abs(dy);
+    if (pointers.size === 1) moved = Math.max(moved, Math.hypot(e.clientX - start.x, e.clientY - start.y));
+    else moved = DRAG_PIXELS + 1;
     // Capture only once it is a drag, so a plain tap's click reaches the seat under it.
     if (moved > DRAG_PIXELS && !svg.hasPointerCapture(e.pointerId)) svg.setPointerCapture(e.pointerId);
     const before = midpoint(pointers);
@@ -64,10 +85,12 @@ export function attachGestures(svg: SVGSVGElement, camera: Camera): void {
   });
   const end = (e: PointerEvent) => {
     pointers.delete(e.pointerId);
-    if (pointers.size < 2) pinch = null;
+    // Three fingers down to two: measure the pinch afresh, or the zoom jumps.
+    pinch = pointers.size === 2 ? { distance: spread(pointers) } : null;
   };
   svg.addEventListener("pointerup", end);
   svg.addEventListener("pointercancel", end);
+  svg.addEventListener("lostpointercapture", end);
   // A drag ends in a click on whatever is under the pointer: it was not a choice.
   svg.addEventListener(
     "click",
@@ -82,7 +105,8 @@ export function attachGestures(svg: SVGSVGElement, camera: Camera): void {
   );
 
   svg.addEventListener("keydown", (e) => {
-    if (e.target !== svg) return;
+    // Ctrl/⌘ with + − 0 is the browser's own zoom, which low-vision fans rely on.
+    if (e.target !== svg || e.ctrlKey || e.metaKey || e.altKey) return;
     const step = 0.15;
     const keys: Record<string, () => void> = {
       ArrowLeft: () => camera.panShare(-step, 0),

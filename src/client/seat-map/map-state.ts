@@ -16,6 +16,7 @@ import { seatIndexOf, type SeatDeltaFrame, type SeatSnapshotFrame } from "../../
 /** A status as a small number: its position in SEAT_STATUSES (0 available … 3 blocked). */
 export type StatusCode = 0 | 1 | 2 | 3;
 export const AVAILABLE: StatusCode = 0;
+const BLOCKED: StatusCode = 3;
 
 /** A section's seats by status, indexed by StatusCode. */
 export type SectionCounts = [number, number, number, number];
@@ -64,7 +65,8 @@ export class SeatMapState {
     const { statuses } = frame;
     for (let i = 0; i < statuses.length; i++) {
       const code = statuses.charCodeAt(i) - 48;
-      const valid = code >= 0 && code < SEAT_STATUSES.length ? code : AVAILABLE;
+      // A status this page does not know is not for sale to it.
+      const valid = code >= 0 && code < SEAT_STATUSES.length ? code : BLOCKED;
       this.codes[i] = valid;
       const counts = this.counts[this.sectionOf[i] ?? 0];
       if (counts) counts[valid as StatusCode]++;

@@ -4,22 +4,25 @@
  * that fits it or is hidden, and, once the fan is close enough, the seats of
  * the sections in sight. Level of detail keeps a 90,000-seat stadium light:
  * the overview is a few dozen shapes; seats are drawn one section at a time
- * as sections come into view (each section's seats are built once and
- * kept), never more than SEAT_BUDGET at once. A venue small enough is drawn
- * seat by seat from the start. The fan's own seats stay marked when their
- * section is only a shape.
+ * as sections come into view (seat-layer.ts builds each once and keeps it),
+ * nearest the middle of the view first and the section the fan chose before
+ * any, within SEAT_BUDGET. A venue small enough is drawn seat by seat from
+ * the start. The fan's own seats stay marked when their section is only a
+ * shape. Whatever the keyboard focuses is brought into sight.
  *
  * Changes from the stream touch only what they change: the seats' elements
  * that exist, and the colour and name of the sections they are in.
  */
 import { labelSize, mapShapes, type SectionShape } from "../../shared/seat-geometry";
 import { heatOf } from "../../shared/seat-heat";
+import { SEAT_TYPE_CODES } from "../../shared/seat-types";
 import type { Area, Section, SeatMap } from "../../shared/seat-map";
 import { attachGestures, type Camera } from "./gestures";
+import { SeatLayer, type SeatOptions } from "./seat-layer";
+import { round, svgElement } from "./svg";
 import type { SeatMapState } from "./map-state";
 import { clamp, fit, intersects, pan, zoomAt, type Limits, type View } from "./viewport";
 
-const NS = "http://www.w3.org/2000/svg";
 /** Venues up to this many places are drawn seat by seat at every zoom. */
 export const DRAW_ALL_UNDER = 3000;
 /** Seats drawn at once, at most. */
@@ -32,14 +35,9 @@ const FOCUS_PIXELS = 8;
 const LABEL_MIN = 9;
 const LABEL_MAX = 15;
 
-export interface MapViewOptions {
-  /** "Block 4, row 12, seat 7, $89": what a seat is. */
-  describeSeat(index: number): string;
+export interface MapViewOptions extends SeatOptions {
   /** "$89" or "$89–$149" for a section. */
   priceOf(section: number): string;
-  isSelected(index: number): boolean;
-  isMine(index: number): boolean;
-  onSeat(index: number): void;
   /** A general-admission section was chosen (it has no seats to pick). */
   onGeneralAdmission(section: Section): void;
   /** The view changed between "whole venue" and a closer look. */
@@ -50,16 +48,14 @@ export class MapView implements Camera {
   private readonly shapes: SectionShape[];
   private readonly areas: SVGPolygonElement[] = [];
   private readonly labels: SVGTextElement[] = [];
-  /** Each seated section's seats, built on first sight. */
-  private readonly seatGroups = new Map<number, { group: SVGGElement; circles: SVGCircleElement[] }>();
-  private readonly seatLayer: SVGGElement;
-  private readonly markLayer: SVGGElement;
+  private readonly seats: SeatLayer;
   private readonly drawAll: boolean;
   private limits: Limits;
   private view: View;
   private home: View;
   private frame = 0;
-  private shown = new Set<number>();
+  /** The section the fan last chose: drawn first, whatever the budget. */
+  private focused = -1;
 
   constructor(
     private readonly svg: SVGSVGElement,
@@ -74,29 +70,31 @@ export class MapView implements Camera {
     this.view = this.home;
     svg.replaceChildren();
     if (map.stage) svg.append(this.stage(map.stage));
-    const areaLayer = el("g", { class: "areas" });
-    const labelLayer = el("g", { class: "area-labels", "aria-hidden": "true" });
-    this.seatLayer = el("g", { class: "seats" });
-    this.markLayer = el("g", { class: "marks", "aria-hidden": "true" });
+    const areaLayer = svgElement("g", { class: "areas" });
+    const labelLayer = svgElement("g", { class: "area-labels", "aria-hidden": "true" });
+    this.seats = new SeatLayer(map, state, options, (k) => this.areas[k]);
     map.sections.forEach((section, k) => {
       const shape = this.shapes[k] as SectionShape;
-      const area = el("polygon", { points: shape.outline.map((p) => `${round(p.x)},${round(p.y)}`).join(" "), class: "area", "data-section": section.name });
+      const area = svgElement("polygon", { points: shape.outline.map((p) => `${round(p.x)},${round(p.y)}`).join(" "), class: "area", "data-section": section.name });
       area.addEventListener("click", () => this.chooseSection(k));
       area.addEventListener("keydown", (e) => {
         if (e.key === "Enter" || e.key === " ") {
           e.preventDefault();
-          this.chooseSection(k);
+          this.chooseSection(k, true);
         }
       });
-      const label = el("text", { class: "area-label", "text-anchor": "middle", "dominant-baseline": "central" });
+      if (hasWheelchairSpaces(section)) area.classList.add("has-accessible");
+      const label = svgElement("text", { class: "area-label", "text-anchor": "middle", "dominant-baseline": "central" });
       label.textContent = section.name;
       this.areas.push(area);
       this.labels.push(label);
       areaLayer.append(area);
       labelLayer.append(label);
     });
-    svg.append(areaLayer, this.seatLayer, labelLayer, this.markLayer);
+    svg.append(areaLayer, this.seats.layer, labelLayer, this.seats.marks);
     attachGestures(svg, this);
+    // What the keyboard focuses comes into sight.
+    svg.addEventListener("focusin", (e) => this.bringIntoSight(e.target));
     new ResizeObserver(() => this.resized()).observe(svg);
     this.sectionsChanged(map.sections.map((_, k) => k));
     this.apply();
@@ -138,6 +136,7 @@ export class MapView implements Camera {
   focusSection(k: number): void {
     const shape = this.shapes[k];
     if (!shape) return;
+    this.focused = k;
     const whole = fit(shape.box, this.limits, 0.1);
     const seatsShow = (this.svg.clientWidth || 600) / FOCUS_PIXELS;
     if (whole.width <= seatsShow) return this.setView(whole);
@@ -153,22 +152,23 @@ export class MapView implements Camera {
 
   /** Repaints changed seats (those drawn) and their sections. */
   seatsChanged(seats: Iterable<number>, sections: Iterable<number>): void {
-    for (const i of seats) this.paintSeat(i);
+    for (const i of seats) this.seats.repaint(i);
     this.sectionsChanged(sections);
-    this.drawMarks();
+    // A picked seat taken by someone else is no longer the fan's.
+    this.seats.drawMarks(this.unitsPerPixel());
   }
 
   /** The fan's picks changed: repaint those seats and the marks. */
   picksChanged(seats: Iterable<number>): void {
-    for (const i of seats) this.paintSeat(i);
-    this.drawMarks();
+    for (const i of seats) this.seats.repaint(i);
+    this.seats.drawMarks(this.unitsPerPixel());
   }
 
   /** Everything changed (a snapshot). */
   repaintAll(): void {
-    for (const { circles } of this.seatGroups.values()) for (const c of circles) this.paintCircle(c, Number(c.dataset.i));
+    this.seats.repaintAll();
     this.sectionsChanged(this.map.sections.map((_, k) => k));
-    this.drawMarks();
+    this.seats.drawMarks(this.unitsPerPixel());
   }
 
   // ---- Drawing ----
@@ -187,32 +187,44 @@ export class MapView implements Camera {
     this.svg.setAttribute("viewBox", `${round(v.x)} ${round(v.y)} ${round(v.width)} ${round(v.height)}`);
     const pixels = 1 / this.unitsPerPixel();
     const wanted = new Set<number>();
-    if (this.drawAll || pixels >= SEAT_PIXELS) {
+    // A little below the threshold, seats already shown stay: no flicker at the edge of it.
+    if (this.drawAll || pixels >= SEAT_PIXELS || (this.seats.shown.size > 0 && pixels >= SEAT_PIXELS * 0.85)) {
       let budget = this.drawAll ? Infinity : SEAT_BUDGET;
-      this.map.sections.forEach((section, k) => {
-        const shape = this.shapes[k] as SectionShape;
-        if (section.kind !== "seated" || !intersects(shape.box, v) || section.count > budget) return;
-        budget -= section.count;
+      // Nearest the middle of the view first, and the section the fan chose before any: it always shows, whatever its size.
+      const cx = v.x + v.width / 2;
+      const cy = v.y + v.height / 2;
+      const distance = (k: number) => {
+        const b = (this.shapes[k] as SectionShape).box;
+        return k === this.focused ? -1 : Math.hypot(b.x + b.width / 2 - cx, b.y + b.height / 2 - cy);
+      };
+      const inSight = this.map.sections.map((_, k) => k).filter((k) => this.map.sections[k]?.kind === "seated" && intersects((this.shapes[k] as SectionShape).box, v));
+      for (const k of inSight.sort((a, b) => distance(a) - distance(b))) {
+        const count = this.map.sections[k]?.count ?? 0;
+        if (count > budget && !(k === this.focused || wanted.size === 0)) continue;
+        budget -= count;
         wanted.add(k);
-      });
+      }
     }
-    for (const k of this.shown) if (!wanted.has(k)) this.seatGroups.get(k)?.group.remove();
-    for (const k of wanted) if (!this.shown.has(k)) this.seatLayer.append(this.seatsOf(k).group);
-    this.shown = wanted;
+    this.seats.show(wanted);
     this.map.sections.forEach((_, k) => this.placeLabel(k, pixels));
-    this.drawMarks();
+    this.seats.drawMarks(this.unitsPerPixel());
   }
 
   private placeLabel(k: number, pixels: number): void {
     const label = this.labels[k] as SVGTextElement;
     const area = this.areas[k] as SVGPolygonElement;
     const shape = this.shapes[k] as SectionShape;
-    const open = this.shown.has(k);
+    const open = this.seats.shown.has(k);
     area.classList.toggle("open", open);
     // An open section is its seats: the shape is only its background, not a button.
     area.setAttribute("tabindex", open ? "-1" : "0");
-    if (open) area.removeAttribute("role");
-    else area.setAttribute("role", "button");
+    if (open) {
+      area.removeAttribute("role");
+      area.setAttribute("aria-hidden", "true");
+    } else {
+      area.setAttribute("role", "button");
+      area.removeAttribute("aria-hidden");
+    }
     const section = this.map.sections[k];
     const name = section?.name ?? "";
     // Over its seats a label would hide them: it goes above the section instead.
@@ -246,102 +258,45 @@ export class MapView implements Camera {
       const free = this.state.free(k);
       const heat = heatOf(this.state.live ? free : section.count, section.count);
       area.style.setProperty("--heat", heat.colour);
-      const action = section.kind === "ga" ? "general admission: choose how many with best available" : "show seats";
+      const action = section.kind === "ga" ? "general admission: choose how many with best available" : hasWheelchairSpaces(section) ? "has wheelchair spaces, show seats" : "show seats";
       const left = this.state.live ? `${free.toLocaleString()} of ${section.count.toLocaleString()} available (${heat.name.toLowerCase()})` : `${section.count.toLocaleString()} places`;
       area.setAttribute("aria-label", `${section.name}, ${this.options.priceOf(k)}, ${left}, ${action}`);
     }
   }
 
-  private chooseSection(k: number): void {
+  private chooseSection(k: number, byKeyboard = false): void {
     const section = this.map.sections[k];
     if (!section) return;
-    if (section.kind === "ga") this.options.onGeneralAdmission(section);
-    else if (!this.shown.has(k)) this.focusSection(k);
+    if (section.kind === "ga") return this.options.onGeneralAdmission(section);
+    if (this.seats.shown.has(k)) return;
+    this.focusSection(k);
+    // From the keyboard, the next stop is the section's seats, not the next section.
+    if (byKeyboard) requestAnimationFrame(() => this.seats.focusEntry(k));
   }
 
-  private seatsOf(k: number): { group: SVGGElement; circles: SVGCircleElement[] } {
-    const built = this.seatGroups.get(k);
-    if (built) return built;
-    const section = this.map.sections[k];
-    const group = el("g", { "data-section": section?.name ?? "" });
-    const circles: SVGCircleElement[] = [];
-    if (section?.kind === "seated") {
-      for (const row of section.rows) {
-        for (let s = 0; s < row.seats.length; s++) {
-          const i = row.firstIndex + s;
-          const c = el("circle", { cx: String(row.x[s]), cy: String(row.y[s]), r: "0.42", role: "checkbox", "data-i": String(i) });
-          this.paintCircle(c, i);
-          circles.push(c);
-        }
-      }
-    }
-    group.append(...circles);
-    // One listener per section, not per seat.
-    group.addEventListener("click", (e) => this.seatEvent(e));
-    group.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" || e.key === " ") this.seatEvent(e);
-    });
-    const entry = { group, circles };
-    this.seatGroups.set(k, entry);
-    return entry;
-  }
-
-  private seatEvent(e: Event): void {
-    const target = e.target;
-    if (!(target instanceof SVGCircleElement) || target.dataset.i === undefined) return;
-    e.preventDefault();
-    this.options.onSeat(Number(target.dataset.i));
-  }
-
-  private paintSeat(i: number): void {
-    const k = this.state.sectionOf[i];
-    if (k === undefined) return;
-    const section = this.map.sections[k];
-    const group = this.seatGroups.get(k);
-    if (!group || section?.kind !== "seated") return;
-    const c = group.circles[i - section.firstIndex];
-    if (c) this.paintCircle(c, i);
-  }
-
-  private paintCircle(c: SVGCircleElement, i: number): void {
-    const code = this.state.live ? (this.state.codes[i] ?? 0) : 0;
-    const selected = this.options.isSelected(i);
-    const mine = this.options.isMine(i);
-    const word = mine ? "yours" : selected ? "selected" : this.state.status(i);
-    c.setAttribute("class", `seat s${code}${selected || mine ? " mine" : ""}`);
-    c.setAttribute("aria-checked", selected ? "true" : "false");
-    c.setAttribute("aria-disabled", code === 0 || mine ? "false" : "true");
-    c.setAttribute("tabindex", code === 0 ? "0" : "-1");
-    c.setAttribute("aria-label", `${this.options.describeSeat(i)}, ${word}`);
-  }
-
-  /** The fan's seats in sections drawn only as shapes: a dot each, so they stay in sight. */
-  private drawMarks(): void {
-    const r = Math.max(0.42, 4 * this.unitsPerPixel());
-    const marks: SVGCircleElement[] = [];
-    this.map.sections.forEach((section, k) => {
-      if (section.kind !== "seated" || this.shown.has(k)) return;
-      for (const row of section.rows) {
-        for (let s = 0; s < row.seats.length; s++) {
-          const i = row.firstIndex + s;
-          if (this.options.isSelected(i) || this.options.isMine(i)) marks.push(el("circle", { cx: String(row.x[s]), cy: String(row.y[s]), r: String(round(r, 3)), class: "mark" }));
-        }
-      }
-    });
-    this.markLayer.replaceChildren(...marks);
+  private bringIntoSight(target: EventTarget | null): void {
+    let at: { x: number; y: number } | undefined;
+    if (target instanceof SVGCircleElement) at = { x: Number(target.getAttribute("cx")), y: Number(target.getAttribute("cy")) };
+    else if (target instanceof SVGPolygonElement) at = this.shapes[this.areas.indexOf(target)]?.anchor;
+    if (!at) return;
+    const v = this.view;
+    const margin = Math.min(v.width, v.height) * 0.05;
+    if (at.x >= v.x + margin && at.x <= v.x + v.width - margin && at.y >= v.y + margin && at.y <= v.y + v.height - margin) return;
+    this.setView(clamp({ ...v, x: at.x - v.width / 2, y: at.y - v.height / 2 }, this.limits));
   }
 
   private stage(stage: Area & { label: string }): SVGGElement {
-    const g = el("g", { class: "stage", "aria-hidden": "true" });
-    const rect = el("rect", { x: String(stage.x), y: String(stage.y), width: String(stage.width), height: String(stage.height), rx: String(Math.min(stage.width, stage.height) * 0.04) });
-    const text = el("text", { x: String(stage.x + stage.width / 2), y: String(stage.y + stage.height / 2), "text-anchor": "middle", "dominant-baseline": "central", "font-size": String(Math.min(stage.height * 0.4, stage.width / (0.62 * (stage.label.length + 2)), Math.max(stage.width, stage.height) * 0.06)) });
+    const g = svgElement("g", { class: "stage", "aria-hidden": "true" });
+    const rect = svgElement("rect", { x: String(stage.x), y: String(stage.y), width: String(stage.width), height: String(stage.height), rx: String(Math.min(stage.width, stage.height) * 0.04) });
+    const text = svgElement("text", { x: String(stage.x + stage.width / 2), y: String(stage.y + stage.height / 2), "text-anchor": "middle", "dominant-baseline": "central", "font-size": String(Math.min(stage.height * 0.4, stage.width / (0.62 * (stage.label.length + 2)), Math.max(stage.width, stage.height) * 0.06)) });
     text.textContent = stage.label;
     g.append(rect, text);
     return g;
   }
 
+  /** The map and everything drawn on it (seat circles and outlines reach past the seats' centres). */
   private world(): Area {
-    return { x: 0, y: 0, width: this.map.width, height: this.map.height };
+    return { x: -1, y: -1, width: this.map.width + 2, height: this.map.height + 2 };
   }
 
   private measureLimits(): Limits {
@@ -353,17 +308,12 @@ export class MapView implements Camera {
   private resized(): void {
     const before = this.limits.aspect;
     this.limits = this.measureLimits();
-    if (Math.abs(before - this.limits.aspect) < 0.001) return;
+    // Same shape, other size: labels, seats and marks depend on pixels per unit.
+    if (Math.abs(before - this.limits.aspect) < 0.001) return this.setView(this.view);
     const wasHome = !this.zoomedIn;
     this.home = fit(this.world(), this.limits, 0);
     this.setView(wasHome ? this.home : clamp({ ...this.view, height: this.view.width * this.limits.aspect }, this.limits));
   }
 }
 
-function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string>): SVGElementTagNameMap[K] {
-  const e = document.createElementNS(NS, name);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  return e;
-}
-
-const round = (n: number, digits = 2): number => Math.round(n * 10 ** digits) / 10 ** digits;
+const hasWheelchairSpaces = (section: Section): boolean => section.kind === "seated" && section.rows.some((r) => r.types?.includes(SEAT_TYPE_CODES.wheelchair));

@@ -14,8 +14,14 @@ export function say(el: HTMLElement, text: string | null | undefined, kind = "no
   el.textContent = text ?? "";
 }
 
-export const money = (cents: number, currency = "usd"): string =>
-  new Intl.NumberFormat("en", { style: "currency", currency: currency.toUpperCase() }).format(cents / 100);
+/** One formatter per currency: a seat map names thousands of seats in a frame. */
+const formats = new Map<string, Intl.NumberFormat>();
+export function money(cents: number, currency = "usd"): string {
+  const code = currency.toUpperCase();
+  let format = formats.get(code);
+  if (!format) formats.set(code, (format = new Intl.NumberFormat("en", { style: "currency", currency: code })));
+  return format.format(cents / 100);
+}
 
 /** Counts down to an instant by the server's clock; calls onEnd once at zero. Returns a stop function. */
 export function countdown(el: HTMLElement, expiresAtIso: string, onEnd?: () => void): () => void {

@@ -97,6 +97,17 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
           </button>
           <HeatLegend />
           <SeatLegend names={{ available: "Available", held: "Held", sold: "Sold", blocked: "Not on sale" }} picked="Yours" />
+          <ul class="legend" aria-label="Accessible seats">
+            <li>
+              <span class="legend-icon" aria-hidden="true">
+                ♿
+              </span>
+              Wheelchair space
+            </li>
+            <li>
+              <span class="dot companion-dot" aria-hidden="true"></span>Companion seat
+            </li>
+          </ul>
           <p id="map-help" class="meta">
             Choose a section to see its seats. Zoom with the buttons, the mouse wheel or two fingers; drag to move; with the map focused, arrow keys move and + and − zoom.
           </p>
@@ -136,6 +147,10 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
                     </option>
                   ))}
                 </select>
+              </label>
+              <label class="check">
+                <input type="checkbox" id="best-accessible" name="accessible" value="true" />
+                Accessible seats: a wheelchair space, with companion seats
               </label>
               <button type="submit" class="secondary">
                 Find seats together

@@ -52,6 +52,11 @@ form.search { display: grid; grid-template-columns: repeat(auto-fit, minmax(10re
 .map-tools { position: absolute; right: .5rem; top: .5rem; display: flex; flex-direction: column; gap: .3rem; }
 .map-tools button { min-width: 2.75rem; min-height: 2.75rem; padding: 0; font-size: 1.3rem; line-height: 1; }
 .heat-legend .dot { border-radius: .2rem; }
+.venue-map .seat-icon { font-size: .62px; text-anchor: middle; dominant-baseline: central; fill: #fff; pointer-events: none; }
+.venue-map .seat.companion { stroke: var(--ink); stroke-width: .12; stroke-dasharray: .2 .12; }
+.venue-map .seatmap.accessible-only .seat:not(.wheelchair):not(.companion), .venue-map .seatmap.accessible-only .area:not(.has-accessible) { opacity: .25; }
+.legend-icon { display: inline-block; width: .8rem; margin-right: .3rem; text-align: center; }
+.companion-dot { border: 2px dashed var(--ink); background: var(--available); box-sizing: border-box; }
 .venue-map + button, .venue-map ~ .legend { margin-top: .6rem; }
 .legend { display: flex; flex-wrap: wrap; gap: .8rem; font-size: .9rem; list-style: none; padding: 0; margin: 0; }
 .dot { display: inline-block; width: .8rem; height: .8rem; border-radius: 50%; vertical-align: middle; margin-right: .3rem; }

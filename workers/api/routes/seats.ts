@@ -33,6 +33,11 @@ const BestQuery = z
     count: z.coerce.number().int().min(1).max(20),
     section: z.string().trim().min(1).max(100).optional(),
     maxPriceCents: z.coerce.number().int().min(0).optional(),
+    accessible: z
+      .enum(["true", "false"])
+      .transform((v) => v === "true")
+      .optional()
+      .openapi({ type: "string", description: "true: a block with a wheelchair space (and companion seats where there are). Otherwise wheelchair and companion seats are suggested only when nothing else is left" }),
   })
   .strict();
 const BestSeats = z.object({ ticketIds: z.array(z.string()), totalCents: z.number().int() }).openapi("BestAvailable");
@@ -88,7 +93,10 @@ export const seatRoutes = createApp()
       if (!snapshot) throw notFound(`no event with id ${eventId}`);
       const prices = new Map(detail.prices.map((p) => [p.section, p.minCents]));
       const seats = bestAvailable(detail.venue.seatMap, snapshot.statuses, (s) => prices.get(s), query);
-      if (!seats) throw new Problem(409, `no ${query.count} seats together are free${query.section ? ` in ${query.section}` : ""}; try fewer seats or another section`);
+      if (!seats) {
+        const what = query.accessible ? `seats together with a wheelchair space` : `seats together`;
+        throw new Problem(409, `no ${query.count} ${what} are free${query.section ? ` in ${query.section}` : ""}; try fewer seats or another section`);
+      }
       return c.json(
         { ticketIds: seats.map((s) => ticketId(eventId, s)), totalCents: seats.reduce((sum, s) => sum + (priceOfSeat(detail, s) ?? 0), 0) },
         200,
