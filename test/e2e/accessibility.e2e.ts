@@ -6,6 +6,7 @@
  */
 import type { Page } from "playwright-core";
 import { describe, expect, inject, it } from "vitest";
+import { api, tokenFor } from "./api";
 import { expectAccessible } from "./axe";
 import { hasChromium, sharedBrowser, signInAs, watchErrors } from "./browser";
 
@@ -68,10 +69,24 @@ describe.skipIf(!hasChromium)("accessibility (axe-core: no serious or critical v
   });
 
   it("the waiting room", async () => {
+    // A waiting room whose admission is paused, so the fan stays in line while the page is checked.
+    const organizer = await tokenFor(`axe-organizer-${marker}`, ["organizer"], "demo");
+    const venue = await api<{ id: string }>("POST", "/api/venues", organizer, { name: `Axe Hall ${marker}`, city: "Leeds", country: "GB", lat: 53.8, lng: -1.55, template: "club" });
+    const performer = await api<{ id: string }>("POST", "/api/performers", organizer, { name: `The Auditors ${marker}` });
+    const event = await api<{ id: string }>("POST", "/api/events", organizer, {
+      name: `Axe Night ${marker}`,
+      type: "concert",
+      startsAt: new Date(Date.now() + 20 * 86_400_000).toISOString(),
+      venueId: venue.body.id,
+      performerId: performer.body.id,
+      prices: [{ section: "Standing", priceCents: 2500 }, { section: "Balcony", priceCents: 3500 }],
+    });
+    expect(event.status, JSON.stringify(event.body)).toBe(201);
+    expect((await api("PATCH", `/api/events/${event.body.id}`, organizer, { queue: { enabled: true, paused: true } })).status).toBe(200);
     const { page, errors } = await open(PHONE);
     await page.goto(`${base}/`);
     await signInAs(page, "fan", `axe-queue-${marker}`);
-    await page.goto(`${base}/events/${events.queued}/queue`);
+    await page.goto(`${base}/events/${event.body.id}/queue`);
     await expect.poll(async () => `${await page.locator("#q-state").textContent()} ${await page.locator("#message").textContent()}`, { timeout: 10_000 }).toMatch(/^(?!Joining…)\S/);
     await expectAccessible(page, "the waiting room");
     expect(errors).toEqual([]);

@@ -53,6 +53,11 @@ describe.skipIf(!hasChromium)("the stadium's seat map", () => {
       await seat.click();
       expect(await seat.getAttribute("aria-checked")).toBe("true");
       expect(await page.locator("#picked li").first().textContent()).toMatch(/^Block 5, row 16, seat 25, /);
+      // A pick can be taken back from the list as well as on the map.
+      await page.getByRole("button", { name: /^Remove Block 5, row 16, seat 25, / }).click();
+      expect(await seat.getAttribute("aria-checked")).toBe("false");
+      expect(await page.locator("#picked li").count()).toBe(0);
+      await seat.click();
       await screenshot(page, `stadium-${size.name}-2-section`);
 
       await page.locator("#hold").click();

@@ -21,6 +21,8 @@ export class Picks {
     private readonly names: SeatNames,
     private readonly limit: number,
     private readonly currency: string,
+    /** A pick was taken back from the list (the map repaints it). */
+    private readonly removed: (seat: number) => void,
   ) {}
 
   /** Picks or unpicks an available seat; false (with a notice) when it cannot be picked. */
@@ -60,7 +62,19 @@ export class Picks {
     let total = 0;
     for (const i of [...this.selected].sort((a, b) => a - b)) {
       const li = document.createElement("li");
-      li.textContent = this.names.describe(i);
+      const name = this.names.describe(i);
+      // Every pick can be taken back here, including seats the map is not showing (a GA place, a far section).
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "link";
+      remove.textContent = "Remove";
+      remove.setAttribute("aria-label", `Remove ${name}`);
+      remove.addEventListener("click", () => {
+        this.selected.delete(i);
+        this.render();
+        this.removed(i);
+      });
+      li.append(`${name} `, remove);
       this.list.append(li);
       total += this.names.priceCents(i);
     }

@@ -26,7 +26,7 @@ const LIVE = "Live seat map, updated as fans hold and buy.";
 const data = pageData<EventPageData>();
 const state = new SeatMapState(data.seatMap);
 const names = new SeatNames(data.seatMap, state, data.prices, data.currency);
-const picks = new Picks(names, data.perUserLimit, data.currency);
+const picks = new Picks(names, data.perUserLimit, data.currency, (seat) => view.picksChanged([seat]));
 const message = byId("message");
 const mapStatus = byId("map-status");
 const overview = byId<HTMLButtonElement>("overview");

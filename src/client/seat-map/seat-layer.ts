@@ -40,6 +40,9 @@ export class SeatLayer {
   /** Each built section's one tab stop. */
   private readonly entry = new Map<number, number>();
   private readonly dirty = new Set<number>();
+  /** What each seat element shows (see paint), and its name: repainting the same state writes nothing. */
+  private readonly painted = new WeakMap<SVGCircleElement, number>();
+  private readonly names = new WeakMap<SVGCircleElement, string>();
 
   constructor(
     private readonly map: SeatMap,
@@ -171,15 +174,26 @@ export class SeatLayer {
     this.options.onSeat(Number(target.dataset.i));
   }
 
+  /**
+   * Puts a seat's state on its element, touching only what changed since it
+   * was last painted: a 1,000-seat delta is 1,000 small writes, not 5,000.
+   */
   private paint(c: SVGCircleElement, i: number): void {
     const code = this.state.live ? (this.state.codes[i] ?? 0) : 0;
     const selected = this.options.isSelected(i);
     const mine = this.options.isMine(i);
+    const entry = this.entry.get(this.state.sectionOf[i] ?? -1) === i;
+    // code (0-3) | selected | mine | tab stop, in one number.
+    const painted = code | (selected ? 4 : 0) | (mine ? 8 : 0) | (entry ? 16 : 0);
+    if (this.painted.get(c) === painted) return;
+    this.painted.set(c, painted);
     const word = mine ? "yours" : selected ? "selected" : this.state.status(i);
     c.setAttribute("class", `seat s${code}${selected || mine ? " mine" : ""}${c.dataset.type ? ` ${c.dataset.type}` : ""}`);
     c.setAttribute("aria-checked", selected ? "true" : "false");
     c.setAttribute("aria-disabled", code === 0 || mine ? "false" : "true");
-    c.setAttribute("tabindex", this.entry.get(this.state.sectionOf[i] ?? -1) === i ? "0" : "-1");
-    c.setAttribute("aria-label", `${this.options.describeSeat(i)}, ${word}`);
+    c.setAttribute("tabindex", entry ? "0" : "-1");
+    let name = this.names.get(c);
+    if (name === undefined) this.names.set(c, (name = this.options.describeSeat(i)));
+    c.setAttribute("aria-label", `${name}, ${word}`);
   }
 }

@@ -23,7 +23,9 @@ dashboardPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}", (c) =>
       </p>
       <h1 id="event-name">Event dashboard</h1>
       <p id="event-meta" class="meta"></p>
-      <p id="message" role="status" hidden></p>
+      <div role="status" aria-live="polite" class="live-region">
+        <p id="message" hidden></p>
+      </div>
       <div id="dashboard" class="dashboard" hidden>
         <section class="panel" aria-labelledby="report-heading">
           <h2 id="report-heading">Sales</h2>

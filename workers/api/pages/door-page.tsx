@@ -25,7 +25,9 @@ doorPage.get("/door/:eventId{ev_[0-9a-z]+}", (c) =>
     <Layout title="Door" env={c.env} page="door" data={{ eventId: c.req.param("eventId") }}>
       <h1 id="door-title">Door</h1>
       <p id="door-event" class="meta"></p>
-      <p id="message" role="status" hidden></p>
+      <div role="status" aria-live="polite" class="live-region">
+        <p id="message" hidden></p>
+      </div>
       <div id="signin" class="panel" hidden>
         <p>Sign in as door staff (or an organizer) of this event's organization to load the door kit.</p>
         {c.env.DEV_AUTH === "1" && (

@@ -162,7 +162,9 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
           <button type="button" id="hold" disabled>
             Hold these seats
           </button>
-          <p id="message" hidden role="status"></p>
+          <div role="status" aria-live="polite" class="live-region">
+        <p id="message" hidden></p>
+      </div>
           <div id="hold-panel" class="notice" hidden>
             <p id="hold-seats"></p>
             <p>

@@ -28,7 +28,9 @@ fanPages.get("/events/:eventId{ev_[0-9a-z]+}/queue", async (c) => {
         <dt>Estimated wait</dt>
         <dd id="q-eta">—</dd>
       </dl>
-      <p id="message" hidden role="status"></p>
+      <div role="status" aria-live="polite" class="live-region">
+        <p id="message" hidden></p>
+      </div>
       <WaitlistPanel maxQuantity={8} />
       <p>
         <a href={`/events/${eventId}`}>Back to the event</a>
@@ -47,7 +49,9 @@ fanPages.get("/checkout/:holdId{hd_[0-9a-z_]+}", (c) => {
       <p>
         Your seats are held for <span id="countdown" class="countdown" role="timer"></span>
       </p>
-      <p id="message" hidden role="status"></p>
+      <div role="status" aria-live="polite" class="live-region">
+        <p id="message" hidden></p>
+      </div>
       <form id="pay" hidden>
         {simulated ? (
           <div id="simulated" class="simulated" hidden>
@@ -90,7 +94,9 @@ fanPages.get("/me/tickets", (c) =>
     <Layout title="My tickets" env={c.env} page="tickets">
       <h1>My tickets</h1>
       <p class="meta">Show the code at the door. It changes every 30 seconds, so a screenshot or a copy does not get in; open this page once before you go and it works without network.</p>
-      <p id="message" hidden role="status"></p>
+      <div role="status" aria-live="polite" class="live-region">
+        <p id="message" hidden></p>
+      </div>
       <div id="bookings"></div>
       <section id="orders-panel" aria-labelledby="orders-heading" hidden>
         <h2 id="orders-heading">Your orders</h2>

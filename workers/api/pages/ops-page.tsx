@@ -81,7 +81,9 @@ opsPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}/live", (c) => {
       </p>
       <h1 id="event-name">Live operations</h1>
       <p id="event-meta" class="meta"></p>
-      <p id="message" role="status" hidden></p>
+      <div role="status" aria-live="polite" class="live-region">
+        <p id="message" hidden></p>
+      </div>
       <div id="ops" class="ops" hidden>
         <p id="conn" class="ops-conn">
           <span id="conn-state" role="status" aria-live="polite">

@@ -23,7 +23,9 @@ organizerPage.get("/organizer", (c) =>
         </button>
       </section>
       <h2>Create</h2>
-      <p id="message" hidden role="status"></p>
+      <div role="status" aria-live="polite" class="live-region">
+        <p id="message" hidden></p>
+      </div>
       <form id="performer-form">
         <fieldset>
           <legend>1. Performer</legend>

@@ -15,6 +15,7 @@ main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.6rem; margin: .4rem 0 1rem; }
 button, .button { font: inherit; padding: .5rem .9rem; border-radius: .4rem; border: 1px solid var(--brand); background: var(--brand); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
 button.secondary, .button.secondary { background: #fff; color: var(--brand); }
+button.link { background: none; border: none; color: var(--brand); text-decoration: underline; padding: .2rem .3rem; min-height: 24px; }
 button:disabled { opacity: .5; cursor: not-allowed; }
 input, select { font: inherit; padding: .45rem; border: 1px solid #888; border-radius: .35rem; max-width: 100%; }
 label { display: flex; flex-direction: column; gap: .2rem; font-size: .9rem; }
