@@ -70,7 +70,7 @@ let serverOffset = 0;
 export const serverNow = (): number => Date.now() + serverOffset;
 
 /** Calls the API with the fan's token; JSON in and out (text when the answer is not JSON). */
-export async function api<T = any>(path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
+export async function api<T = unknown>(path: string, options: ApiOptions = {}): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   const t = token();
   if (t && !headers.authorization) headers.authorization = `Bearer ${t}`;
