@@ -117,6 +117,17 @@ export const events = pgTable(
     queue: jsonb("queue").$type<QueueSettings>().notNull().default({ enabled: false }),
     perUserLimit: integer("per_user_limit").notNull().default(8),
     currency: text("currency").notNull().default("usd"),
+    /**
+     * What a fan pays on top of each ticket's face value (src/shared/pricing.ts):
+     * a service fee (fixed, plus a percent of the face value in basis points)
+     * and a tax rate in basis points on the face value and fee. Prices fans see
+     * are all-in; the tickets' `price_cents` are face values.
+     */
+    feeFixedCents: integer("fee_fixed_cents").notNull().default(0),
+    feePercentBp: integer("fee_percent_bp").notNull().default(0),
+    taxRateBp: integer("tax_rate_bp").notNull().default(0),
+    /** The event's image in R2 (its key), or null for none. */
+    imageKey: text("image_key"),
     ticketCount: integer("ticket_count").notNull(),
     soldCount: integer("sold_count").notNull().default(0),
     minPriceCents: integer("min_price_cents").notNull(),
@@ -147,6 +158,7 @@ export const events = pgTable(
     index("events_city_starts_at_idx").on(sql`lower(${t.city})`, t.startsAt),
     index("events_search_doc_idx").using("gin", t.searchDoc),
     index("events_search_text_trgm_idx").using("gin", sql`${t.searchText} gin_trgm_ops`),
+    check("events_fees_check", sql`${t.feeFixedCents} >= 0 and ${t.feePercentBp} between 0 and 10000 and ${t.taxRateBp} between 0 and 10000`),
     check("events_status_check", sql.raw(`status in (${EVENT_STATUSES.map((s) => `'${s}'`).join(", ")})`)),
   ],
 );
@@ -225,6 +237,8 @@ export const bookings = pgTable(
     /** Where the fan's mail goes and in which language (from their token when they paid: a webhook carries no token). */
     fanEmail: text("fan_email"),
     fanLanguage: text("fan_language").notNull().default("en"),
+    /** The presale or promo code the hold was made with (event_codes.id), if any. */
+    codeId: text("code_id"),
     createdAt: createdAt(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
   },
@@ -258,6 +272,40 @@ export const holdClaims = pgTable(
   (t) => [check("hold_claims_outcome_check", sql`${t.outcome} in ('booked', 'ended')`)],
 );
 
+/**
+ * An event's presale and promo codes (src/shared/codes.ts). Postgres keeps
+ * what a code is; the event's SeatRoom counts its uses (reserved by live
+ * holds, spent by bookings), so a code with N uses is never used N + 1 times.
+ */
+export const eventCodes = pgTable(
+  "event_codes",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id),
+    /** As fans type it, normalized to upper case. */
+    code: text("code").notNull(),
+    kind: text("kind").$type<"presale" | "promo">().notNull(),
+    /** A promo's discount per ticket: a percent of the face value in basis points, or a fixed amount. */
+    discountPercentBp: integer("discount_percent_bp"),
+    discountFixedCents: integer("discount_fixed_cents"),
+    /** The sections a promo's discount applies to; null for all. */
+    sections: jsonb("sections").$type<string[]>(),
+    maxUses: integer("max_uses").notNull(),
+    startsAt: timestamp("starts_at", { withTimezone: true }),
+    endsAt: timestamp("ends_at", { withTimezone: true }),
+    disabled: boolean("disabled").notNull().default(false),
+    createdBy: text("created_by"),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("event_codes_event_code_idx").on(t.eventId, t.code),
+    check("event_codes_kind_check", sql`${t.kind} in ('presale', 'promo')`),
+    check("event_codes_max_uses_check", sql`${t.maxUses} >= 0`),
+  ],
+);
+
 export const bookedTickets = pgTable(
   "booked_tickets",
   {
@@ -266,7 +314,13 @@ export const bookedTickets = pgTable(
       .references(() => bookings.id),
     eventId: text("event_id").notNull(),
     seatIndex: integer("seat_index").notNull(),
+    /** What the fan paid for this ticket, all in: face − discount + fee + tax (a refund returns it). */
     priceCents: integer("price_cents").notNull(),
+    /** The split of `price_cents` (src/shared/pricing.ts); all 0 but the face for bookings made before fees. */
+    faceCents: integer("face_cents").notNull().default(0),
+    discountCents: integer("discount_cents").notNull().default(0),
+    feeCents: integer("fee_cents").notNull().default(0),
+    taxCents: integer("tax_cents").notNull().default(0),
     // A refunded booking releases its seats but keeps its history.
     released: boolean("released").notNull().default(false),
     /**
