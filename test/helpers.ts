@@ -130,6 +130,8 @@ export interface EventOptions {
   prices?: { section: string; priceCents: number }[];
   onSaleAt?: string;
   perUserLimit?: number;
+  currency?: string;
+  fees?: { feeFixedCents: number; feePercentBp: number; taxRateBp: number };
   venue?: VenueOptions;
 }
 
@@ -151,6 +153,8 @@ export async function makeEvent(token: string, options: EventOptions = {}): Prom
       ],
       onSaleAt: options.onSaleAt,
       perUserLimit: options.perUserLimit,
+      currency: options.currency,
+      fees: options.fees,
     },
   });
   return json<{ id: string; ticketCount: number }>(res, 201);

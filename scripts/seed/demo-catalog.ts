@@ -3,6 +3,9 @@
  * every type, including one stadium event (60,000 seats) and small club
  * events (84 places). Deterministic for a given seed, so two machines get the
  * same catalog. Everything is written through the API's own catalog code.
+ * Pictures need no seeding: an event without an uploaded image shows its
+ * type's generated art (src/shared/event-art.ts), made by the Worker on
+ * request, so every demo event has one (why not R2 objects: docs/images.md).
  */
 import type { EventCreate, EventType } from "../../src/shared/catalog";
 import { venueTemplate, type VenueKind } from "../../src/shared/venue-templates";

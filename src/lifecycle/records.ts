@@ -13,6 +13,7 @@
  * claim row (a hold the room has let go can never be booked); and the
  * event's status (a cancelled event sells nothing).
  */
+import type { TicketCharge } from "../shared/pricing";
 import { and, eq, inArray, sql } from "drizzle-orm";
 import { bookedTickets, bookings, events, holdClaims, holdContacts, paymentEvents, type BookingStatus } from "../shared/db-schema";
 import type { Database } from "../shared/database";
@@ -83,6 +84,10 @@ export interface NewBooking {
   amountCents: number;
   currency: string;
   paymentIntentId: string;
+  /** Each ticket's price as the room charged it (absent or empty: the face value, no fee). */
+  charges?: TicketCharge[];
+  /** The code the hold was made with. */
+  codeId?: string | null;
 }
 
 /**
@@ -125,11 +130,9 @@ export async function writeBooking(db: Database, input: NewBooking): Promise<Boo
         currency: input.currency,
         fanEmail: contact?.email ?? null,
         fanLanguage: contact?.language ?? "en",
+        codeId: input.codeId ?? null,
       });
-      const written = await tx.execute(sql`
-        insert into booked_tickets (booking_id, event_id, seat_index, price_cents)
-        select ${id}, event_id, seat_index, price_cents from tickets
-        where event_id = ${input.eventId} and seat_index in ${input.seats}`);
+      const written = await tx.execute(bookedTicketsInsert(id, input));
       if (written.rowCount !== input.seats.length) throw new Error(`booking ${id}: ${written.rowCount} of ${input.seats.length} tickets exist`);
       // The event's row serializes this with a cancellation (which writes it
       // too): a booking is never written for a cancelled event, so a payment
@@ -157,6 +160,30 @@ export async function writeBooking(db: Database, input: NewBooking): Promise<Boo
     if (isUniqueViolation(error)) throw new SeatsTaken("a ticket of this hold already has a live booking");
     throw error;
   }
+}
+
+/**
+ * The booking's tickets, each with what the fan paid for it, all in, and its
+ * split, as the room charged the hold; from the tickets' face values when
+ * the hold carries no split (made before prices were split).
+ */
+function bookedTicketsInsert(bookingId: string, input: NewBooking) {
+  const charges = input.charges ?? [];
+  if (charges.length !== input.seats.length) {
+    return sql`
+      insert into booked_tickets (booking_id, event_id, seat_index, price_cents, face_cents)
+      select ${bookingId}, event_id, seat_index, price_cents, price_cents from tickets
+      where event_id = ${input.eventId} and seat_index in ${input.seats}`;
+  }
+  const rows = sql.join(
+    charges.map((c) => sql`(${c.seat}::int, ${c.totalCents}::int, ${c.faceCents}::int, ${c.discountCents}::int, ${c.feeCents}::int, ${c.taxCents}::int)`),
+    sql`, `,
+  );
+  return sql`
+    insert into booked_tickets (booking_id, event_id, seat_index, price_cents, face_cents, discount_cents, fee_cents, tax_cents)
+    select ${bookingId}, t.event_id, t.seat_index, c.price, c.face, c.discount, c.fee, c.tax
+    from tickets t join (values ${rows}) as c(seat, price, face, discount, fee, tax) on c.seat = t.seat_index
+    where t.event_id = ${input.eventId}`;
 }
 
 /**

@@ -133,6 +133,8 @@ export async function settlePayment(ctx: LifecycleContext, paymentIntentId: stri
             amountCents: claimed.totalCents,
             currency: claimed.currency,
             paymentIntentId,
+            charges: claimed.charges,
+            codeId: claimed.code?.id ?? null,
           });
           log("info", "booking_written", { requestId: ctx.requestId, bookingId: booking.id, paymentIntentId, eventId, holdId, seats: booking.seats.length });
         } catch (error) {

@@ -7,18 +7,41 @@
 import { z } from "@hono/zod-openapi";
 import { HOLD_ID_PATTERN, TICKET_ID_PATTERN } from "./ids";
 import { BOOKING_STATUSES } from "./db-schema";
+import { CodeText } from "./codes";
 import { HOLD_STATES } from "./room-protocol";
 
 export const MAX_TICKETS_PER_HOLD = 50;
 
 const TicketIdSchema = z.string().regex(TICKET_ID_PATTERN, "must be a ticket id such as ev_0123456789abcdef.42").openapi({ example: "ev_0123456789abcdef.42" });
 
+const ApplyCode = CodeText.optional().openapi({ description: "a presale or promo code of the event" });
+
 export const ReserveRequest = z
   .union([
-    z.object({ ticketIds: z.array(TicketIdSchema).min(1, "list at least one ticket").max(MAX_TICKETS_PER_HOLD) }).strict(),
-    z.object({ ticketId: TicketIdSchema }).strict(),
+    z.object({ ticketIds: z.array(TicketIdSchema).min(1, "list at least one ticket").max(MAX_TICKETS_PER_HOLD), code: ApplyCode }).strict(),
+    z.object({ ticketId: TicketIdSchema, code: ApplyCode }).strict(),
   ])
-  .openapi("ReserveRequest", { description: "`{ ticketIds: [...] }`, or `{ ticketId }` for one ticket" });
+  .openapi("ReserveRequest", { description: "`{ ticketIds: [...] }`, or `{ ticketId }` for one ticket; with `code` to apply a presale or promo code" });
+
+/** A price split (src/shared/pricing.ts): what the fan pays is `totalCents`, the sum of the others (the discount taken off). */
+export const PriceBreakdown = z
+  .object({
+    faceCents: z.number().int(),
+    discountCents: z.number().int(),
+    feeCents: z.number().int(),
+    taxCents: z.number().int(),
+    totalCents: z.number().int(),
+  })
+  .openapi("PriceBreakdown");
+
+/** What a hold costs, in all and ticket by ticket, and the code it was made with. */
+const HoldPrice = {
+  totalCents: z.number().int().openapi({ description: "what the fan pays, all in" }),
+  currency: z.string(),
+  breakdown: PriceBreakdown,
+  tickets: z.array(PriceBreakdown.extend({ ticketId: z.string() })),
+  code: z.object({ code: z.string(), kind: z.enum(["presale", "promo"]) }).nullable(),
+};
 
 export const HoldIdSchema = z.string().regex(HOLD_ID_PATTERN, "must be a hold id");
 export const HoldParams = z.object({ holdId: HoldIdSchema.openapi({ param: { name: "holdId", in: "path" } }) });
@@ -30,8 +53,7 @@ export const HoldCreated = z
     eventId: z.string(),
     ticketIds: z.array(z.string()),
     expiresAt: z.string(),
-    totalCents: z.number().int(),
-    currency: z.string(),
+    ...HoldPrice,
   })
   .openapi("HoldCreated");
 
@@ -42,8 +64,7 @@ export const HoldView = z
     state: z.enum(HOLD_STATES),
     expiresAt: z.string(),
     ticketIds: z.array(z.string()),
-    totalCents: z.number().int(),
-    currency: z.string(),
+    ...HoldPrice,
     bookingId: z.string().optional(),
   })
   .openapi("Hold");

@@ -52,7 +52,19 @@ export const PerformerCreate = z
   .strict()
   .openapi("PerformerCreate");
 
-export const SectionPrice = z.object({ section: text(100), priceCents: cents }).strict();
+export const SectionPrice = z.object({ section: text(100), priceCents: cents.openapi({ description: "the face value; fans pay it with the event's fees and tax" }) }).strict();
+
+const basisPoints = z.number().int().min(0).max(10_000);
+
+/** An event's service fee per ticket and its tax rate (src/shared/pricing.ts). */
+export const FeesInput = z
+  .object({
+    feeFixedCents: z.number().int().min(0).max(100_000_000).openapi({ description: "a fixed service fee per ticket, in the currency's minor unit" }),
+    feePercentBp: basisPoints.openapi({ description: "a service fee per ticket as a share of its face value, in basis points (250 = 2.5 %)" }),
+    taxRateBp: basisPoints.openapi({ description: "tax on the face value and fee, in basis points (2100 = 21 %)" }),
+  })
+  .strict()
+  .openapi("Fees", { description: "what a fan pays on top of each ticket's face value; every price fans see includes it, rounded per ticket" });
 
 const eventFields = {
   name: text(200),
@@ -65,6 +77,7 @@ const eventFields = {
   onSaleAt: instant.optional(),
   perUserLimit: z.number().int().min(1).max(100).optional(),
   currency: z.string().regex(/^[a-z]{3}$/, "must be a lower-case ISO 4217 code such as usd").optional(),
+  fees: FeesInput.optional(),
 };
 
 export const EventCreate = z.object(eventFields).strict().openapi("EventCreate");
@@ -124,6 +137,12 @@ export const SearchQuery = z
   });
 export type SearchQuery = z.infer<typeof SearchQuery>;
 
+/** The picture of an event (src/shared/image-urls.ts): its organizer's upload, else its type's generated art. */
+const EventImageUrl = z.string().openapi({
+  description: "a path on this site: the organizer's image (`/images/events/…`, immutable) or, without one, the event type's generated art (`/images/art/…`); shown 16:9",
+  example: "/images/art/concert-3.1x2y3z.svg",
+});
+
 const VenueSummary = z.object({ id: z.string(), name: z.string(), city: z.string(), lat: z.number(), lng: z.number(), timezone: z.string() });
 const PerformerSummary = z.object({ id: z.string(), name: z.string() });
 
@@ -135,8 +154,10 @@ export const SearchResult = z
     startsAt: z.string(),
     venue: VenueSummary,
     performer: PerformerSummary,
-    minPriceCents: z.number().int(),
+    minPriceCents: z.number().int().openapi({ description: "the lowest price a fan pays, all in (fees and tax included)" }),
+    currency: z.string(),
     available: z.number().int().openapi({ description: "tickets not sold (holds are live state, see the seat map)" }),
+    imageUrl: EventImageUrl,
   })
   .openapi("SearchResult");
 
@@ -168,7 +189,8 @@ export const Ticket = z
     section: z.string(),
     row: z.string().nullable(),
     seat: z.string().nullable(),
-    priceCents: z.number().int(),
+    priceCents: z.number().int().openapi({ description: "the face value" }),
+    totalCents: z.number().int().openapi({ description: "what a fan pays for it, all in" }),
     status: TicketStatus,
   })
   .openapi("Ticket");
@@ -226,6 +248,7 @@ export const EventDetail = z
     perUserLimit: z.number().int(),
     queue: QueueSettings,
     updatedAt: z.string(),
+    imageUrl: EventImageUrl,
     venue: z.object({
       id: z.string(),
       name: z.string(),
@@ -238,8 +261,19 @@ export const EventDetail = z
       seatMap: SeatMapSchema,
     }),
     performer: z.object({ id: z.string(), name: z.string(), genre: z.string().nullable(), bio: z.string().nullable() }),
-    prices: z.array(z.object({ section: z.string(), minCents: z.number().int(), maxCents: z.number().int() })),
-    priceRange: z.object({ minCents: z.number().int(), maxCents: z.number().int() }),
+    fees: FeesInput,
+    prices: z
+      .array(
+        z.object({
+          section: z.string(),
+          minCents: z.number().int(),
+          maxCents: z.number().int(),
+          faceMinCents: z.number().int(),
+          faceMaxCents: z.number().int(),
+        }),
+      )
+      .openapi({ description: "each section's prices: all in (min/maxCents, what a fan pays per ticket) and face values" }),
+    priceRange: z.object({ minCents: z.number().int(), maxCents: z.number().int() }).openapi({ description: "all in" }),
     availability: z.object({
       total: z.number().int(),
       available: z.number().int(),

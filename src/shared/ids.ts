@@ -6,7 +6,7 @@
  */
 const ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz";
 
-export type IdPrefix = "ev" | "vn" | "pf" | "bk" | "hd" | "bl" | "rf" | "ml" | "tr" | "ad" | "au";
+export type IdPrefix = "ev" | "vn" | "pf" | "bk" | "hd" | "bl" | "rf" | "ml" | "tr" | "ad" | "au" | "cd";
 
 export function newId(prefix: IdPrefix): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));

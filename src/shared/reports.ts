@@ -22,7 +22,7 @@ const TicketTally = z.object({
   sold: count.openapi({ description: "tickets sold and still valid" }),
   soldCents: cents,
   refunded: count.openapi({ description: "tickets sold, then refunded or voided" }),
-  refundedCents: cents.openapi({ description: "the face value of the refunded tickets (what the fans paid for them)" }),
+  refundedCents: cents.openapi({ description: "what the fans paid for the refunded tickets, all in" }),
 });
 
 export const SalesReport = z
@@ -36,9 +36,12 @@ export const SalesReport = z
       grossCents: cents.openapi({ description: "what the sales charged" }),
       refundedCents: cents.openapi({ description: "money returned so far (follows the payment provider)" }),
       netCents: cents.openapi({ description: "gross minus refunded" }),
+      split: z
+        .object({ faceCents: cents, discountCents: cents, feeCents: cents, taxCents: cents })
+        .openapi({ description: "what the sold tickets still valid were paid for: face value, less discounts, plus service fees and tax (each rounded per ticket, so they add up to what fans paid)" }),
     }),
     bySection: z.array(TicketTally.extend({ section: z.string(), capacity: count })).openapi({ description: "every section of the venue, in seat-map order" }),
-    byPrice: z.array(TicketTally.extend({ priceCents: cents })).openapi({ description: "the prices fans paid, lowest first" }),
+    byPrice: z.array(TicketTally.extend({ priceCents: cents })).openapi({ description: "the prices fans paid (all in), lowest first" }),
     perHour: z
       .array(z.object({ hour: z.string().openapi({ example: "2027-05-01T09:00:00Z" }), orders: count, tickets: count, amountCents: cents }))
       .openapi({ description: "sales by the UTC hour their booking was made, oldest first; hours without a sale are left out; tickets and amount as sold, before refunds" }),

@@ -6,6 +6,7 @@
  * sides (and by the browser code through the API's JSON); the rooms'
  * internal types never leave the rooms.
  */
+import type { Discount, TicketCharge } from "./pricing";
 import type { Place } from "./queue";
 
 /**
@@ -28,10 +29,39 @@ export interface HoldRecord {
   state: HoldState;
   seats: number[];
   expiresAt: number;
+  /** What the fan pays, all in: the sum of `charges`. */
   totalCents: number;
   currency: string;
+  /** Each ticket's price, split (src/shared/pricing.ts); empty for holds made before prices were split. */
+  charges: TicketCharge[];
+  /** The presale or promo code the hold was made with. */
+  code: HoldCode | null;
   paymentIntentId: string | null;
   bookingId: string | null;
+}
+
+export type CodeKind = "presale" | "promo";
+
+/** A code as a hold carries it. */
+export interface HoldCode {
+  id: string;
+  code: string;
+  kind: CodeKind;
+}
+
+/**
+ * A code of the event as its room knows it (Postgres keeps what codes are;
+ * the room loads them with its catalog): the room checks its window and
+ * counts its uses, reserved by live holds and spent by booked ones, so it is
+ * never used more than `maxUses` times.
+ */
+export interface CodeGrant extends HoldCode {
+  maxUses: number;
+  startsAt: number | null;
+  endsAt: number | null;
+  /** A promo's discount per ticket, and the seats it applies to as runs [first, count] (null: every seat). */
+  discount: Discount | null;
+  seatRuns: [number, number][] | null;
 }
 
 /**
@@ -64,6 +94,8 @@ export interface ReserveCommand {
   idempotencyKey: string | null;
   /** The waiting-room session of an admission token the API verified for this fan and event. */
   admission: { session: string; until: number } | null;
+  /** A presale or promo code the fan applied, as typed (upper case); the room knows the event's codes. */
+  code?: string | null;
   /** The request's id, for the logs (absent from callers of the previous release). */
   requestId?: string;
 }

@@ -6,7 +6,11 @@
  * a contrast of at least 3:1 against the page and dark label text reads on
  * every one (the labels also carry a light halo).
  */
+export type HeatLevelId = "plenty" | "selling" | "few" | "last" | "soldOut";
+
 export interface HeatLevel {
+  /** What the level is called in the pages' words (src/shared/page-copy/event.ts). */
+  id: HeatLevelId;
   /** Lowest share of seats available for this colour (sold out: none). */
   atLeast: number;
   name: string;
@@ -14,13 +18,13 @@ export interface HeatLevel {
 }
 
 export const HEAT_LEVELS: readonly HeatLevel[] = [
-  { atLeast: 0.5, name: "Plenty left", colour: "#2e9d6a" },
-  { atLeast: 0.2, name: "Selling", colour: "#6f9a1f" },
-  { atLeast: 0.05, name: "Few left", colour: "#c96f12" },
-  { atLeast: Number.MIN_VALUE, name: "Last seats", colour: "#e4572e" },
+  { id: "plenty", atLeast: 0.5, name: "Plenty left", colour: "#2e9d6a" },
+  { id: "selling", atLeast: 0.2, name: "Selling", colour: "#6f9a1f" },
+  { id: "few", atLeast: 0.05, name: "Few left", colour: "#c96f12" },
+  { id: "last", atLeast: Number.MIN_VALUE, name: "Last seats", colour: "#e4572e" },
 ];
 
-export const SOLD_OUT_LEVEL: HeatLevel = { atLeast: 0, name: "Sold out", colour: "#b9bec7" };
+export const SOLD_OUT_LEVEL: HeatLevel = { id: "soldOut", atLeast: 0, name: "Sold out", colour: "#b9bec7" };
 
 export function heatOf(free: number, total: number): HeatLevel {
   if (free <= 0 || total <= 0) return SOLD_OUT_LEVEL;

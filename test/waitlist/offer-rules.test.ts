@@ -36,6 +36,8 @@ function holdOf(state: RoomState, id: string, userId: string, seats: number[], e
     createdAt: NOW - 1_000,
     totalCents: 0,
     currency: "eur",
+    charges: [],
+    code: null,
     paymentIntentId: null,
     bookingId: null,
     graceUsed: false,

@@ -25,9 +25,12 @@ import { doorRoutes } from "./routes/door";
 import { eventReads } from "./routes/events";
 import { health } from "./routes/health";
 import { organizerRoutes } from "./routes/organizer";
+import { eventImageRoutes } from "./routes/event-images";
+import { imageDelivery } from "./images/image-delivery";
 import { organizerReads } from "./routes/organizer-reads";
 import { opsRoutes } from "./routes/ops";
 import { blockRoutes } from "./routes/blocks";
+import { codeRoutes } from "./routes/codes";
 import { refundRoutes } from "./routes/refunds";
 import { cancellationRoutes } from "./routes/cancellation";
 import { queueRoutes } from "./routes/queue";
@@ -50,8 +53,10 @@ api.route("/", seatRoutes);
 api.route("/", queueRoutes);
 api.route("/", waitlistRoutes);
 api.route("/", organizerRoutes);
+api.route("/", eventImageRoutes);
 api.route("/", organizerReads);
 api.route("/", blockRoutes);
+api.route("/", codeRoutes);
 api.route("/", opsRoutes);
 api.route("/", reportRoutes);
 api.route("/", refundRoutes);
@@ -87,6 +92,9 @@ export const openApiDocument = documents.document;
 export const app = new Hono<AppEnv>();
 app.use("*", requestId({ generator: requestIdOf }));
 app.use("*", requestLog);
+// Event images answer with their own headers (a CSP that allows nothing); mounted before the
+// pages' secure headers, which would replace it. They need no body and no database.
+app.route("/images", imageDelivery);
 app.use(
   "*",
   secureHeaders({

@@ -6,6 +6,8 @@
  */
 import { withSession } from "../../src/shared/database";
 import { createPool } from "../../src/shared/neon";
+import type { CodeGrant, CodeKind } from "../../src/shared/room-protocol";
+import type { Pool } from "@neondatabase/serverless";
 import { soldTickets } from "../../src/lifecycle/records";
 import type { Catalog } from "./rules";
 import type { SoldSeat } from "./storage";
@@ -14,8 +16,19 @@ export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog |
   const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
   try {
     const event = (
-      await pool.query<{ ticket_count: number; per_user_limit: number; currency: string; on_sale_at: Date | null; starts_at: Date; queue: { enabled?: boolean }; status: string }>(
-        "select ticket_count, per_user_limit, currency, on_sale_at, starts_at, queue, status from events where id = $1",
+      await pool.query<{
+        ticket_count: number;
+        per_user_limit: number;
+        currency: string;
+        on_sale_at: Date | null;
+        starts_at: Date;
+        queue: { enabled?: boolean };
+        status: string;
+        fee_fixed_cents: number;
+        fee_percent_bp: number;
+        tax_rate_bp: number;
+      }>(
+        "select ticket_count, per_user_limit, currency, on_sale_at, starts_at, queue, status, fee_fixed_cents, fee_percent_bp, tax_rate_bp from events where id = $1",
         [eventId],
       )
     ).rows[0];
@@ -30,11 +43,13 @@ export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog |
       [eventId],
     );
     return {
+      codes: await fetchCodes(pool, eventId),
       eventId,
       ticketCount: event.ticket_count,
       perUserLimit: event.per_user_limit,
       currency: event.currency,
       priceRuns: runs.rows.map((r) => [r.first, r.n, r.price]),
+      fees: { feeFixedCents: event.fee_fixed_cents, feePercentBp: event.fee_percent_bp, taxRateBp: event.tax_rate_bp },
       onSaleAt: event.on_sale_at ? new Date(event.on_sale_at).getTime() : null,
       startsAt: new Date(event.starts_at).getTime(),
       queueEnabled: event.queue?.enabled === true,
@@ -43,6 +58,46 @@ export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog |
   } finally {
     await pool.end();
   }
+}
+
+/** The event's codes that are not disabled, their sections as runs of seats. */
+async function fetchCodes(pool: Pool, eventId: string): Promise<CodeGrant[]> {
+  const rows = (
+    await pool.query<{
+      id: string;
+      code: string;
+      kind: CodeKind;
+      discount_percent_bp: number | null;
+      discount_fixed_cents: number | null;
+      sections: string[] | null;
+      max_uses: number;
+      starts_at: Date | null;
+      ends_at: Date | null;
+    }>(
+      `select id, code, kind, discount_percent_bp, discount_fixed_cents, sections, max_uses, starts_at, ends_at
+       from event_codes where event_id = $1 and not disabled`,
+      [eventId],
+    )
+  ).rows;
+  if (rows.length === 0) return [];
+  const sections = new Map(
+    (
+      await pool.query<{ section: string; first: number; n: number }>(
+        "select section, min(seat_index)::int as first, count(*)::int as n from tickets where event_id = $1 group by section",
+        [eventId],
+      )
+    ).rows.map((r) => [r.section, [[r.first, r.n]] as [number, number][]]),
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    code: r.code,
+    kind: r.kind,
+    maxUses: r.max_uses,
+    startsAt: r.starts_at ? new Date(r.starts_at).getTime() : null,
+    endsAt: r.ends_at ? new Date(r.ends_at).getTime() : null,
+    discount: r.kind === "promo" ? { percentBp: r.discount_percent_bp, fixedCents: r.discount_fixed_cents } : null,
+    seatRuns: r.sections?.flatMap((name) => sections.get(name) ?? []) ?? null,
+  }));
 }
 
 /** The tickets with a live booking, for a room whose storage is empty. */

@@ -57,6 +57,7 @@ import { fetchCatalog } from "./catalog-source";
 import * as door from "./door";
 import { settleDuePayments } from "./due-work";
 import { loadRoom } from "./load";
+import { findCode } from "./prices";
 import { freeQueueSlot } from "./queue-slot";
 import { reconcile, RECONCILE_AFTER_LOAD_MS, RECONCILE_EVERY_MS } from "./reconcile";
 import { availability, takenSeats, type Availability } from "./counts";
@@ -126,10 +127,12 @@ export class SeatRoom extends DurableObject<Env> {
     const now = this.clock();
     // Waitlist: seats of lapsed holds go to waiting fans first, even if the alarm is late.
     if (ledger.waitlist.hasWaiting) ledger.sweep(now);
-    const history = {
+    const known = {
       previous: command.idempotencyKey ? store.findHoldByKey(sql, command.eventId, command.userId, command.idempotencyKey) : undefined,
       latest: store.latestHoldOf(sql, command.eventId, command.userId),
     };
+    const code = command.code ? findCode(ledger.state.catalog, command.code) : undefined;
+    const history = { ...known, codeUses: code ? store.codeUses(sql, code.id, now, command.userId) : 0 };
     const plan = planReserve(ledger.state, { ...command, holdId: newHoldId(command.eventId) }, now, this.ttlMs(), history);
     if (plan.kind === "replay") return { kind: "held", hold: record(plan.hold) };
     if (plan.kind !== "hold") return plan;
@@ -395,6 +398,12 @@ export class SeatRoom extends DurableObject<Env> {
   async blocks(eventId: string): Promise<BlockRecord[]> {
     const ledger = await this.room(eventId);
     return ledger ? [...ledger.state.blocks.values()] : [];
+  }
+
+  /** How often each code is used: reserved by live holds, spent by booked ones (the organizer's list of codes). */
+  async codeUsage(eventId: string): Promise<Record<string, { reserved: number; spent: number }>> {
+    const ledger = await this.room(eventId);
+    return ledger ? store.codeUsage(ledger.sql, this.clock()) : {};
   }
 
   // ---- The waitlist (waitlist.ts; called by the fan API) ----

@@ -19,7 +19,9 @@
  * (past it, its seats are free to others on every read and write, whether
  * or not the alarm has cleaned it up yet), or while it is being booked.
  */
-import { ACTIVE_HOLD_STATES, type BlockRecord, type ClaimOutcome, type HoldPhase, type HoldRecord, type Rejection } from "../../src/shared/room-protocol";
+import type { FeePolicy } from "../../src/shared/pricing";
+import { ACTIVE_HOLD_STATES, type BlockRecord, type ClaimOutcome, type CodeGrant, type HoldPhase, type HoldRecord, type Rejection } from "../../src/shared/room-protocol";
+import { chargesFor, codeRule, findCode, holdCode, isPresale } from "./prices";
 
 export interface Catalog {
   eventId: string;
@@ -28,6 +30,10 @@ export interface Catalog {
   currency: string;
   /** Runs of equal prices in seat order: [firstIndex, count, priceCents]. */
   priceRuns: [number, number, number][];
+  /** The event's service fee and tax (absent in catalogs stored before fees: none). */
+  fees?: FeePolicy;
+  /** The event's presale and promo codes that are not disabled. */
+  codes?: CodeGrant[];
   onSaleAt: number | null;
   startsAt: number;
   /** A waiting room guards this event: only admitted fans may hold seats. */
@@ -147,10 +153,14 @@ export function ticketsOf(state: RoomState, userId: string, now: number, except?
   return count;
 }
 
-/** Whether seats may be held or claimed at `now`: the event is not cancelled, the sale has opened and the event has not started. */
-export function saleRule(catalog: Catalog, now: number): Rejection | undefined {
+/**
+ * Whether seats may be held or claimed at `now`: the event is not
+ * cancelled, the sale has opened (or a presale code opens it) and the event
+ * has not started.
+ */
+export function saleRule(catalog: Catalog, now: number, presale = false): Rejection | undefined {
   if (catalog.cancelled) return reject(409, "this event is cancelled; tickets are not sold");
-  if (catalog.onSaleAt !== null && now < catalog.onSaleAt) return reject(409, `tickets go on sale at ${new Date(catalog.onSaleAt).toISOString()}`);
+  if (!presale && catalog.onSaleAt !== null && now < catalog.onSaleAt) return reject(409, `tickets go on sale at ${new Date(catalog.onSaleAt).toISOString()}`);
   if (now >= catalog.startsAt) return reject(409, "the event has started; tickets are no longer sold");
   return undefined;
 }
@@ -192,12 +202,18 @@ export interface ReserveRequest {
   seats: number[];
   idempotencyKey: string | null;
   admission: Admission | null;
+  code?: string | null;
 }
 
-/** What the room knows of the fan's past: the hold sent with the same key, and the fan's latest hold. */
+/**
+ * What the room knows of the fan's past: the hold sent with the same key,
+ * the fan's latest hold, and how often the request's code is used (by live
+ * and booked holds other than the fan's held one).
+ */
 export interface ReserveHistory {
   previous: Hold | undefined;
   latest: Hold | undefined;
+  codeUses?: number;
 }
 
 const sameSeats = (a: number[], b: number[]) => {
@@ -242,8 +258,14 @@ export function planReserve(state: RoomState, request: ReserveRequest, now: numb
     if (isLive(previous, now)) return { kind: "replay", hold: previous };
     return reject(409, "this Idempotency-Key was already used for a hold that has ended; use a new key", previous.state);
   }
-  const closed = saleRule(catalog, now) ?? admissionRule(state, request.admission, now);
+  const code = request.code ? findCode(catalog, request.code) : null;
+  if (request.code && !code) return reject(404, `the code ${request.code} is not valid for this event`);
+  // Before the sale opens, a presale code stands in for the waiting room's admission.
+  const presaleOnly = isPresale(code) && catalog.onSaleAt !== null && now < catalog.onSaleAt;
+  const closed = saleRule(catalog, now, isPresale(code)) ?? (presaleOnly ? undefined : admissionRule(state, request.admission, now));
   if (closed) return closed;
+  const codeClosed = code ? codeRule(code, history.codeUses ?? 0, now) : undefined;
+  if (codeClosed) return codeClosed;
   const unknown = request.seats.filter((s) => !Number.isInteger(s) || s < 0 || s >= catalog.ticketCount);
   if (unknown.length > 0) return reject(400, `unknown tickets: ${unknown.map((s) => `${catalog.eventId}.${s}`).join(", ")}`);
   if (new Set(request.seats).size !== request.seats.length) return reject(400, "a ticket is listed twice");
@@ -258,16 +280,20 @@ export function planReserve(state: RoomState, request: ReserveRequest, now: numb
   if (overLimit) return overLimit;
 
   const window = windowOf(replaces ?? history.latest, now, ttlMs);
+  const seats = [...request.seats].sort((a, b) => a - b);
+  const charges = chargesFor(state, seats, code);
   const hold: Hold = {
     id: request.holdId,
     eventId: catalog.eventId,
     userId: request.userId,
     state: "held",
-    seats: [...request.seats].sort((a, b) => a - b),
+    seats,
     expiresAt: window.expiresAt,
     createdAt: now,
-    totalCents: request.seats.reduce((sum, s) => sum + (state.prices[s] ?? 0), 0),
+    totalCents: charges.reduce((sum, c) => sum + c.totalCents, 0),
     currency: catalog.currency,
+    charges,
+    code: holdCode(code),
     paymentIntentId: null,
     bookingId: null,
     graceUsed: window.graceUsed,
@@ -287,7 +313,7 @@ export function planCheckout(state: RoomState, hold: Hold | undefined, userId: s
   if (hold.state === "booked") return reject(409, "this hold is already booked", hold.state);
   if (hold.state === "booking") return reject(409, "this payment is already being completed", hold.state);
   if (!isLive(hold, now)) return reject(409, "this hold has ended; choose your seats again", hold.state === "held" || hold.state === "paying" ? "expired" : hold.state);
-  const closed = saleRule(state.catalog, now);
+  const closed = saleRule(state.catalog, now, isPresale(hold.code));
   if (closed) return closed;
   if (hold.state === "paying") return { kind: "paying", hold, changed: false };
   return {
@@ -348,7 +374,7 @@ export function planClaim(
   if (hold.state === "booking") return { kind: "claim", hold, rehold: false };
   if (hold.state !== "held" && hold.state !== "paying" && hold.state !== "expired") return refuse(`the hold is ${hold.state}`);
   if (authorized.amountCents < hold.totalCents || authorized.currency !== hold.currency) return refuse("the authorized amount does not cover the hold");
-  const closed = saleRule(state.catalog, now);
+  const closed = saleRule(state.catalog, now, isPresale(hold.code));
   if (closed) return refuse(closed.detail);
   const claimed: Hold = { ...hold, state: "booking", paymentIntentId, expiresAt: now + BOOKING_WINDOW_MS };
   const live = isLive(hold, now);
@@ -393,6 +419,8 @@ export function holdRecord(hold: Hold, now?: number): HoldRecord {
     expiresAt: hold.expiresAt,
     totalCents: hold.totalCents,
     currency: hold.currency,
+    charges: hold.charges,
+    code: hold.code,
     paymentIntentId: hold.paymentIntentId,
     bookingId: hold.bookingId,
   };

@@ -23,7 +23,8 @@
  * SQLite in a Durable Object binds at most 100 parameters per statement, so
  * bulk inserts go in chunks.
  */
-import { ACTIVE_HOLD_STATES, type HoldState, type SeatStatus } from "../../src/shared/room-protocol";
+import type { TicketCharge } from "../../src/shared/pricing";
+import { ACTIVE_HOLD_STATES, type HoldCode, type HoldState, type SeatStatus } from "../../src/shared/room-protocol";
 import { hasTable } from "../../src/shared/room-sql";
 import { BLOCKS_SCHEMA } from "./blocks";
 import { DOOR_SCHEMA } from "./door";
@@ -57,7 +58,14 @@ CREATE TABLE IF NOT EXISTS payments_due (
   payment_intent_id TEXT PRIMARY KEY, hold_id TEXT NOT NULL, due_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0
 );`;
 
-const SCHEMA_VERSION = 5;
+/** Version 6: holds keep each ticket's price, split, and the code they were made with (its uses are counted by code_id). */
+const VERSION_6 = `
+ALTER TABLE holds ADD COLUMN charges TEXT;
+ALTER TABLE holds ADD COLUMN code TEXT;
+ALTER TABLE holds ADD COLUMN code_id TEXT;
+CREATE INDEX IF NOT EXISTS holds_code ON holds (code_id, state) WHERE code_id IS NOT NULL;`;
+
+const SCHEMA_VERSION = 6;
 const MAX_PARAMS = 100;
 
 /** Whether this room has ever stored anything (a room is only given tables once it knows its event is real). */
@@ -81,6 +89,7 @@ export function migrate(sql: SqlStorage): void {
   if (version < 4) sql.exec(DOOR_SCHEMA);
   // Version 5: the waitlist.
   if (version < 5) sql.exec(WAITLIST_SCHEMA);
+  if (version < 6) sql.exec(VERSION_6);
   if (version < SCHEMA_VERSION) sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
 }
 
@@ -109,6 +118,8 @@ interface HoldRow extends Record<string, SqlStorageValue> {
   idempotency_key: string | null;
   admission: string | null;
   fenced: number;
+  charges: string | null;
+  code: string | null;
 }
 
 function toHold(row: HoldRow, eventId: string): Hold {
@@ -122,6 +133,8 @@ function toHold(row: HoldRow, eventId: string): Hold {
     createdAt: row.created_at,
     totalCents: row.total_cents,
     currency: row.currency,
+    charges: row.charges ? (JSON.parse(row.charges) as TicketCharge[]) : [],
+    code: row.code ? (JSON.parse(row.code) as HoldCode) : null,
     paymentIntentId: row.payment_intent_id,
     bookingId: row.booking_id,
     graceUsed: row.grace_used === 1,
@@ -166,7 +179,8 @@ export function holdsWithPayments(sql: SqlStorage, eventId: string): Hold[] {
 export function writeHold(sql: SqlStorage, hold: Hold): void {
   sql.exec(
     `INSERT OR REPLACE INTO holds (id, user_id, state, seats, expires_at, created_at, total_cents, currency,
-       payment_intent_id, booking_id, grace_used, idempotency_key, admission, fenced) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       payment_intent_id, booking_id, grace_used, idempotency_key, admission, fenced, charges, code, code_id)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     hold.id,
     hold.userId,
     hold.state,
@@ -181,7 +195,43 @@ export function writeHold(sql: SqlStorage, hold: Hold): void {
     hold.idempotencyKey,
     hold.admission ? JSON.stringify(hold.admission) : null,
     hold.fenced ? 1 : 0,
+    hold.charges.length > 0 ? JSON.stringify(hold.charges) : null,
+    hold.code ? JSON.stringify(hold.code) : null,
+    hold.code?.id ?? null,
   );
+}
+
+/** Every code's uses: reserved (live holds) and spent (booked). */
+export function codeUsage(sql: SqlStorage, now: number): Record<string, { reserved: number; spent: number }> {
+  const out: Record<string, { reserved: number; spent: number }> = {};
+  const rows = sql.exec<{ code_id: string; reserved: number; spent: number }>(
+    `SELECT code_id,
+            sum(state = 'booking' OR (state IN ('held', 'paying') AND expires_at > ?)) AS reserved,
+            sum(state = 'booked') AS spent
+     FROM holds WHERE code_id IS NOT NULL GROUP BY code_id`,
+    now,
+  );
+  for (const row of rows) out[row.code_id] = { reserved: row.reserved, spent: row.spent };
+  return out;
+}
+
+/**
+ * How many times a code is used: by booked holds (spent) and by live ones
+ * (reserved: held or paying before their expiry, or being booked), leaving
+ * out the fan's own held holds (a new hold replaces them).
+ */
+export function codeUses(sql: SqlStorage, codeId: string, now: number, userId: string): number {
+  const row = sql
+    .exec<{ n: number }>(
+      `SELECT count(*) AS n FROM holds WHERE code_id = ?
+         AND (state IN ('booked', 'booking') OR (state IN ('held', 'paying') AND expires_at > ?))
+         AND NOT (user_id = ? AND state = 'held')`,
+      codeId,
+      now,
+      userId,
+    )
+    .toArray()[0];
+  return row?.n ?? 0;
 }
 
 /** Marks the hold of a booking as ended with its booking (cancelled or refunded). */

@@ -25,6 +25,7 @@
  *   waiting-room admission of its own.
  */
 import type { SectionRange, WaitlistJoin, WaitlistState, WaitlistView, Rejection } from "../../src/shared/room-protocol";
+import { chargesFor } from "./prices";
 import { isFree, liveHoldsOf, OFFER_SESSION, saleRule, ticketsOf, type Hold, type RoomState } from "./rules";
 
 export const WAITLIST_SCHEMA = `
@@ -185,6 +186,7 @@ export function planOffers(state: RoomState, waiting: Iterable<WaitlistEntry>, n
 /** The hold an offer is: held in the fan's name until `now + offerMs`, with a waiting-room admission of its own. */
 export function offerHold(state: RoomState, plan: OfferPlan, holdId: string, now: number, offerMs: number): Hold {
   const expiresAt = now + offerMs;
+  const charges = chargesFor(state, plan.seats, null);
   return {
     id: holdId,
     eventId: state.catalog.eventId,
@@ -193,8 +195,10 @@ export function offerHold(state: RoomState, plan: OfferPlan, holdId: string, now
     seats: plan.seats,
     expiresAt,
     createdAt: now,
-    totalCents: plan.seats.reduce((sum, s) => sum + (state.prices[s] ?? 0), 0),
+    totalCents: charges.reduce((sum, c) => sum + c.totalCents, 0),
     currency: state.catalog.currency,
+    charges,
+    code: null,
     paymentIntentId: null,
     bookingId: null,
     graceUsed: false,

@@ -5,7 +5,9 @@
  * panel with the seats, the countdown by the server's clock, checkout and
  * release. The hold is kept in sessionStorage so a reload shows it again.
  */
+import { EVENT_COPY } from "../../shared/page-copy/event";
 import { seatIndexOf } from "../../shared/seat-stream";
+import { pageLanguage } from "../shell/language";
 import { byId, countdown, money, say } from "../shell/page";
 import { api, claims, problemDetail, serverNow } from "../shell/session";
 import type { EventPageData, HeldSeats } from "./event-data";
@@ -18,6 +20,7 @@ export interface HoldPanelHooks {
 export class HoldPanel {
   private readonly panel = byId("hold-panel");
   private readonly message = byId("message");
+  private readonly words = EVENT_COPY[pageLanguage()];
   private readonly key: string;
   private stopCountdown: (() => void) | null = null;
 
@@ -48,7 +51,7 @@ export class HoldPanel {
   /** Holds these seats (a fan's new hold replaces the one they have). Never throws. */
   async hold(seats: number[]): Promise<boolean> {
     if (!claims()) {
-      say(this.message, "Sign in first (top right), then hold your seats.", "error");
+      say(this.message, this.words.signInToHold, "error");
       return false;
     }
     const headers: Record<string, string> = {};
@@ -57,7 +60,7 @@ export class HoldPanel {
     const ticketIds = seats.map((i) => `${this.data.eventId}.${i}`);
     const answer = await api<HeldSeats>("/api/booking/reserve", { method: "POST", body: { ticketIds }, headers }).catch(() => null);
     if (!answer) {
-      say(this.message, "The seats could not be held: the connection failed. Try again.", "error");
+      say(this.message, this.words.holdConnectionFailed, "error");
       return false;
     }
     const { status, data: body } = answer;
@@ -66,7 +69,7 @@ export class HoldPanel {
       return false;
     }
     if (status !== 201) {
-      say(this.message, problemDetail(body) ?? "Could not hold the seats.", "error");
+      say(this.message, problemDetail(body) ?? this.words.couldNotHold, "error");
       return false;
     }
     sessionStorage.setItem(this.key, JSON.stringify(body));
@@ -77,19 +80,19 @@ export class HoldPanel {
   private show(hold: HeldSeats): void {
     this.panel.hidden = false;
     say(this.message, "");
-    byId("hold-seats").textContent = `${hold.ticketIds.length} seats held, ${money(hold.totalCents, hold.currency)}`;
+    byId("hold-seats").textContent = this.words.seatsHeld({ count: hold.ticketIds.length, total: money(hold.totalCents, hold.currency) });
     byId<HTMLAnchorElement>("checkout").href = `/checkout/${hold.holdId}`;
     this.hooks.mineChanged(new Set(hold.ticketIds.map(seatIndexOf)));
     this.stopCountdown?.();
     this.stopCountdown = countdown(byId("hold-countdown"), hold.expiresAt, () => {
       this.end();
-      say(this.message, "Your hold expired and the seats went back on sale. Choose again.", "error");
+      say(this.message, this.words.holdExpired, "error");
     });
     byId<HTMLButtonElement>("release").onclick = async () => {
       const res = await api(`/api/booking/holds/${hold.holdId}`, { method: "DELETE" }).catch(() => null);
       // Gone already (404) is released too; anything else leaves the hold as it was, and says why.
       if (res && (res.ok || res.status === 404)) this.end();
-      else say(this.message, res ? (problemDetail(res.data) ?? "The hold could not be released.") : "The hold could not be released: the connection failed.", "error");
+      else say(this.message, res ? (problemDetail(res.data) ?? this.words.releaseFailed) : this.words.releaseConnectionFailed, "error");
     };
   }
 

@@ -4,6 +4,8 @@
  * state. A seat someone else takes while it is picked is dropped with a
  * notice.
  */
+import { EVENT_COPY } from "../../shared/page-copy/event";
+import { pageLanguage } from "../shell/language";
 import { byId, money, say } from "../shell/page";
 import type { SeatNames } from "./seat-names";
 
@@ -16,6 +18,7 @@ export class Picks {
   private readonly total = byId("picked-total");
   private readonly holdButton = byId<HTMLButtonElement>("hold");
   private readonly message = byId("message");
+  private readonly words = EVENT_COPY[pageLanguage()];
 
   constructor(
     private readonly names: SeatNames,
@@ -28,12 +31,12 @@ export class Picks {
   /** Picks or unpicks an available seat; false (with a notice) when it cannot be picked. */
   toggle(seat: number, available: boolean): boolean {
     if (!available) {
-      say(this.message, "That seat is not available.");
+      say(this.message, this.words.notAvailable);
       return false;
     }
     if (this.selected.has(seat)) this.selected.delete(seat);
     else if (this.selected.size + this.mine.size >= this.limit) {
-      say(this.message, `You can choose at most ${this.limit} tickets.`);
+      say(this.message, this.words.atMost({ limit: this.limit }));
       return false;
     } else this.selected.add(seat);
     this.render();
@@ -45,7 +48,7 @@ export class Picks {
     const dropped = seats.filter((i) => !this.holding.has(i) && this.selected.delete(i));
     const last = dropped[dropped.length - 1];
     if (last !== undefined) {
-      say(this.message, `${this.names.describe(last)} was just taken by someone else.`);
+      say(this.message, this.words.taken({ seat: this.names.describe(last) }));
       this.render();
     }
     return dropped;
@@ -67,8 +70,8 @@ export class Picks {
       const remove = document.createElement("button");
       remove.type = "button";
       remove.className = "link";
-      remove.textContent = "Remove";
-      remove.setAttribute("aria-label", `Remove ${name}`);
+      remove.textContent = this.words.remove;
+      remove.setAttribute("aria-label", this.words.removeSeat({ seat: name }));
       remove.addEventListener("click", () => {
         this.selected.delete(i);
         this.render();
@@ -78,9 +81,9 @@ export class Picks {
       this.list.append(li);
       total += this.names.priceCents(i);
     }
-    this.total.textContent = this.selected.size ? `${this.selected.size} selected, ${money(total, this.currency)}` : "No seats selected yet.";
+    this.total.textContent = this.selected.size ? this.words.selected({ count: this.selected.size, total: money(total, this.currency) }) : this.words.noneSelected;
     this.holdButton.disabled = this.selected.size === 0 || this.holding.size > 0;
     // A fan's new hold replaces the one they have, so what they add is held together with it.
-    this.holdButton.textContent = this.mine.size > 0 ? "Add to your hold" : "Hold these seats";
+    this.holdButton.textContent = this.mine.size > 0 ? this.words.addToHold : this.words.holdSeats;
   }
 }

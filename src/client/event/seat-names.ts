@@ -1,15 +1,16 @@
-/** What a seat or a section is called on the event page: "Block 4, row 12, seat 7, $89", "$89–$149". */
+/** What a seat or a section is called on the event page, in its language: "Block 4, row 12, seat 7, $89", "$89–$149". */
+import { EVENT_COPY } from "../../shared/page-copy/event";
 import { rowAt } from "../../shared/seat-geometry";
-import { seatTypeOf, type SeatType } from "../../shared/seat-types";
+import { seatTypeOf } from "../../shared/seat-types";
 import type { SeatMap } from "../../shared/seat-map";
+import { pageLanguage } from "../shell/language";
 import { money } from "../shell/page";
 import type { SectionPrices } from "./event-data";
 import type { SeatMapState } from "../seat-map/map-state";
 
-const TYPE_WORDS: Record<Exclude<SeatType, "standard">, string> = { wheelchair: "wheelchair space", companion: "companion seat" };
-
 export class SeatNames {
   private readonly prices: Map<string, SectionPrices>;
+  private readonly words = EVENT_COPY[pageLanguage()];
 
   constructor(
     private readonly map: SeatMap,
@@ -33,22 +34,16 @@ export class SeatNames {
   sectionPrice(k: number): string {
     const section = this.map.sections[k];
     const p = section ? this.prices.get(section.name) : undefined;
-    if (!p) return "price to be announced";
-    return p.maxCents > p.minCents ? `${money(p.minCents, this.currency)}–${money(p.maxCents, this.currency)}` : money(p.minCents, this.currency);
+    if (!p) return this.words.priceToBeAnnounced;
+    return p.maxCents > p.minCents ? this.words.priceRange({ from: money(p.minCents, this.currency), to: money(p.maxCents, this.currency) }) : money(p.minCents, this.currency);
   }
 
   describe(seat: number): string {
     const section = this.map.sections[this.sectionIndexOf(seat)];
     if (!section) return "";
-    let where = section.name;
-    if (section.kind === "seated") {
-      const row = rowAt(section, seat);
-      if (row) {
-        where += `, row ${row.name}, seat ${row.seats[seat - row.firstIndex] ?? ""}`;
-        const type = seatTypeOf(row, seat);
-        if (type !== "standard") where += `, ${TYPE_WORDS[type]}`;
-      }
-    } else where += ", general admission";
-    return `${where}, ${money(this.priceCents(seat), this.currency)}`;
+    const price = money(this.priceCents(seat), this.currency);
+    const row = section.kind === "seated" ? rowAt(section, seat) : undefined;
+    if (!row) return this.words.seatName({ section: section.name, row: null, seat: null, type: "standard", price });
+    return this.words.seatName({ section: section.name, row: row.name, seat: row.seats[seat - row.firstIndex] ?? "", type: seatTypeOf(row, seat), price });
   }
 }

@@ -1,8 +1,8 @@
 /**
  * An event's dashboard (/organizer/events/:id): the sales report, chart and
- * downloads, then the panels (bookings and refunds, seats off sale,
- * cancellation), each a module of src/client/dashboard/ given the shared
- * Dashboard. The report listens first (after a change it is read again
+ * downloads, then the panels (bookings and refunds, seats off sale, the
+ * event's image, cancellation), each a module of src/client/dashboard/
+ * given the shared Dashboard. The report listens first (after a change it is read again
  * before the panels are), and the dashboard opens only once every panel
  * listens for `dashboard-ready`.
  */
@@ -11,6 +11,7 @@ import { startBlocks } from "../dashboard/blocks";
 import { startCancel } from "../dashboard/cancel";
 import { makeDashboard } from "../dashboard/context";
 import { startDownloads } from "../dashboard/downloads";
+import { startImage } from "../dashboard/image";
 import { startRefunds } from "../dashboard/refunds";
 import { startReport } from "../dashboard/report";
 import { startPage } from "../shell/account";
@@ -23,5 +24,6 @@ startDownloads(dashboard);
 document.addEventListener("account-changed", () => void start());
 startRefunds(dashboard);
 startBlocks(dashboard);
+startImage(dashboard);
 startCancel(dashboard);
 void start();

@@ -4,6 +4,7 @@
  * them, and the waitlist panel when nothing is left. Sections and seats are
  * coloured from the seat stream; the fan's picks stay marked at every zoom.
  */
+import { EVENT_COPY } from "../../shared/page-copy/event";
 import { seatIndexOf } from "../../shared/seat-stream";
 import type { Section } from "../../shared/seat-map";
 import type { EventPageData } from "../event/event-data";
@@ -14,6 +15,7 @@ import { followSeats } from "../event/seat-stream";
 import { SeatMapState } from "../seat-map/map-state";
 import { MapView } from "../seat-map/map-view";
 import { startPage } from "../shell/account";
+import { pageLanguage } from "../shell/language";
 import { byId, money, pageData, say } from "../shell/page";
 import { announceSoldOut } from "../shell/page-events";
 import { api, problemDetail } from "../shell/session";
@@ -21,7 +23,8 @@ import { startWaitlistPanel } from "../waitlist/panel";
 
 startPage();
 
-const LIVE = "Live seat map, updated as fans hold and buy.";
+const words = EVENT_COPY[pageLanguage()];
+const LIVE = words.liveMap;
 
 const data = pageData<EventPageData>();
 const state = new SeatMapState(data.seatMap);
@@ -93,10 +96,10 @@ followSeats(data.eventId, state, {
     view.repaintAll();
     byId<HTMLButtonElement>("hold").disabled = true;
     for (const button of byId<HTMLFormElement>("best").querySelectorAll("button")) button.disabled = true;
-    mapStatus.textContent = "This venue's map has changed: reload the page to see it.";
+    mapStatus.textContent = words.mapChanged;
   },
   connecting: () => {
-    mapStatus.textContent = "Reconnecting to the live seat map…";
+    mapStatus.textContent = words.reconnecting;
   },
   live: () => {
     mapStatus.textContent = LIVE;
@@ -111,7 +114,7 @@ async function bestAvailable(e: SubmitEvent): Promise<void> {
   if (accessibleOnly.checked) q.set("accessible", "true");
   const { ok, data: body } = await api<{ ticketIds: string[]; totalCents: number }>(`/api/events/${data.eventId}/best-available?${q}`);
   if (!ok) {
-    say(message, problemDetail(body) ?? "No seats together were found.");
+    say(message, problemDetail(body) ?? words.noSeatsTogether);
     return;
   }
   const before = [...picks.selected];
@@ -119,7 +122,7 @@ async function bestAvailable(e: SubmitEvent): Promise<void> {
   const first = [...picks.selected][0];
   if (first !== undefined && data.seatMap.sections[names.sectionIndexOf(first)]?.kind === "seated") view.focusSection(names.sectionIndexOf(first));
   view.picksChanged([...before, ...picks.selected]);
-  say(message, `We picked ${body.ticketIds.length} seats together for ${money(body.totalCents, data.currency)}. Hold them to keep them.`);
+  say(message, words.pickedTogether({ count: body.ticketIds.length, total: money(body.totalCents, data.currency) }));
 }
 
 overview.addEventListener("click", () => view.reset());

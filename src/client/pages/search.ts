@@ -1,5 +1,7 @@
 /** The search page (/): "near me" fills the form with the browser's position (when it has one) and searches within 50 km. */
+import { SEARCH_COPY } from "../../shared/page-copy/search";
 import { startPage } from "../shell/account";
+import { pageLanguage } from "../shell/language";
 
 startPage();
 
@@ -20,7 +22,7 @@ if (near && form) {
       },
       () => {
         near.disabled = false;
-        alert("Your location is not available.");
+        alert(SEARCH_COPY[pageLanguage()].locationUnavailable);
       },
     );
   });

@@ -1,9 +1,12 @@
 /**
  * A fan's place in the waiting room as the API sends it (joining, the
  * status poll, and the stream's `position` events), and the words the page
- * shows for it. Declared here: the API's schema lives with its route
+ * shows for it, in the page's language (src/shared/page-copy/queue.ts).
+ * Declared here: the API's schema lives with its route
  * (workers/api/routes/queue.ts, QueuePosition), not in src/shared.
  */
+import { QUEUE_COPY } from "../../shared/page-copy/queue";
+import { pageLanguage } from "../shell/language";
 
 export type QueueEndReason = "booked" | "released" | "lapsed" | "cancelled" | "replaced";
 
@@ -33,38 +36,29 @@ export interface QueueStatus extends QueuePosition {
   expiresAt?: string;
 }
 
-const ENDED: Record<QueueEndReason, string> = {
-  booked: "You booked: your session is over.",
-  released: "You gave your seats back: your session is over.",
-  lapsed: "Your shopping time ran out.",
-  cancelled: "You left the line.",
-  replaced: "This place was replaced by a newer one.",
-};
+const words = () => QUEUE_COPY[pageLanguage()];
 
 /** The status line. */
 export function stateWords(p: QueuePosition): string {
   switch (p.state) {
     case "waiting":
-      return p.opensAt
-        ? "Waiting for the sale to open; your place is drawn by lottery when it does."
-        : p.soldOut
-          ? "In the queue, but sold out for now: join the waitlist below to get returned seats"
-          : "In the queue";
+      return p.opensAt ? words().beforeSale : p.soldOut ? words().soldOutInLine : words().inLine;
     case "admitted":
-      return "It's your turn";
+      return words().yourTurn;
     case "ended":
-      return `${(p.reason && ENDED[p.reason]) || "Your place has ended."} Join again to queue at the back.`;
+      return words().ended({ reason: p.reason ?? null });
     case "paused":
-      return "Admission is paused; you keep your place.";
+      return words().paused;
     case "closed":
-      return "The waiting room is closed.";
+      return words().closed;
     default:
       return String((p as { state: unknown }).state);
   }
 }
 
-export const positionText = (p: QueuePosition): string => (p.position == null ? (p.state === "waiting" ? "to be drawn" : "—") : String(p.position));
+export const positionText = (p: QueuePosition): string =>
+  p.position == null ? (p.state === "waiting" ? words().toBeDrawn : "—") : words().count({ count: p.position });
 
-export const aheadText = (p: QueuePosition): string => (p.ahead == null ? "—" : String(p.ahead));
+export const aheadText = (p: QueuePosition): string => (p.ahead == null ? "—" : words().count({ count: p.ahead }));
 
-export const etaText = (p: QueuePosition): string => (p.etaSeconds > 90 ? `${Math.round(p.etaSeconds / 60)} min` : `${p.etaSeconds} s`);
+export const etaText = (p: QueuePosition): string => words().eta({ seconds: p.etaSeconds });

@@ -6,6 +6,8 @@
  * admission token when their turn comes. While in line on a sold-out event
  * it tells the waitlist panel, which offers to join in one click.
  */
+import { QUEUE_COPY } from "../../shared/page-copy/queue";
+import { pageLanguage } from "../shell/language";
 import { byId, pageData, say } from "../shell/page";
 import { announceSoldOut } from "../shell/page-events";
 import { api, claims, problemDetail } from "../shell/session";
@@ -19,6 +21,7 @@ interface QueuePageData {
 
 export function startWaitingRoom(): void {
   const page = pageData<QueuePageData>();
+  const words = QUEUE_COPY[pageLanguage()];
   const message = byId("message");
   const out = { state: byId("q-state"), position: byId("q-position"), ahead: byId("q-ahead"), eta: byId("q-eta") };
   const base = `/api/events/${page.eventId}/queue`;
@@ -44,7 +47,7 @@ export function startWaitingRoom(): void {
   function admitted(token: string): void {
     stop();
     sessionStorage.setItem(`admission:${page.eventId}`, token);
-    out.state.textContent = "It's your turn! Taking you to the seats…";
+    out.state.textContent = words.takingYouToSeats;
     location.href = `/events/${page.eventId}`;
   }
 
@@ -81,7 +84,7 @@ export function startWaitingRoom(): void {
   async function join(botToken?: string): Promise<void> {
     stop();
     if (!claims()) {
-      say(message, "Sign in (top right) to join the queue.", "error");
+      say(message, words.signInToJoin, "error");
       return;
     }
     const headers: Record<string, string> = botToken ? { "x-turnstile-token": botToken } : {};

@@ -13,10 +13,12 @@
  * Changes from the stream touch only what they change: the seats' elements
  * that exist, and the colour and name of the sections they are in.
  */
+import { EVENT_COPY } from "../../shared/page-copy/event";
 import { labelSize, mapShapes, type SectionShape } from "../../shared/seat-geometry";
 import { heatOf } from "../../shared/seat-heat";
 import { SEAT_TYPE_CODES } from "../../shared/seat-types";
 import type { Area, Section, SeatMap } from "../../shared/seat-map";
+import { pageLanguage } from "../shell/language";
 import { attachGestures, type Camera } from "./gestures";
 import { SeatLayer, type SeatOptions } from "./seat-layer";
 import { round, svgElement } from "./svg";
@@ -258,9 +260,17 @@ export class MapView implements Camera {
       const free = this.state.free(k);
       const heat = heatOf(this.state.live ? free : section.count, section.count);
       area.style.setProperty("--heat", heat.colour);
-      const action = section.kind === "ga" ? "general admission: choose how many with best available" : hasWheelchairSpaces(section) ? "has wheelchair spaces, show seats" : "show seats";
-      const left = this.state.live ? `${free.toLocaleString()} of ${section.count.toLocaleString()} available (${heat.name.toLowerCase()})` : `${section.count.toLocaleString()} places`;
-      area.setAttribute("aria-label", `${section.name}, ${this.options.priceOf(k)}, ${left}, ${action}`);
+      const kind = section.kind === "ga" ? "ga" : hasWheelchairSpaces(section) ? "accessible" : "seated";
+      const name = EVENT_COPY[pageLanguage()].sectionLabel({
+        section: section.name,
+        price: this.options.priceOf(k),
+        live: this.state.live,
+        free,
+        total: section.count,
+        heat: heat.id,
+        kind,
+      });
+      area.setAttribute("aria-label", name);
     }
   }
 

@@ -10,9 +10,11 @@
  *   keys move between them (seat-keys.ts). Focus inside a group that leaves
  *   the page goes to its section's shape, not to the page's body.
  */
+import { EVENT_COPY } from "../../shared/page-copy/event";
 import { seatAt } from "../../shared/seat-geometry";
 import type { SeatMap } from "../../shared/seat-map";
 import { seatTypeOf } from "../../shared/seat-types";
+import { pageLanguage } from "../shell/language";
 import type { SeatMapState } from "./map-state";
 import { seatStep } from "./seat-keys";
 import { round, svgElement } from "./svg";
@@ -43,6 +45,7 @@ export class SeatLayer {
   /** What each seat element shows (see paint), and its name: repainting the same state writes nothing. */
   private readonly painted = new WeakMap<SVGCircleElement, number>();
   private readonly names = new WeakMap<SVGCircleElement, string>();
+  private readonly words = EVENT_COPY[pageLanguage()];
 
   constructor(
     private readonly map: SeatMap,
@@ -187,13 +190,13 @@ export class SeatLayer {
     const painted = code | (selected ? 4 : 0) | (mine ? 8 : 0) | (entry ? 16 : 0);
     if (this.painted.get(c) === painted) return;
     this.painted.set(c, painted);
-    const word = mine ? "yours" : selected ? "selected" : this.state.status(i);
+    const state = mine ? "yours" : selected ? "selected" : this.state.status(i);
     c.setAttribute("class", `seat s${code}${selected || mine ? " mine" : ""}${c.dataset.type ? ` ${c.dataset.type}` : ""}`);
     c.setAttribute("aria-checked", selected ? "true" : "false");
     c.setAttribute("aria-disabled", code === 0 || mine ? "false" : "true");
     c.setAttribute("tabindex", entry ? "0" : "-1");
     let name = this.names.get(c);
     if (name === undefined) this.names.set(c, (name = this.options.describeSeat(i)));
-    c.setAttribute("aria-label", `${name}, ${word}`);
+    c.setAttribute("aria-label", this.words.seatLabel({ name, state }));
   }
 }

@@ -3,17 +3,20 @@
  * sign out, and the sign-in buttons (SIGN_IN_URL; the demo accounts when
  * DEV_AUTH=1). Every page's script starts with `startPage()`.
  */
-import { beginSignIn, claims, signInAs, signInNote, signOut, takeSignInHandOff } from "./session";
+import { SHELL_COPY } from "../../shared/page-copy/shell";
+import { pageLanguage } from "./language";
+import { beginSignIn, claims, signInAs, signInIgnored, signOut, takeSignInHandOff } from "./session";
 
 function renderAccount(): void {
   const box = document.getElementById("account");
   if (!box) return;
   box.replaceChildren();
   const me = claims();
-  if (signInNote) {
+  const words = SHELL_COPY[pageLanguage()];
+  if (signInIgnored) {
     const note = document.createElement("span");
     note.className = "notice";
-    note.textContent = signInNote;
+    note.textContent = words.signInLinkIgnored;
     box.append(note);
   }
   const button = (label: string, className: string, onClick: () => void) => {
@@ -27,18 +30,18 @@ function renderAccount(): void {
   const { devAuth, signInUrl } = document.body.dataset;
   if (me) {
     const who = document.createElement("span");
-    who.textContent = `Signed in as ${me.sub}`;
+    who.textContent = words.signedInAs({ user: me.sub });
     box.append(who);
-    button("Sign out", "secondary", signOut);
+    button(words.signOut, "secondary", signOut);
   } else if (signInUrl || devAuth === "1") {
-    if (signInUrl) button("Sign in", "", () => beginSignIn(signInUrl));
+    if (signInUrl) button(words.signIn, "", () => beginSignIn(signInUrl));
     if (devAuth === "1") {
-      button("Continue as demo fan", signInUrl ? "secondary" : "", () => signInAs("fan"));
-      button("Continue as demo organizer", "secondary", () => signInAs("organizer"));
+      button(words.demoFan, signInUrl ? "secondary" : "", () => signInAs("fan"));
+      button(words.demoOrganizer, "secondary", () => signInAs("organizer"));
     }
   } else {
     const note = document.createElement("span");
-    note.textContent = "Sign in with your account to book.";
+    note.textContent = words.signInToBook;
     box.append(note);
   }
 }

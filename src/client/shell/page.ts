@@ -1,4 +1,7 @@
 /** Small pieces every page uses: its server-rendered data, its elements, notices, money and countdowns. */
+import { formatMoney } from "../../shared/language";
+import { SHELL_COPY } from "../../shared/page-copy/shell";
+import { pageLanguage } from "./language";
 import { serverNow } from "./session";
 
 /** The page's data, rendered by the server into <script type="application/json" id="page-data">. */
@@ -14,13 +17,13 @@ export function say(el: HTMLElement, text: string | null | undefined, kind = "no
   el.textContent = text ?? "";
 }
 
-/** One formatter per currency: a seat map names thousands of seats in a frame. */
-const formats = new Map<string, Intl.NumberFormat>();
+/**
+ * An amount in the currency's minor unit, written the page language's way
+ * ("$42.00", "42,00 €"). Formatters are cached per language and currency
+ * (src/shared/language.ts): a seat map names thousands of seats in a frame.
+ */
 export function money(cents: number, currency = "usd"): string {
-  const code = currency.toUpperCase();
-  let format = formats.get(code);
-  if (!format) formats.set(code, (format = new Intl.NumberFormat("en", { style: "currency", currency: code })));
-  return format.format(cents / 100);
+  return formatMoney(cents, currency, pageLanguage());
 }
 
 /** Counts down to an instant by the server's clock; calls onEnd once at zero. Returns a stop function. */
@@ -32,7 +35,7 @@ export function countdown(el: HTMLElement, expiresAtIso: string, onEnd?: () => v
     const m = Math.floor(left / 60000);
     const s = Math.floor((left % 60000) / 1000);
     el.textContent = `${m}:${String(s).padStart(2, "0")}`;
-    el.setAttribute("aria-label", `${m} minutes ${s} seconds left`);
+    el.setAttribute("aria-label", SHELL_COPY[pageLanguage()].timeLeft({ minutes: m, seconds: s }));
     if (left === 0 && !done) {
       done = true;
       clearInterval(timer);

@@ -35,8 +35,8 @@ export interface ApiOptions {
   body?: unknown;
 }
 
-/** Set by takeSignInHandOff when a token arrived that this tab did not ask for. */
-export let signInNote = "";
+/** Set by takeSignInHandOff when a token arrived that this tab did not ask for (the account widget says so). */
+export let signInIgnored = false;
 
 /** Takes a token handed back in the URL's fragment, once, if this tab started the sign-in. */
 export function takeSignInHandOff(): void {
@@ -47,7 +47,7 @@ export function takeSignInHandOff(): void {
   history.replaceState(null, "", location.pathname + location.search);
   const token = handOff.get("token");
   if (expected && token && handOff.get("state") === expected) localStorage.setItem(KEY, token);
-  else signInNote = "A sign-in link was ignored: it was not started from this page.";
+  else signInIgnored = true;
 }
 
 export const token = (): string | null => localStorage.getItem(KEY);

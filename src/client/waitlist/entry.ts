@@ -1,37 +1,31 @@
 /**
  * The words the waitlist panel says about a fan's entry (the API's
  * WaitlistEntry, src/shared/waitlist.ts, as GET/POST
- * /api/events/{id}/waitlist[/me] answer it).
+ * /api/events/{id}/waitlist[/me] answer it), in the page's language
+ * (src/shared/page-copy/waitlist.ts).
  */
+import { WAITLIST_COPY } from "../../shared/page-copy/waitlist";
 import type { WaitlistEntry } from "../../shared/waitlist";
+import { pageLanguage } from "../shell/language";
 
 /** Waiting or holding an offer: the panel keeps asking, and the fan may leave. */
 export const isActive = (entry: WaitlistEntry | null): boolean => entry?.state === "waiting" || entry?.state === "offered";
 
-const ENDED: Partial<Record<WaitlistEntry["state"], string>> = {
-  expired: "Your offer ran out and the seats went to the next fan. You can join the waitlist again.",
-  booked: "You bought the seats offered to you. See them under My tickets.",
-  left: "You left the waitlist.",
-  closed: "This event is cancelled or has started: no more seats will be offered.",
-};
-
 /** What the panel says about the fan's entry. */
 export function describeEntry(entry: WaitlistEntry): string {
-  if (entry.state === "waiting") {
-    const tickets = entry.quantity === 1 ? " ticket" : " tickets";
-    const section = entry.section ? ` in ${entry.section}` : "";
-    return `You are on the waitlist for ${entry.quantity}${tickets}${section}. Your position: ${entry.position}.`;
+  const words = WAITLIST_COPY[pageLanguage()];
+  switch (entry.state) {
+    case "waiting":
+      return words.waiting({ quantity: entry.quantity, section: entry.section, position: entry.position ?? 1 });
+    case "offered":
+      return words.offered({ count: entry.ticketIds?.length ?? entry.quantity });
+    default:
+      return words.ended[entry.state] ?? entry.state;
   }
-  if (entry.state === "offered") {
-    const count = entry.ticketIds?.length;
-    return `Seats came back for you: ${count}${count === 1 ? " ticket is" : " tickets are"} held in your name.`;
-  }
-  return ENDED[entry.state] || entry.state;
 }
 
 /** Why the join form is shown: the whole event is sold out, or some sections are. */
 export function whyJoin(wholeEventSoldOut: boolean, offerMinutes: number | undefined): string {
-  return wholeEventSoldOut
-    ? `Sold out. Join the waitlist: seats that come back are offered to fans on the list in order, and you get ${offerMinutes || 15} minutes to pay.`
-    : "Some sections are sold out. Join a section's waitlist: its returned seats are offered to fans on the list in order.";
+  const words = WAITLIST_COPY[pageLanguage()];
+  return wholeEventSoldOut ? words.soldOut({ minutes: offerMinutes || 15 }) : words.sectionsSoldOut;
 }

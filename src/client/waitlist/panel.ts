@@ -8,7 +8,9 @@
  * they wait or hold an offer, and when seats on the map are just held (an
  * offer shows as held seats; on a sold-out map little else changes).
  */
+import { WAITLIST_COPY } from "../../shared/page-copy/waitlist";
 import type { WaitlistEntry } from "../../shared/waitlist";
+import { pageLanguage } from "../shell/language";
 import { byId, countdown, pageData, say } from "../shell/page";
 import { onSoldOut } from "../shell/page-events";
 import { api, claims, problemDetail } from "../shell/session";
@@ -28,6 +30,7 @@ interface SoldOut {
 /** Starts the waitlist panel; does nothing on a page without one. */
 export function startWaitlistPanel(): void {
   const page = pageData<PanelPageData>();
+  const words = WAITLIST_COPY[pageLanguage()];
   const found = document.getElementById("waitlist");
   if (!found) return;
   const panel: HTMLElement = found;
@@ -56,7 +59,7 @@ export function startWaitlistPanel(): void {
     for (const name of choices) {
       const option = document.createElement("option");
       option.value = name;
-      option.textContent = name || "Any section";
+      option.textContent = name || words.anySection;
       section.append(option);
     }
     if (choices.includes(keep)) section.value = keep;
@@ -114,17 +117,17 @@ export function startWaitlistPanel(): void {
   });
   async function join(): Promise<void> {
     if (!claims()) {
-      say(message, "Sign in first (top right), then join the waitlist.", "error");
+      say(message, words.signInToJoin, "error");
       return;
     }
     const body: { quantity: number; section?: string } = { quantity: Number(quantity.value) };
     if (section.value) body.section = section.value;
     const res = await api<WaitlistEntry>(base, { method: "POST", body });
     if (!res.ok) {
-      say(message, problemDetail(res.data) || "Could not join the waitlist.", "error");
+      say(message, problemDetail(res.data) || words.couldNotJoin, "error");
       return;
     }
-    say(message, res.status === 201 ? "You joined the waitlist. We will email you if seats come back." : "You were on the waitlist already.", "notice");
+    say(message, res.status === 201 ? words.joined : words.alreadyOn, "notice");
     entry = res.data;
     render();
     void refresh();

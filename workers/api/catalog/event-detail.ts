@@ -5,10 +5,13 @@
 import { and, asc, eq, gt, isNull, sql } from "drizzle-orm";
 import type { EventDetail, EventType, TicketStatus } from "../../../src/shared/catalog";
 import { bookedTickets, events, performers, tickets, venues } from "../../../src/shared/db-schema";
+import { eventImageUrl } from "../../../src/shared/event-art";
 import { ticketId } from "../../../src/shared/ids";
+import { allIn } from "../../../src/shared/pricing";
 import type { TakenSeats } from "../../../src/shared/room-protocol";
 import type { ReadDatabase } from "../env";
 import { notFound } from "../problem";
+import { feePolicy } from "./fees";
 
 /** The static part of an event's detail: everything but live availability. */
 export type EventStatic = Omit<EventDetail, "availability">;
@@ -35,6 +38,7 @@ export async function loadEventDetail(db: ReadDatabase, eventId: string): Promis
   const order = new Map(venue.seatMap.sections.map((s, i) => [s.name, i]));
   sectionPrices.sort((a, b) => (order.get(a.section) ?? 0) - (order.get(b.section) ?? 0));
 
+  const fees = feePolicy(event);
   return {
     id: event.id,
     name: event.name,
@@ -47,6 +51,7 @@ export async function loadEventDetail(db: ReadDatabase, eventId: string): Promis
     perUserLimit: event.perUserLimit,
     queue: event.queue,
     updatedAt: event.updatedAt.toISOString(),
+    imageUrl: eventImageUrl(event),
     venue: {
       id: venue.id,
       name: venue.name,
@@ -59,13 +64,20 @@ export async function loadEventDetail(db: ReadDatabase, eventId: string): Promis
       seatMap: venue.seatMap,
     },
     performer: { id: performer.id, name: performer.name, genre: performer.genre, bio: performer.bio },
-    prices: sectionPrices,
-    priceRange: { minCents: event.minPriceCents, maxCents: event.maxPriceCents },
+    fees,
+    prices: sectionPrices.map((p) => ({
+      section: p.section,
+      minCents: allIn(p.minCents, fees),
+      maxCents: allIn(p.maxCents, fees),
+      faceMinCents: p.minCents,
+      faceMaxCents: p.maxCents,
+    })),
+    priceRange: { minCents: allIn(event.minPriceCents, fees), maxCents: allIn(event.maxPriceCents, fees) },
   };
 }
 
 export interface TicketPage {
-  tickets: { id: string; section: string; row: string | null; seat: string | null; priceCents: number; status: TicketStatus }[];
+  tickets: { id: string; section: string; row: string | null; seat: string | null; priceCents: number; totalCents: number; status: TicketStatus }[];
   nextCursor: string | null;
 }
 
@@ -80,8 +92,12 @@ export async function listTickets(
   taken: TakenSeats,
   q: { status?: TicketStatus | undefined; section?: string | undefined; limit?: number | undefined; cursor?: string | undefined },
 ): Promise<TicketPage> {
-  const [event] = await db.select({ id: events.id }).from(events).where(eq(events.id, eventId));
+  const [event] = await db
+    .select({ feeFixedCents: events.feeFixedCents, feePercentBp: events.feePercentBp, taxRateBp: events.taxRateBp })
+    .from(events)
+    .where(eq(events.id, eventId));
   if (!event) throw notFound(`no event with id ${eventId}`);
+  const fees = feePolicy(event);
   const limit = q.limit ?? 100;
   const heldSet = new Set(taken.held);
   const blockedSet = new Set(taken.blocked);
@@ -128,6 +144,7 @@ export async function listTickets(
       row: t.row,
       seat: t.seat,
       priceCents: t.priceCents,
+      totalCents: allIn(t.priceCents, fees),
       status: t.sold ? "sold" : blockedSet.has(t.seatIndex) ? "blocked" : heldSet.has(t.seatIndex) ? "held" : "available",
     })),
     nextCursor: rows.length > limit && last ? String(last.seatIndex) : null,

@@ -5,7 +5,8 @@
  * hours of sale, never with its seats; live seat counts come from the room.
  *
  * Money comes from the bookings (what was charged and returned), tallies
- * from their booked tickets (face value), so a refund whose money is still
+ * and the split of prices from their booked tickets (what fans paid, all
+ * in), so a refund whose money is still
  * on its way shows in the tallies before it shows in `refundedCents`.
  */
 import { and, eq, inArray, sql } from "drizzle-orm";
@@ -29,13 +30,32 @@ export async function salesReport(db: Database, event: EventRow): Promise<Omit<S
 }
 
 async function moneyOf(db: Database, event: EventRow): Promise<SalesReport["money"]> {
-  const [row] = await db
-    .select({ orders: counted(), grossCents: total(bookings.amountCents), refundedCents: total(bookings.refundedCents) })
-    .from(bookings)
-    .where(sales(event.id));
+  const [[row], [split]] = await Promise.all([
+    db
+      .select({ orders: counted(), grossCents: total(bookings.amountCents), refundedCents: total(bookings.refundedCents) })
+      .from(bookings)
+      .where(sales(event.id)),
+    db
+      .select({
+        faceCents: total(bookedTickets.faceCents),
+        discountCents: total(bookedTickets.discountCents),
+        feeCents: total(bookedTickets.feeCents),
+        taxCents: total(bookedTickets.taxCents),
+      })
+      .from(bookedTickets)
+      .innerJoin(bookings, eq(bookings.id, bookedTickets.bookingId))
+      .where(and(eq(bookedTickets.eventId, event.id), eq(bookedTickets.released, false), sales(event.id))),
+  ]);
   const grossCents = row?.grossCents ?? 0;
   const refundedCents = row?.refundedCents ?? 0;
-  return { currency: event.currency, orders: row?.orders ?? 0, grossCents, refundedCents, netCents: grossCents - refundedCents };
+  return {
+    currency: event.currency,
+    orders: row?.orders ?? 0,
+    grossCents,
+    refundedCents,
+    netCents: grossCents - refundedCents,
+    split: split ?? { faceCents: 0, discountCents: 0, feeCents: 0, taxCents: 0 },
+  };
 }
 
 /**

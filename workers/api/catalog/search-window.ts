@@ -58,11 +58,12 @@ const PROBE = 10;
 const instantKey = (column: SQL): SQL => sql`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`;
 
 const COLUMNS = sql`e.id, e.name, e.type, e.starts_at, ${instantKey(sql`e.starts_at`)} as starts_key, e.venue_id, e.venue_name,
-  v.city, v.lat, v.lng, v.timezone, e.performer_id, e.performer_name, e.min_price_cents, (e.ticket_count - e.sold_count) as available`;
+  v.city, v.lat, v.lng, v.timezone, e.performer_id, e.performer_name, e.min_price_cents,
+  e.currency, e.fee_fixed_cents, e.fee_percent_bp, e.tax_rate_bp, (e.ticket_count - e.sold_count) as available, e.image_key`;
 
 /** The columns of a window's rows, as the walks and the lookup name them. */
 const WINDOW_COLUMNS = sql`id, name, type, starts_at, starts_key, venue_id, venue_name, city, lat, lng, timezone,
-  performer_id, performer_name, min_price_cents, available, search_doc`;
+  performer_id, performer_name, min_price_cents, currency, fee_fixed_cents, fee_percent_bp, tax_rate_bp, available, image_key, search_doc`;
 
 const and = (filters: SQL[]): SQL => sql.join(filters.length ? filters : [sql`true`], sql` and `);
 

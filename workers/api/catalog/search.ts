@@ -31,7 +31,10 @@
 import { sql, type SQL } from "drizzle-orm";
 import type { SearchQuery, SearchResponse } from "../../../src/shared/catalog";
 import type { ReadDatabase } from "../../../src/shared/database";
+import { allIn } from "../../../src/shared/pricing";
+import { eventImageUrl } from "../../../src/shared/event-art";
 import { decodeCursor, encodeCursor } from "./cursor";
+import { feePolicy } from "./fees";
 import { splitFilters, type Filters } from "./search-filters";
 import { alternativesQuery, correctTerm } from "./search-words";
 import { countVenues, firstInDateOrder, windowMembers } from "./search-window";
@@ -76,7 +79,12 @@ interface Row extends Record<string, unknown> {
   performer_id: string;
   performer_name: string;
   min_price_cents: number;
+  currency: string;
+  fee_fixed_cents: number;
+  fee_percent_bp: number;
+  tax_rate_bp: number;
   available: number;
+  image_key: string | null;
   rank: number | null;
 }
 
@@ -191,7 +199,7 @@ async function rankedWindow(
       from found
     )
     select p.id, p.name, p.type, p.starts_at, p.starts_key, p.venue_id, p.venue_name, p.city, p.lat, p.lng, p.timezone,
-           p.performer_id, p.performer_name, p.min_price_cents, p.available, p.rank,
+           p.performer_id, p.performer_name, p.min_price_cents, p.currency, p.fee_fixed_cents, p.fee_percent_bp, p.tax_rate_bp, p.available, p.image_key, p.rank,
            edge.window_size, edge.window_end_s, edge.window_end_i
     from edge left join lateral (
       select * from ranked where ${after?.r === undefined ? sql`true` : keyset(after)}
@@ -239,8 +247,10 @@ function toResponse(rows: PageRow[], limit: number, corrected: boolean): SearchR
       startsAt: new Date(row.starts_at).toISOString(),
       venue: { id: row.venue_id, name: row.venue_name, city: row.city, lat: Number(row.lat), lng: Number(row.lng), timezone: row.timezone },
       performer: { id: row.performer_id, name: row.performer_name },
-      minPriceCents: Number(row.min_price_cents),
+      minPriceCents: allIn(Number(row.min_price_cents), feePolicy(row)),
+      currency: row.currency,
       available: Number(row.available),
+      imageUrl: eventImageUrl({ id: row.id, type: row.type, imageKey: row.image_key }),
     })),
     nextCursor:
       rows.length > limit && last

@@ -4,11 +4,13 @@
  * The page is the same for everyone (so nothing of the org is in it); its
  * script (/assets/dashboard.js, from src/client/pages/dashboard.ts) fills it
  * with the organizer's token: the report, chart and downloads, bookings and
- * refunds, blocks on the seat map and cancellation, one module each in
+ * refunds, blocks on the seat map, the event's image and cancellation, one module each in
  * src/client/dashboard/. Another org's event reads as not found, as in the API.
  */
 import { Hono } from "hono";
 import { BOOKING_STATUSES } from "../../../src/shared/db-schema";
+import { IMAGE_TYPES, MAX_IMAGE_BYTES } from "../../../src/shared/image-urls";
+import { IMAGE_LIMITS } from "../images/image-format";
 import type { AppEnv } from "../env";
 import { Layout } from "./layout";
 import { SeatLegend } from "./seat-legend";
@@ -108,6 +110,30 @@ dashboardPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}", (c) =>
           <p id="blocks-message" role="status" hidden></p>
           <h3>Blocks</h3>
           <ul id="blocks" class="results"></ul>
+        </section>
+
+        <section class="panel image-panel" aria-labelledby="image-heading">
+          <h2 id="image-heading">Event image</h2>
+          <p class="meta">
+            Fans see it in search results and on the event's page, cropped to 16:9. A JPEG, PNG or WebP file of at most {MAX_IMAGE_BYTES / 1024 / 1024} MiB, each side {IMAGE_LIMITS.minSide} to{" "}
+            {IMAGE_LIMITS.maxSide.toLocaleString("en")} pixels.
+          </p>
+          <img id="image-preview" class="event-image" width={640} height={360} alt="" hidden />
+          <p id="image-state" class="meta"></p>
+          <form id="image-form">
+            <label>
+              Image file <input type="file" id="image-file" name="image" accept={Object.keys(IMAGE_TYPES).join(",")} required />
+            </label>
+            <div class="actions">
+              <button type="submit" id="image-upload">
+                Upload the image
+              </button>
+              <button type="button" id="image-remove" class="secondary" hidden>
+                Remove the image
+              </button>
+            </div>
+          </form>
+          <p id="image-message" role="status" hidden></p>
         </section>
 
         <section class="panel" aria-labelledby="cancel-heading">

@@ -5,6 +5,10 @@ import { loadEventDetail, type EventStatic } from "../catalog/event-detail";
 import { cachedText } from "../edge-cache";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
+import { EVENT_COPY } from "../../../src/shared/page-copy/event";
+import { SEARCH_COPY } from "../../../src/shared/page-copy/search";
+import { pageLanguage } from "./language";
+import { EventImage } from "./event-image";
 import { Layout, money, when } from "./layout";
 import { HeatLegend, SeatLegend } from "./seat-legend";
 import { offerMinutes, WaitlistPanel } from "./waitlist-panel";
@@ -13,16 +17,19 @@ export const eventPage = new Hono<AppEnv>();
 
 eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
   const eventId = c.req.param("eventId");
+  const lang = pageLanguage(c);
+  const { language } = lang;
+  const words = EVENT_COPY[language];
   let detail: EventStatic;
   try {
     detail = JSON.parse((await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.read(), eventId))).body) as EventStatic;
   } catch (error) {
     if (error instanceof Problem && error.status === 404) {
       return c.html(
-        <Layout title="Not found" env={c.env}>
-          <h1>Event not found</h1>
+        <Layout title={words.notFoundTitle} env={c.env} lang={lang}>
+          <h1>{words.notFound}</h1>
           <p>
-            <a href="/">Search for events</a>
+            <a href="/">{words.searchForEvents}</a>
           </p>
         </Layout>,
         404,
@@ -34,13 +41,13 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
   if (detail.status === "cancelled") {
     // A cancelled event offers no seats: no map, no hold, no waiting room.
     return c.html(
-      <Layout title={`${detail.name} (cancelled)`} env={c.env}>
+      <Layout title={words.cancelledTitle({ name: detail.name })} env={c.env} lang={lang}>
         <h1>{detail.name}</h1>
         <p class="meta">
-          <time datetime={detail.startsAt}>{when(detail.startsAt, tz)}</time> · {detail.venue.name}, {detail.venue.city} · {detail.performer.name}
+          <time datetime={detail.startsAt}>{when(detail.startsAt, tz, language)}</time> · {detail.venue.name}, {detail.venue.city} · {detail.performer.name}
         </p>
         <p class="notice" role="status">
-          This event has been cancelled. No tickets are sold; every booking is refunded to the card that paid for it. <a href="/me/tickets">Your tickets</a>
+          {words.cancelled} <a href="/me/tickets">{words.yourTickets}</a>
         </p>
       </Layout>,
     );
@@ -55,22 +62,24 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
     waitlistOfferMinutes: offerMinutes(c.env),
   };
   return c.html(
-    <Layout title={detail.name} env={c.env} page="event" data={data}>
+    <Layout title={detail.name} env={c.env} page="event" data={data} lang={lang}>
       <h1>{detail.name}</h1>
       <p class="meta">
-        <time datetime={detail.startsAt}>{when(detail.startsAt, tz)}</time> · {detail.venue.name}, {detail.venue.city} · {detail.performer.name} · {detail.type}
+        <time datetime={detail.startsAt}>{when(detail.startsAt, tz, language)}</time> · {detail.venue.name}, {detail.venue.city} · {detail.performer.name} ·{" "}
+        {SEARCH_COPY[language].eventTypes[detail.type]}
       </p>
+      <EventImage url={detail.imageUrl} place="banner" env={c.env} eager />
       {detail.description && <p>{detail.description}</p>}
       {detail.queue.enabled && (
         <p class="notice">
-          This on-sale uses a waiting room. <a href={`/events/${eventId}/queue`}>Join the waiting room</a> to get your turn to choose seats.
+          {words.waitingRoom} <a href={`/events/${eventId}/queue`}>{words.joinWaitingRoom}</a>
         </p>
       )}
       <div class="layout-event">
         <section aria-labelledby="map-heading">
-          <h2 id="map-heading">Seat map</h2>
+          <h2 id="map-heading">{words.mapHeading}</h2>
           <p id="map-status" class="meta" aria-live="polite">
-            Loading the live seat map…
+            {words.loadingMap}
           </p>
           <div class="venue-map">
             <svg
@@ -78,57 +87,64 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
               class="seatmap"
               role="group"
               tabindex={0}
-              aria-label={`Seats at ${detail.venue.name}`}
+              aria-label={words.seatsAt({ venue: detail.venue.name })}
               aria-describedby="map-help"
               viewBox={`0 0 ${detail.venue.seatMap.width} ${detail.venue.seatMap.height}`}
               style={`aspect-ratio: ${detail.venue.seatMap.width} / ${detail.venue.seatMap.height}`}
             />
             <div class="map-tools">
-              <button type="button" id="zoom-in" class="secondary" aria-label="Zoom in">
+              <button type="button" id="zoom-in" class="secondary" aria-label={words.zoomIn}>
                 +
               </button>
-              <button type="button" id="zoom-out" class="secondary" aria-label="Zoom out">
+              <button type="button" id="zoom-out" class="secondary" aria-label={words.zoomOut}>
                 −
               </button>
             </div>
           </div>
           <button type="button" id="overview" class="secondary" hidden>
-            Show the whole venue
+            {words.wholeVenue}
           </button>
-          <HeatLegend />
-          <SeatLegend names={{ available: "Available", held: "Held", sold: "Sold", blocked: "Not on sale" }} picked="Yours" />
-          <ul class="legend" aria-label="Accessible seats">
+          <HeatLegend label={words.heatLegend} names={words.heat} />
+          <SeatLegend names={words.statuses} picked={words.yours} label={words.legend} />
+          <ul class="legend" aria-label={words.accessibleLegend}>
             <li>
               <span class="legend-icon" aria-hidden="true">
                 ♿
               </span>
-              Wheelchair space
+              {words.wheelchairSpace}
             </li>
             <li>
-              <span class="dot companion-dot" aria-hidden="true"></span>Companion seat
+              <span class="dot companion-dot" aria-hidden="true"></span>
+              {words.companionSeat}
             </li>
           </ul>
           <p id="map-help" class="meta">
-            Choose a section to see its seats. Zoom with the buttons, the mouse wheel or two fingers; drag to move; with the map focused, arrow keys move and + and − zoom.
+            {words.mapHelp}
           </p>
           <details class="prices">
-            <summary>Prices by section</summary>
+            <summary>{words.pricesBySection}</summary>
             <ul>
               {detail.prices.map((p) => (
                 <li>
-                  {p.section}: {p.maxCents > p.minCents ? `${money(p.minCents, detail.currency)}–${money(p.maxCents, detail.currency)}` : money(p.minCents, detail.currency)}
+                  {words.sectionPrice({
+                    section: p.section,
+                    price:
+                      p.maxCents > p.minCents
+                        ? words.priceRange({ from: money(p.minCents, detail.currency, language), to: money(p.maxCents, detail.currency, language) })
+                        : money(p.minCents, detail.currency, language),
+                  })}
                 </li>
               ))}
             </ul>
           </details>
         </section>
         <aside class="panel" aria-labelledby="choose-heading">
-          <h2 id="choose-heading">Your seats</h2>
+          <h2 id="choose-heading">{words.yourSeats}</h2>
           <form id="best">
             <fieldset>
-              <legend>Best available</legend>
+              <legend>{words.bestAvailable}</legend>
               <label>
-                How many
+                {words.howMany}
                 <select id="best-count" name="count">
                   {Array.from({ length: Math.min(8, detail.perUserLimit) }, (_, i) => (
                     <option value={String(i + 1)} selected={i === 1}>
@@ -138,29 +154,27 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
                 </select>
               </label>
               <label>
-                Section
+                {words.section}
                 <select id="best-section" name="section">
-                  <option value="">Any section</option>
+                  <option value="">{words.anySection}</option>
                   {detail.prices.map((p) => (
-                    <option value={p.section}>
-                      {p.section} ({money(p.minCents, detail.currency)})
-                    </option>
+                    <option value={p.section}>{words.sectionOption({ section: p.section, price: money(p.minCents, detail.currency, language) })}</option>
                   ))}
                 </select>
               </label>
               <label class="check">
                 <input type="checkbox" id="best-accessible" name="accessible" value="true" />
-                Accessible seats: a wheelchair space, with companion seats
+                {words.accessibleOnly}
               </label>
               <button type="submit" class="secondary">
-                Find seats together
+                {words.findTogether}
               </button>
             </fieldset>
           </form>
           <p id="picked-total" aria-live="polite"></p>
           <ul id="picked"></ul>
           <button type="button" id="hold" disabled>
-            Hold these seats
+            {words.holdSeats}
           </button>
           <div role="status" aria-live="polite" class="live-region">
         <p id="message" hidden></p>
@@ -168,16 +182,16 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
           <div id="hold-panel" class="notice" hidden>
             <p id="hold-seats"></p>
             <p>
-              Held for <span id="hold-countdown" class="countdown" role="timer"></span>
+              {words.heldFor} <span id="hold-countdown" class="countdown" role="timer"></span>
             </p>
             <a id="checkout" class="button" href="#">
-              Go to checkout
+              {words.goToCheckout}
             </a>{" "}
             <button type="button" id="release" class="secondary">
-              Release
+              {words.release}
             </button>
           </div>
-          <WaitlistPanel maxQuantity={detail.perUserLimit} />
+          <WaitlistPanel maxQuantity={detail.perUserLimit} language={language} />
         </aside>
       </div>
     </Layout>,

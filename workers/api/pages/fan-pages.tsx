@@ -4,6 +4,10 @@ import { Hono } from "hono";
 import type { AppEnv } from "../env";
 import { botCheckOn } from "../turnstile";
 import { OFFLINE_PAGES_WORKER_JS } from "./assets";
+import { CHECKOUT_COPY } from "../../../src/shared/page-copy/checkout";
+import { QUEUE_COPY } from "../../../src/shared/page-copy/queue";
+import { TICKETS_COPY } from "../../../src/shared/page-copy/tickets";
+import { pageLanguage } from "./language";
 import { Layout } from "./layout";
 import { offerMinutes, WaitlistPanel } from "./waitlist-panel";
 
@@ -13,27 +17,29 @@ fanPages.get("/events/:eventId{ev_[0-9a-z]+}/queue", async (c) => {
   const eventId = c.req.param("eventId");
   // The bot check runs when the team has set Turnstile keys; locally it is off, and the page says so.
   const siteKey = botCheckOn(c.env) ? (c.env.TURNSTILE_SITE_KEY ?? null) : null;
+  const lang = pageLanguage(c);
+  const words = QUEUE_COPY[lang.language];
   return c.html(
-    <Layout title="Waiting room" env={c.env} page="queue" data={{ eventId, turnstileSiteKey: siteKey, waitlistOfferMinutes: offerMinutes(c.env) }}>
-      <h1>Waiting room</h1>
-      <p>Fans are let in a batch at a time, so everyone gets a fair chance at the seats. Keep this page open.</p>
-      {siteKey ? <div id="bot-check" class="panel"></div> : <p class="notice">The bot check is off on this server (no Turnstile key set).</p>}
+    <Layout title={words.title} env={c.env} page="queue" data={{ eventId, turnstileSiteKey: siteKey, waitlistOfferMinutes: offerMinutes(c.env) }} lang={lang}>
+      <h1>{words.title}</h1>
+      <p>{words.intro}</p>
+      {siteKey ? <div id="bot-check" class="panel"></div> : <p class="notice">{words.botCheckOff}</p>}
       <dl class="panel" aria-live="polite">
-        <dt>Status</dt>
-        <dd id="q-state">Joining…</dd>
-        <dt>Your position</dt>
+        <dt>{words.status}</dt>
+        <dd id="q-state">{words.joining}</dd>
+        <dt>{words.position}</dt>
         <dd id="q-position">—</dd>
-        <dt>People ahead of you</dt>
+        <dt>{words.ahead}</dt>
         <dd id="q-ahead">—</dd>
-        <dt>Estimated wait</dt>
+        <dt>{words.wait}</dt>
         <dd id="q-eta">—</dd>
       </dl>
       <div role="status" aria-live="polite" class="live-region">
         <p id="message" hidden></p>
       </div>
-      <WaitlistPanel maxQuantity={8} />
+      <WaitlistPanel maxQuantity={8} language={lang.language} />
       <p>
-        <a href={`/events/${eventId}`}>Back to the event</a>
+        <a href={`/events/${eventId}`}>{words.backToEvent}</a>
       </p>
     </Layout>,
   );
@@ -42,12 +48,14 @@ fanPages.get("/events/:eventId{ev_[0-9a-z]+}/queue", async (c) => {
 fanPages.get("/checkout/:holdId{hd_[0-9a-z_]+}", (c) => {
   const holdId = c.req.param("holdId");
   const simulated = !c.env.STRIPE_SECRET_KEY;
+  const lang = pageLanguage(c);
+  const words = CHECKOUT_COPY[lang.language];
   return c.html(
-    <Layout title="Checkout" env={c.env} page="checkout" data={{ holdId, publishableKey: c.env.STRIPE_PUBLISHABLE_KEY ?? null }}>
-      <h1>Checkout</h1>
+    <Layout title={words.title} env={c.env} page="checkout" data={{ holdId, publishableKey: c.env.STRIPE_PUBLISHABLE_KEY ?? null }} lang={lang}>
+      <h1>{words.title}</h1>
       <p id="summary"></p>
       <p>
-        Your seats are held for <span id="countdown" class="countdown" role="timer"></span>
+        {words.heldFor} <span id="countdown" class="countdown" role="timer"></span>
       </p>
       <div role="status" aria-live="polite" class="live-region">
         <p id="message" hidden></p>
@@ -55,29 +63,29 @@ fanPages.get("/checkout/:holdId{hd_[0-9a-z_]+}", (c) => {
       <form id="pay" hidden>
         {simulated ? (
           <div id="simulated" class="simulated" hidden>
-            <h2>Simulated card — no real payment</h2>
-            <p>This server has no Stripe keys: payments are simulated. No card is charged.</p>
+            <h2>{words.simulatedHeading}</h2>
+            <p>{words.simulatedNote}</p>
             <label>
-              Card number (simulated)
+              {words.cardNumber}
               <input name="card" inputmode="numeric" autocomplete="off" value="4242 4242 4242 4242" />
             </label>
             <button type="submit" name="outcome" value="succeed">
-              Pay (simulated)
+              {words.paySimulated}
             </button>{" "}
             <button type="submit" name="outcome" value="decline" class="secondary">
-              Simulate a declined card
+              {words.decline}
             </button>
           </div>
         ) : (
           <>
             <div id="payment-element"></div>
-            <button type="submit">Pay</button>
+            <button type="submit">{words.pay}</button>
           </>
         )}
       </form>
       <p>
         <a id="back" href="/" hidden>
-          Back to the seat map
+          {words.backToMap}
         </a>
       </p>
     </Layout>,
@@ -89,19 +97,21 @@ fanPages.get("/me/sw.js", (c) =>
   c.body(OFFLINE_PAGES_WORKER_JS, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "no-cache" }),
 );
 
-fanPages.get("/me/tickets", (c) =>
-  c.html(
-    <Layout title="My tickets" env={c.env} page="tickets">
-      <h1>My tickets</h1>
-      <p class="meta">Show the code at the door. It changes every 30 seconds, so a screenshot or a copy does not get in; open this page once before you go and it works without network.</p>
+fanPages.get("/me/tickets", (c) => {
+  const lang = pageLanguage(c);
+  const words = TICKETS_COPY[lang.language];
+  return c.html(
+    <Layout title={words.title} env={c.env} page="tickets" lang={lang}>
+      <h1>{words.title}</h1>
+      <p class="meta">{words.intro}</p>
       <div role="status" aria-live="polite" class="live-region">
         <p id="message" hidden></p>
       </div>
       <div id="bookings"></div>
       <section id="orders-panel" aria-labelledby="orders-heading" hidden>
-        <h2 id="orders-heading">Your orders</h2>
+        <h2 id="orders-heading">{words.ordersHeading}</h2>
         <ul id="orders" class="results"></ul>
       </section>
     </Layout>,
-  ),
-);
+  );
+});

@@ -12,6 +12,7 @@ import { devMailPage } from "./dev-mail-page";
 import { doorPage } from "./door-page";
 import { eventPage } from "./event-page";
 import { fanPages } from "./fan-pages";
+import { languageRoute } from "./language";
 import { opsPage } from "./ops-page";
 import { organizerPage } from "./organizer-page";
 import { searchPage } from "./search-page";
@@ -24,6 +25,7 @@ pages.get("/assets/:name{[a-z][a-z-]*\\.js}", (c) => {
   return c.body(code, 200, { "content-type": "text/javascript; charset=utf-8", "cache-control": "public, max-age=31536000, immutable" });
 });
 
+pages.route("/", languageRoute);
 pages.route("/", searchPage);
 pages.route("/", eventPage);
 pages.route("/", fanPages);

@@ -5,6 +5,9 @@ import { EVENT_TYPES, SearchQuery, type SearchResponse } from "../../../src/shar
 import { searchCacheKey, searchEvents } from "../catalog/search";
 import { cachedText } from "../edge-cache";
 import type { AppEnv } from "../env";
+import { SEARCH_COPY } from "../../../src/shared/page-copy/search";
+import { pageLanguage } from "./language";
+import { EventImage } from "./event-image";
 import { Layout, money, when } from "./layout";
 
 export const searchPage = new Hono<AppEnv>();
@@ -19,62 +22,66 @@ searchPage.get("/", async (c) => {
   }
   const more = found?.nextCursor ? `/?${new URLSearchParams({ ...params, cursor: found.nextCursor })}` : undefined;
   c.status(parsed.success ? 200 : 400);
+  const lang = pageLanguage(c);
+  const { language } = lang;
+  const words = SEARCH_COPY[language];
   return c.html(
-    <Layout title="Find events" env={c.env} page="search">
-      <h1>Find events</h1>
+    <Layout title={words.title} env={c.env} page="search" lang={lang}>
+      <h1>{words.title}</h1>
       <form id="search" class="search" role="search" method="get" action="/">
         <label>
-          What
-          <input type="search" name="term" value={params.term ?? ""} placeholder="Artist, team, show, venue" />
+          {words.what}
+          <input type="search" name="term" value={params.term ?? ""} placeholder={words.whatPlaceholder} />
         </label>
         <label>
-          City
-          <input type="text" name="location" value={params.location ?? ""} placeholder="e.g. London" autocomplete="address-level2" />
+          {words.city}
+          <input type="text" name="location" value={params.location ?? ""} placeholder={words.cityPlaceholder} autocomplete="address-level2" />
         </label>
         <label>
-          Type
+          {words.type}
           <select name="type">
-            <option value="">Any</option>
+            <option value="">{words.anyType}</option>
             {EVENT_TYPES.map((t) => (
               <option value={t} selected={params.type === t}>
-                {t}
+                {words.eventTypes[t]}
               </option>
             ))}
           </select>
         </label>
         <label>
-          From
+          {words.from}
           <input type="date" name="from" value={params.from ?? ""} />
         </label>
         <label>
-          To
+          {words.to}
           <input type="date" name="to" value={params.to ?? ""} />
         </label>
-        <button type="submit">Search</button>
+        <button type="submit">{words.search}</button>
         <button type="button" id="near-me" class="secondary" hidden>
-          Near me
+          {words.nearMe}
         </button>
       </form>
       {!parsed.success && (
         <p class="error" role="alert">
-          {parsed.error.issues.map((i) => `${i.path.join(".") || "search"}: ${i.message}`).join("; ")}
+          {words.invalidSearch({ issues: parsed.error.issues.map((i) => `${i.path.join(".") || "search"}: ${i.message}`).join("; ") })}
         </p>
       )}
       {found && (
         <section aria-labelledby="results-heading">
-          <h2 id="results-heading">{found.results.length ? (params.term ? `Results for “${params.term}”` : "Upcoming events") : "No events match"}</h2>
+          <h2 id="results-heading">{found.results.length ? (params.term ? words.resultsFor({ term: params.term }) : words.upcoming) : words.noMatch}</h2>
           <ol class="results">
-            {found.results.map((r) => (
-              <li>
+            {found.results.map((r, i) => (
+              <li class="with-image">
+                <EventImage url={r.imageUrl} place="result" env={c.env} eager={i < 2} />
                 <a href={`/events/${r.id}`}>
                   <strong>{r.name}</strong>
                 </a>
                 <span class="meta">
-                  <time datetime={r.startsAt}>{when(r.startsAt, r.venue.timezone)}</time> · {r.venue.name}, {r.venue.city} · {r.type}
+                  <time datetime={r.startsAt}>{when(r.startsAt, r.venue.timezone, language)}</time> · {r.venue.name}, {r.venue.city} · {words.eventTypes[r.type]}
                 </span>
                 <span>
-                  From {money(r.minPriceCents)}
-                  {r.available === 0 ? <span class="badge soldout">Sold out</span> : r.available <= 20 ? <span class="badge few">Only {r.available} left</span> : null}
+                  {words.priceFrom({ price: money(r.minPriceCents, r.currency, language) })}
+                  {r.available === 0 ? <span class="badge soldout">{words.soldOut}</span> : r.available <= 20 ? <span class="badge few">{words.onlyLeft({ count: r.available })}</span> : null}
                 </span>
               </li>
             ))}
@@ -82,7 +89,7 @@ searchPage.get("/", async (c) => {
           {more && (
             <p>
               <a class="button secondary" href={more} rel="next">
-                More results
+                {words.moreResults}
               </a>
             </p>
           )}

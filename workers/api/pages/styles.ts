@@ -11,6 +11,8 @@ header.site { display: flex; flex-wrap: wrap; gap: .5rem 1rem; align-items: cent
 header.site .brand { font-weight: 700; font-size: 1.15rem; text-decoration: none; color: var(--ink); }
 header.site nav { display: flex; gap: 1rem; flex-wrap: wrap; }
 #account { margin-left: auto; display: flex; gap: .5rem; align-items: center; flex-wrap: wrap; }
+form.languages, form.languages > div { display: flex; gap: .25rem; align-items: center; margin: 0; }
+form.languages [aria-current] { font-weight: 600; padding: .2rem .3rem; }
 main { max-width: 72rem; margin: 0 auto; padding: 1rem; }
 h1 { font-size: 1.6rem; margin: .4rem 0 1rem; }
 button, .button { font: inherit; padding: .5rem .9rem; border-radius: .4rem; border: 1px solid var(--brand); background: var(--brand); color: #fff; cursor: pointer; text-decoration: none; display: inline-block; }
@@ -24,6 +26,12 @@ form.search { display: grid; grid-template-columns: repeat(auto-fit, minmax(10re
 .results > li { border: 1px solid var(--line); border-radius: .5rem; padding: .7rem .9rem; display: grid; gap: .2rem; }
 .results > li > button { justify-self: start; }
 .results h3, .results p { margin: 0; }
+.event-image { display: block; width: 100%; height: auto; aspect-ratio: 16 / 9; object-fit: cover; background: var(--soft); border-radius: .4rem; }
+.results > li.with-image { grid-template-columns: 7.5rem minmax(0, 1fr); column-gap: .8rem; align-items: start; }
+.results > li.with-image > .result-image { grid-row: 1 / span 3; }
+@media (min-width: 40rem) { .results > li.with-image { grid-template-columns: 12rem minmax(0, 1fr); } }
+.banner-image { max-height: min(22rem, 45vh); margin: 0 0 1rem; }
+.image-panel .event-image { max-width: 24rem; }
 .meta { color: var(--muted); font-size: .92rem; }
 .badge { display: inline-block; font-size: .75rem; font-weight: 600; padding: .1rem .45rem; border-radius: 1rem; margin-left: .4rem; }
 .badge.soldout { background: #eee; color: #333; }

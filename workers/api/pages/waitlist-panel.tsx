@@ -1,14 +1,17 @@
 /** @jsxImportSource hono/jsx */
 /** The waitlist panel of the event page and the waiting room, filled in by src/client/waitlist/panel.ts, part of both pages' scripts (/assets/event.js, /assets/queue.js); hidden until something is sold out or the fan is on the list. */
+import type { Language } from "../../../src/shared/language";
+import { WAITLIST_COPY } from "../../../src/shared/page-copy/waitlist";
 
-export function WaitlistPanel({ maxQuantity }: { maxQuantity: number }) {
+export function WaitlistPanel({ maxQuantity, language = "en" }: { maxQuantity: number; language?: Language }) {
+  const words = WAITLIST_COPY[language];
   return (
     <section id="waitlist" class="notice" aria-labelledby="waitlist-heading" hidden>
-      <h2 id="waitlist-heading">Waitlist</h2>
+      <h2 id="waitlist-heading">{words.heading}</h2>
       <form id="waitlist-join" hidden>
         <p id="waitlist-why"></p>
         <label>
-          How many
+          {words.howMany}
           <select id="waitlist-quantity" name="quantity">
             {Array.from({ length: Math.max(1, Math.min(8, maxQuantity)) }, (_, i) => (
               <option value={String(i + 1)} selected={i === 1 || (maxQuantity === 1 && i === 0)}>
@@ -18,23 +21,23 @@ export function WaitlistPanel({ maxQuantity }: { maxQuantity: number }) {
           </select>
         </label>
         <label id="waitlist-section-label">
-          Section
+          {words.section}
           <select id="waitlist-section" name="section"></select>
         </label>
-        <button type="submit">Join the waitlist</button>
+        <button type="submit">{words.join}</button>
       </form>
       <div id="waitlist-status" hidden>
         <p id="waitlist-state" aria-live="polite"></p>
         <div id="waitlist-offer" hidden>
           <p>
-            Pay within <span id="waitlist-countdown" class="countdown" role="timer"></span>, or they go to the next fan.
+            {words.payWithin} <span id="waitlist-countdown" class="countdown" role="timer"></span>
           </p>
           <a id="waitlist-pay" class="button" href="#">
-            Pay for these seats
+            {words.pay}
           </a>
         </div>
         <button type="button" id="waitlist-leave" class="secondary">
-          Leave the waitlist
+          {words.leave}
         </button>
       </div>
       <p id="waitlist-message" hidden role="status"></p>

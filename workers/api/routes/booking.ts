@@ -10,6 +10,7 @@ import type { HoldRecord, Rejection } from "../../../src/shared/room-protocol";
 import { paymentProvider } from "../../../src/payments/provider";
 import { eventOfHold, parseTicketId, ticketId } from "../../../src/shared/ids";
 import { log } from "../../../src/shared/log";
+import { sumCharges } from "../../../src/shared/pricing";
 import { verifyAdmission } from "../../../src/shared/queue";
 import { requireUser } from "../auth";
 import { limitByAddress, limitByUser } from "../rate-limits";
@@ -32,6 +33,19 @@ const ReserveHeaders = z.object({
   "x-admission-token": z.string().max(2_000).optional().openapi({ description: "required for events with a waiting room: the token the queue gave you" }),
 });
 
+/** A hold's price as the API shows it: the total, its split, and each ticket's (a hold made before prices were split reads as face value only). */
+function holdPrice(hold: HoldRecord) {
+  const charges = hold.charges?.length === hold.seats.length ? hold.charges : null;
+  const breakdown = charges ? sumCharges(charges) : { faceCents: hold.totalCents, discountCents: 0, feeCents: 0, taxCents: 0, totalCents: hold.totalCents };
+  return {
+    totalCents: hold.totalCents,
+    currency: hold.currency,
+    breakdown,
+    tickets: charges ? charges.map(({ seat, ...charge }) => ({ ticketId: ticketId(hold.eventId, seat), ...charge })) : [],
+    code: hold.code ? { code: hold.code.code, kind: hold.code.kind } : null,
+  };
+}
+
 function holdView(hold: HoldRecord) {
   return {
     holdId: hold.id,
@@ -39,8 +53,7 @@ function holdView(hold: HoldRecord) {
     state: hold.state,
     expiresAt: new Date(hold.expiresAt).toISOString(),
     ticketIds: hold.seats.map((s) => ticketId(hold.eventId, s)),
-    totalCents: hold.totalCents,
-    currency: hold.currency,
+    ...holdPrice(hold),
     ...(hold.bookingId ? { bookingId: hold.bookingId } : {}),
   };
 }
@@ -132,7 +145,7 @@ export const bookingRoutes = createApp()
       request: { body: json(ReserveRequest), headers: ReserveHeaders },
       responses: {
         201: { description: "the hold", content: { "application/json": { schema: HoldCreated } } },
-        ...problemResponses(400, 401, 403, 409, 422, 429, 503),
+        ...problemResponses(400, 401, 403, 404, 409, 422, 429, 503),
       },
     }),
     async (c) => {
@@ -159,6 +172,7 @@ export const bookingRoutes = createApp()
         seats,
         idempotencyKey: headers["idempotency-key"] ?? null,
         admission: admission ?? null,
+        code: body.code ?? null,
         requestId: c.var.requestId,
       });
       // No event answers 400 "unknown tickets: no event …"; any other answer is the event's room.
@@ -178,8 +192,7 @@ export const bookingRoutes = createApp()
           eventId,
           ticketIds: hold.seats.map((s) => ticketId(eventId, s)),
           expiresAt: new Date(hold.expiresAt).toISOString(),
-          totalCents: hold.totalCents,
-          currency: hold.currency,
+          ...holdPrice(hold),
         },
         201,
       );
