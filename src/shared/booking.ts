@@ -33,6 +33,7 @@ export const PriceBreakdown = z
     totalCents: z.number().int(),
   })
   .openapi("PriceBreakdown");
+export type PriceBreakdown = z.infer<typeof PriceBreakdown>;
 
 /** What a hold costs, in all and ticket by ticket, and the code it was made with. */
 const HoldPrice = {
@@ -98,7 +99,13 @@ export const BookedTicket = z.object({
 export type BookedTicket = z.infer<typeof BookedTicket>;
 
 /** The event a fan's booking or ticket is for, as their lists show it. */
-const TicketEvent = z.object({ name: z.string(), startsAt: z.string(), venueName: z.string(), city: z.string() });
+const TicketEvent = z.object({
+  name: z.string(),
+  startsAt: z.string(),
+  venueName: z.string(),
+  city: z.string(),
+  timeZone: z.string().openapi({ description: "the venue's IANA time zone: the time of the show where it happens", example: "Europe/Madrid" }),
+});
 
 export const BookingView = z
   .object({

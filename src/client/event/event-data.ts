@@ -1,4 +1,5 @@
 /** What the event page's server rendering hands its script (workers/api/pages/event-page.tsx). */
+import type { PriceBreakdown } from "../../shared/booking";
 import type { SeatMap } from "../../shared/seat-map";
 
 export interface SectionPrices {
@@ -24,4 +25,7 @@ export interface HeldSeats {
   totalCents: number;
   currency: string;
   expiresAt: string;
+  /** Absent in holds a tab kept from before prices were split. */
+  breakdown?: PriceBreakdown;
+  code?: { code: string; kind: "presale" | "promo" } | null;
 }

@@ -6,9 +6,11 @@
  * release. The hold is kept in sessionStorage so a reload shows it again.
  */
 import { EVENT_COPY } from "../../shared/page-copy/event";
+import { PRICES_COPY } from "../../shared/page-copy/prices";
 import { seatIndexOf } from "../../shared/seat-stream";
 import { pageLanguage } from "../shell/language";
 import { byId, countdown, money, say } from "../shell/page";
+import { showSplit } from "../shell/price-split";
 import { api, claims, problemDetail, serverNow } from "../shell/session";
 import type { EventPageData, HeldSeats } from "./event-data";
 
@@ -58,7 +60,9 @@ export class HoldPanel {
     const admission = sessionStorage.getItem(`admission:${this.data.eventId}`);
     if (admission) headers["x-admission-token"] = admission;
     const ticketIds = seats.map((i) => `${this.data.eventId}.${i}`);
-    const answer = await api<HeldSeats>("/api/booking/reserve", { method: "POST", body: { ticketIds }, headers }).catch(() => null);
+    const code = byId<HTMLInputElement>("code").value.trim();
+    const request = code ? { ticketIds, code } : { ticketIds };
+    const answer = await api<HeldSeats>("/api/booking/reserve", { method: "POST", body: request, headers }).catch(() => null);
     if (!answer) {
       say(this.message, this.words.holdConnectionFailed, "error");
       return false;
@@ -81,6 +85,12 @@ export class HoldPanel {
     this.panel.hidden = false;
     say(this.message, "");
     byId("hold-seats").textContent = this.words.seatsHeld({ count: hold.ticketIds.length, total: money(hold.totalCents, hold.currency) });
+    const applied = byId("hold-code");
+    applied.hidden = !hold.code;
+    applied.textContent = hold.code ? PRICES_COPY[pageLanguage()].codeApplied({ code: hold.code.code }) : "";
+    const split = byId("hold-split");
+    if (hold.breakdown) showSplit(split, hold.breakdown, hold.currency);
+    split.closest("details")?.toggleAttribute("hidden", !hold.breakdown);
     byId<HTMLAnchorElement>("checkout").href = `/checkout/${hold.holdId}`;
     this.hooks.mineChanged(new Set(hold.ticketIds.map(seatIndexOf)));
     this.stopCountdown?.();

@@ -5,10 +5,13 @@
  * fan to their tickets. When the hold runs out first, nothing is charged.
  */
 import type { ConfirmResponse, HoldView } from "../../shared/booking";
+import { CHECKOUT_COPY } from "../../shared/page-copy/checkout";
 import { GONE, NOT_BOOKED } from "../checkout/hold";
 import { payWithStripe } from "../checkout/stripe";
 import { startPage } from "../shell/account";
+import { pageLanguage } from "../shell/language";
 import { byId, countdown, money, pageData, say } from "../shell/page";
+import { showSplit } from "../shell/price-split";
 import { api, claims, problemDetail } from "../shell/session";
 
 interface CheckoutPageData {
@@ -19,6 +22,7 @@ interface CheckoutPageData {
 startPage();
 
 const page = pageData<CheckoutPageData>();
+const words = CHECKOUT_COPY[pageLanguage()];
 const message = byId("message");
 const form = byId<HTMLFormElement>("pay");
 const summary = byId("summary");
@@ -28,13 +32,13 @@ let stop: (() => void) | null = null;
 
 function expired(): void {
   form.hidden = true;
-  say(message, "Your hold expired, so the seats went back on sale. No payment was taken.", "error");
+  say(message, words.expired, "error");
   back.hidden = false;
 }
 
 async function start(): Promise<void> {
   if (!claims()) {
-    say(message, "Sign in (top right) to check out.", "error");
+    say(message, words.signInToPay, "error");
     return;
   }
   const hold = await api<HoldView>(holdPath);
@@ -58,12 +62,14 @@ async function start(): Promise<void> {
     return;
   }
   const c = confirm.data;
-  summary.textContent = `${hold.data.ticketIds.length} tickets, ${money(c.amountCents, c.currency)}`;
+  summary.textContent = words.summary({ count: hold.data.ticketIds.length, total: money(c.amountCents, c.currency) });
+  showSplit(byId("split"), hold.data.breakdown, hold.data.currency);
+  byId("split-details").hidden = false;
   stop = countdown(byId("countdown"), c.expiresAt, expired);
   form.hidden = false;
   if (c.provider === "stripe") {
-    payWithStripe(page.publishableKey ?? "", c.clientSecret, form, async (error) => {
-      if (error) say(message, error.message, "error");
+    payWithStripe(page.publishableKey ?? "", c.clientSecret, form, pageLanguage(), async (error) => {
+      if (error) say(message, error.message ?? words.paymentFailed, "error");
       else await finish();
     });
     return;
@@ -77,14 +83,14 @@ async function start(): Promise<void> {
 
 /** The simulated card (no Stripe keys): the dev API authorizes or declines the payment. */
 async function paySimulated(c: ConfirmResponse, outcome: "fail" | "succeed"): Promise<void> {
-  say(message, "Authorizing the simulated card…", "notice");
+  say(message, words.authorizing, "notice");
   const res = await api<unknown>(`/api/dev/payments/${c.paymentIntentId}/${outcome}`, { method: "POST" });
   if (!res.ok) {
     say(message, problemDetail(res.data), "error");
     return;
   }
   if (outcome === "fail") {
-    say(message, "The simulated card was declined. Try again before the hold runs out.", "error");
+    say(message, words.declined, "error");
     return;
   }
   await finish();
@@ -101,13 +107,13 @@ async function finish(): Promise<void> {
     }
     if (h.ok && NOT_BOOKED.includes(h.data.state)) {
       stop?.();
-      say(message, "Your seats could not be booked, so your card was not charged (the authorization is released).", "error");
+      say(message, words.notBooked, "error");
       back.hidden = false;
       return;
     }
     await new Promise((r) => setTimeout(r, 500));
   }
-  say(message, "Your payment is being confirmed; your tickets will appear under My tickets.", "notice");
+  say(message, words.confirming, "notice");
 }
 
 document.addEventListener("account-changed", () => void start());

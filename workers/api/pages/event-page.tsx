@@ -6,6 +6,8 @@ import { cachedText } from "../edge-cache";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
 import { EVENT_COPY } from "../../../src/shared/page-copy/event";
+import { PRICES_COPY } from "../../../src/shared/page-copy/prices";
+import { chargeFor, hasFees } from "../../../src/shared/pricing";
 import { SEARCH_COPY } from "../../../src/shared/page-copy/search";
 import { pageLanguage } from "./language";
 import { EventImage } from "./event-image";
@@ -20,6 +22,7 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
   const lang = pageLanguage(c);
   const { language } = lang;
   const words = EVENT_COPY[language];
+  const priceWords = PRICES_COPY[language];
   let detail: EventStatic;
   try {
     detail = JSON.parse((await cachedText(c, `events/${eventId}`, () => loadEventDetail(c.var.read(), eventId))).body) as EventStatic;
@@ -123,18 +126,25 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
           </p>
           <details class="prices">
             <summary>{words.pricesBySection}</summary>
+            {hasFees(detail.fees) ? <p class="meta">{priceWords.allIn}</p> : null}
             <ul>
-              {detail.prices.map((p) => (
-                <li>
-                  {words.sectionPrice({
-                    section: p.section,
-                    price:
-                      p.maxCents > p.minCents
-                        ? words.priceRange({ from: money(p.minCents, detail.currency, language), to: money(p.maxCents, detail.currency, language) })
-                        : money(p.minCents, detail.currency, language),
-                  })}
-                </li>
-              ))}
+              {detail.prices.map((p) => {
+                const cheapest = chargeFor(p.faceMinCents, detail.fees);
+                const cash = (cents: number) => money(cents, detail.currency, language);
+                return (
+                  <li>
+                    {words.sectionPrice({
+                      section: p.section,
+                      price: p.maxCents > p.minCents ? words.priceRange({ from: cash(p.minCents), to: cash(p.maxCents) }) : cash(p.minCents),
+                    })}
+                    {hasFees(detail.fees) ? (
+                      <span class="meta split">
+                        {priceWords.sectionSplit({ section: p.section, face: cash(cheapest.faceCents), fee: cash(cheapest.feeCents), tax: cash(cheapest.taxCents), total: cash(cheapest.totalCents) })}
+                      </span>
+                    ) : null}
+                  </li>
+                );
+              })}
             </ul>
           </details>
         </section>
@@ -173,6 +183,18 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
           </form>
           <p id="picked-total" aria-live="polite"></p>
           <ul id="picked"></ul>
+          {detail.onSaleAt && Date.parse(detail.onSaleAt) > Date.now() ? (
+            <p class="notice" id="presale-note">
+              {priceWords.presale({ when: when(detail.onSaleAt, tz, language) })}
+            </p>
+          ) : null}
+          <label class="code-field">
+            {priceWords.codeLabel}
+            <input id="code" name="code" autocomplete="off" spellcheck={false} maxlength={40} pattern="[A-Za-z0-9][A-Za-z0-9_\-]{2,39}" aria-describedby="code-help" />
+          </label>
+          <p id="code-help" class="meta">
+            {priceWords.codeHelp}
+          </p>
           <button type="button" id="hold" disabled>
             {words.holdSeats}
           </button>
@@ -181,6 +203,11 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
       </div>
           <div id="hold-panel" class="notice" hidden>
             <p id="hold-seats"></p>
+            <p id="hold-code" hidden></p>
+            <details class="split">
+              <summary>{priceWords.priceDetails}</summary>
+              <dl id="hold-split" class="split-list"></dl>
+            </details>
             <p>
               {words.heldFor} <span id="hold-countdown" class="countdown" role="timer"></span>
             </p>

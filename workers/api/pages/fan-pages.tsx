@@ -5,6 +5,7 @@ import type { AppEnv } from "../env";
 import { botCheckOn } from "../turnstile";
 import { OFFLINE_PAGES_WORKER_JS } from "./assets";
 import { CHECKOUT_COPY } from "../../../src/shared/page-copy/checkout";
+import { PRICES_COPY } from "../../../src/shared/page-copy/prices";
 import { QUEUE_COPY } from "../../../src/shared/page-copy/queue";
 import { TICKETS_COPY } from "../../../src/shared/page-copy/tickets";
 import { pageLanguage } from "./language";
@@ -54,6 +55,10 @@ fanPages.get("/checkout/:holdId{hd_[0-9a-z_]+}", (c) => {
     <Layout title={words.title} env={c.env} page="checkout" data={{ holdId, publishableKey: c.env.STRIPE_PUBLISHABLE_KEY ?? null }} lang={lang}>
       <h1>{words.title}</h1>
       <p id="summary"></p>
+      <details class="split" id="split-details" open hidden>
+        <summary>{PRICES_COPY[lang.language].priceDetails}</summary>
+        <dl id="split" class="split-list"></dl>
+      </details>
       <p>
         {words.heldFor} <span id="countdown" class="countdown" role="timer"></span>
       </p>

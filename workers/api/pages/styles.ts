@@ -78,6 +78,11 @@ fieldset { border: 1px solid var(--line); border-radius: .5rem; display: grid; g
 button.danger { background: #b3261e; border-color: #b3261e; color: #fff; }
 .actions, .inline-fields { display: flex; flex-wrap: wrap; gap: .5rem; align-items: end; }
 label.check { flex-direction: row; align-items: center; gap: .4rem; }
+.split-list { display: grid; grid-template-columns: 1fr auto; gap: .2rem 1rem; margin: .4rem 0; }
+.split-list dd { margin: 0; text-align: right; font-variant-numeric: tabular-nums; }
+.split-list dt:last-of-type, .split-list dd:last-of-type { font-weight: 600; border-top: 1px solid var(--line, #ccc); padding-top: .2rem; }
+span.split { display: block; }
+.code-field input { text-transform: uppercase; }
 .dashboard { display: grid; gap: 1rem; }
 .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .4rem 1rem; margin: 0; }
 .figures dt { color: var(--muted); font-size: .85rem; }
