@@ -32,8 +32,8 @@ describe("GET /api/events/:eventId", () => {
       availability: { total: 13, available: 13, held: 0, sold: 0 },
     });
     expect(detail.prices).toEqual([
-      { section: "Stalls", minCents: 5000, maxCents: 5000 },
-      { section: "Floor", minCents: 3000, maxCents: 3000 },
+      { section: "Stalls", minCents: 5000, maxCents: 5000, faceMinCents: 5000, faceMaxCents: 5000 },
+      { section: "Floor", minCents: 3000, maxCents: 3000, faceMinCents: 3000, faceMaxCents: 3000 },
     ]);
     const [stalls, floor] = detail.venue.seatMap.sections;
     expect(stalls).toMatchObject({ kind: "seated", name: "Stalls", firstIndex: 0, count: 8 });
@@ -61,8 +61,8 @@ describe("GET /api/events/:eventId/tickets", () => {
     const page = await json<Tickets>(await call("GET", `/api/events/${event.id}/tickets?limit=100`), 200);
     expect(page.tickets).toHaveLength(event.ticketCount);
     expect(page.nextCursor).toBeNull();
-    expect(page.tickets[0]).toEqual({ id: `${event.id}.0`, section: "Stalls", row: "A", seat: "1", priceCents: 5000, status: "available" });
-    expect(page.tickets[12]).toEqual({ id: `${event.id}.12`, section: "Floor", row: null, seat: null, priceCents: 3000, status: "available" });
+    expect(page.tickets[0]).toEqual({ id: `${event.id}.0`, section: "Stalls", row: "A", seat: "1", priceCents: 5000, totalCents: 5000, status: "available" });
+    expect(page.tickets[12]).toEqual({ id: `${event.id}.12`, section: "Floor", row: null, seat: null, priceCents: 3000, totalCents: 3000, status: "available" });
   });
 
   it("pages with a cursor and filters by section and status", async () => {

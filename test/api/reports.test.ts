@@ -104,7 +104,7 @@ async function csv(eventId: string, name: "orders" | "attendees", token: string)
 
 interface Report {
   seats: Record<string, number> | null;
-  money: Record<string, number | string>;
+  money: Record<string, number | string | Record<string, number>>;
   bySection: Record<string, number | string>[];
   byPrice: Record<string, number>[];
   perHour: Record<string, number | string>[];
@@ -139,7 +139,15 @@ describe("the sales report", () => {
     const { event } = await soldEvent();
     const report = await json<Report>(await call("GET", `/api/events/${event.id}/report`, { token: event.organizer }), 200);
     expect(report.seats).toEqual({ total: 13, sold: 5, held: 1, blocked: 1, available: 6 });
-    expect(report.money).toEqual({ currency: "usd", orders: 3, grossCents: 24_000, refundedCents: 8_000, netCents: 16_000 });
+    // The split covers the valid sold tickets (seats 0, 8, 4 and 9): face values, no fee on this event.
+    expect(report.money).toEqual({
+      currency: "usd",
+      orders: 3,
+      grossCents: 24_000,
+      refundedCents: 8_000,
+      netCents: 16_000,
+      split: { faceCents: 16_000, discountCents: 0, feeCents: 0, taxCents: 0 },
+    });
     expect(report.bySection).toEqual([
       { section: "Stalls", capacity: 8, sold: 2, soldCents: 10_000, refunded: 1, refundedCents: 5_000 },
       { section: "Floor", capacity: 5, sold: 2, soldCents: 6_000, refunded: 1, refundedCents: 3_000 },
@@ -159,7 +167,7 @@ describe("the sales report", () => {
   it("an event with no sales reports zeros and every section", async () => {
     const event = await smallEvent();
     const report = await json<Report>(await call("GET", `/api/events/${event.id}/report`, { token: event.organizer }), 200);
-    expect(report.money).toEqual({ currency: "usd", orders: 0, grossCents: 0, refundedCents: 0, netCents: 0 });
+    expect(report.money).toEqual({ currency: "usd", orders: 0, grossCents: 0, refundedCents: 0, netCents: 0, split: { faceCents: 0, discountCents: 0, feeCents: 0, taxCents: 0 } });
     expect(report.bySection.map((s) => [s.section, s.capacity, s.sold])).toEqual([
       ["Stalls", 8, 0],
       ["Floor", 5, 0],
