@@ -13,7 +13,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { call, json, organizerToken, problem, search, tokenFor } from "../helpers";
-import { checkout, fan, pay, query, reserve, smallEvent } from "../booking-helpers";
+import { checkout, fan, NOTHING_SOLD, pay, query, reserve, smallEvent, travel } from "../booking-helpers";
 
 const FEES = { feeFixedCents: 150, feePercentBp: 1000, taxRateBp: 2100 };
 const STALLS = { faceCents: 5000, discountCents: 0, feeCents: 650, taxCents: 1187, totalCents: 6837 };
@@ -186,6 +186,32 @@ describe("promo codes", () => {
     expect((await codes(event.id, event.organizer)).find((c) => c.code === "TENUSES")?.uses).toEqual({ reserved: 9, spent: 1 });
     const [booking] = await query<{ code_id: string | null }>("select b.code_id from bookings b where b.hold_id = $1", [second.hold.holdId]);
     expect(booking?.code_id).toMatch(/^cd_/);
+  });
+});
+
+describe("a code's last use", () => {
+  it("a hold that lapsed gave its use back: its late payment does not take the use another fan holds now", async () => {
+    const event = await smallEvent();
+    await json(await makeCode(event.id, event.organizer, { code: "ONLYONE", kind: "promo", discount: { fixedCents: 500 }, maxUses: 1 }), 201);
+    const late = await fan();
+    const first = await json<PricedHold>(await withCode(late, [event.tickets(0)], "ONLYONE"), 201);
+    const intent = await checkout(late, first.holdId);
+    await travel(event.id, 13 * 60_000);
+    const now = await json<PricedHold>(await withCode(await fan(), [event.tickets(1)], "ONLYONE"), 201);
+    expect(now.code?.code).toBe("ONLYONE");
+    expect((await pay(intent.paymentIntentId)).webhook.state).toEqual(NOTHING_SOLD);
+    expect((await codes(event.id, event.organizer))[0]?.uses).toEqual({ reserved: 1, spent: 0 });
+  });
+
+  it("a hold that lapsed is booked by its late payment when its code still has a use", async () => {
+    const event = await smallEvent();
+    await json(await makeCode(event.id, event.organizer, { code: "SPARE", kind: "promo", discount: { fixedCents: 500 }, maxUses: 2 }), 201);
+    const late = await fan();
+    const first = await json<PricedHold>(await withCode(late, [event.tickets(0)], "SPARE"), 201);
+    const intent = await checkout(late, first.holdId);
+    await travel(event.id, 13 * 60_000);
+    expect((await pay(intent.paymentIntentId)).webhook.state).toMatchObject({ booking: "confirmed" });
+    expect((await codes(event.id, event.organizer))[0]?.uses).toEqual({ reserved: 0, spent: 1 });
   });
 });
 

@@ -224,7 +224,7 @@ export class SeatRoom extends DurableObject<Env> {
     const now = this.clock();
     // Waitlist: a lapsed hold's seats went to waiting fans before its late payment may take them back.
     if (ledger.waitlist.hasWaiting) ledger.sweep(now);
-    const plan = planClaim(ledger.state, ledger.find(holdId), paymentIntentId, authorized, now);
+    const plan = planClaim(ledger.state, ledger.find(holdId), paymentIntentId, authorized, now, (codeId) => store.codeUses(ledger.sql, codeId, now, null));
     if (plan.kind === "refused") return plan;
     ledger.claim(plan.hold, plan.rehold, now);
     await this.armAlarm(plan.hold.expiresAt);

@@ -367,6 +367,7 @@ export function planClaim(
   paymentIntentId: string,
   authorized: { amountCents: number; currency: string },
   now: number,
+  codeUses?: (codeId: string) => number,
 ): ClaimPlan {
   if (!hold) return refuse("unknown hold");
   if (hold.paymentIntentId !== null && hold.paymentIntentId !== paymentIntentId) return refuse("the hold is paid by another payment");
@@ -382,6 +383,11 @@ export function planClaim(
     const session = admissionRule(state, hold.admission, now);
     if (session) return refuse(session.detail);
     if (!hold.seats.every((s) => isFree(state, s, now, hold.id))) return refuse("the hold expired and its seats were taken");
+    // A lapsed hold gave its code's use back: it is held again only if the code still has one.
+    if (hold.code) {
+      const code = state.catalog.codes?.find((c) => c.id === hold.code?.id);
+      if (!code || (codeUses?.(code.id) ?? 0) >= code.maxUses) return refuse("the hold expired and its code's uses were taken");
+    }
   }
   // Checked for a live hold too: whatever let the fan hold more since, the limit is kept at the moment of sale.
   if (limitRule(state, hold.userId, hold.seats.length, now, hold.id)) return refuse("the fan's ticket limit is reached");

@@ -218,9 +218,10 @@ export function codeUsage(sql: SqlStorage, now: number): Record<string, { reserv
 /**
  * How many times a code is used: by booked holds (spent) and by live ones
  * (reserved: held or paying before their expiry, or being booked), leaving
- * out the fan's own held holds (a new hold replaces them).
+ * out the fan's own held holds (a new hold replaces them) when `userId` is
+ * given.
  */
-export function codeUses(sql: SqlStorage, codeId: string, now: number, userId: string): number {
+export function codeUses(sql: SqlStorage, codeId: string, now: number, userId: string | null): number {
   const row = sql
     .exec<{ n: number }>(
       `SELECT count(*) AS n FROM holds WHERE code_id = ?
@@ -228,7 +229,7 @@ export function codeUses(sql: SqlStorage, codeId: string, now: number, userId: s
          AND NOT (user_id = ? AND state = 'held')`,
       codeId,
       now,
-      userId,
+      userId ?? "",
     )
     .toArray()[0];
   return row?.n ?? 0;
