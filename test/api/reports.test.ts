@@ -199,11 +199,11 @@ describe("CSV exports", () => {
     expect(res.headers.get("content-disposition")).toBe(`attachment; filename="${event.id}-attendees.csv"`);
     const t = event.tickets;
     expect(records).toEqual([
-      ["ticket_id", "section", "row", "seat", "price_cents", "booking_id", "fan_user_id", "holder"],
-      [t(0), "Stalls", "A", "1", "5000", first.booking, first.fan, first.fan],
-      [t(4), "Stalls", "B", "1", "5000", second.booking, second.fan, second.fan],
-      [t(8), "Floor", "", "", "3000", first.booking, first.fan, first.fan],
-      [t(9), "Floor", "", "", "3000", second.booking, second.fan, second.fan],
+      ["ticket_id", "section", "row", "seat", "price_cents", "booking_id", "fan_user_id", "holder", "face_cents", "discount_cents", "fee_cents", "tax_cents"],
+      [t(0), "Stalls", "A", "1", "5000", first.booking, first.fan, first.fan, "5000", "0", "0", "0"],
+      [t(4), "Stalls", "B", "1", "5000", second.booking, second.fan, second.fan, "5000", "0", "0", "0"],
+      [t(8), "Floor", "", "", "3000", first.booking, first.fan, first.fan, "3000", "0", "0", "0"],
+      [t(9), "Floor", "", "", "3000", second.booking, second.fan, second.fan, "3000", "0", "0", "0"],
     ]);
   });
 
@@ -220,10 +220,10 @@ describe("CSV exports", () => {
     const fanId = '=HYPERLINK("http://evil.test","x"),y';
     const booking = await buy(event, await tokenFor(fanId, ["fan"]), [0, 1]);
     const raw = await (await call("GET", `/api/events/${event.id}/attendees.csv`, { token: event.organizer })).text();
-    expect(raw).toContain(`${event.tickets(0)},"Stalls, ""Left""",'=1+1,1,5000,${booking},"'=HYPERLINK(""http://evil.test"",""x""),y","'=HYPERLINK(""http://evil.test"",""x""),y"\r\n`);
+    expect(raw).toContain(`${event.tickets(0)},"Stalls, ""Left""",'=1+1,1,5000,${booking},"'=HYPERLINK(""http://evil.test"",""x""),y","'=HYPERLINK(""http://evil.test"",""x""),y",5000,0,0,0\r\n`);
     expect(parseCsv(raw).slice(1)).toEqual([
-      [event.tickets(0), stalls, "'=1+1", "1", "5000", booking, `'${fanId}`, `'${fanId}`],
-      [event.tickets(1), pit, "", "", "3000", booking, `'${fanId}`, `'${fanId}`],
+      [event.tickets(0), stalls, "'=1+1", "1", "5000", booking, `'${fanId}`, `'${fanId}`, "5000", "0", "0", "0"],
+      [event.tickets(1), pit, "", "", "3000", booking, `'${fanId}`, `'${fanId}`, "3000", "0", "0", "0"],
     ]);
     const orders = (await csv(event.id, "orders", event.organizer)).records;
     expect(orders[1]?.[3]).toBe(`'${fanId}`);

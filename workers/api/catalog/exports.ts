@@ -90,6 +90,10 @@ interface AttendeeRecord {
   row: string | null;
   seat: string | null;
   priceCents: number;
+  faceCents: number;
+  discountCents: number;
+  feeCents: number;
+  taxCents: number;
   bookingId: string;
   userId: string;
   holder: string;
@@ -99,7 +103,8 @@ export function attendeesExport(eventId: string): CsvExport<AttendeeRecord, numb
   return {
     eventId,
     name: "attendees",
-    header: ["ticket_id", "section", "row", "seat", "price_cents", "booking_id", "fan_user_id", "holder"],
+    // price_cents is what the fan paid, all in; its split follows at the end (columns are only ever added there).
+    header: ["ticket_id", "section", "row", "seat", "price_cents", "booking_id", "fan_user_id", "holder", "face_cents", "discount_cents", "fee_cents", "tax_cents"],
     page: (db, after, limit) =>
       db
         .select({
@@ -108,6 +113,10 @@ export function attendeesExport(eventId: string): CsvExport<AttendeeRecord, numb
           row: tickets.row,
           seat: tickets.seat,
           priceCents: bookedTickets.priceCents,
+          faceCents: bookedTickets.faceCents,
+          discountCents: bookedTickets.discountCents,
+          feeCents: bookedTickets.feeCents,
+          taxCents: bookedTickets.taxCents,
           bookingId: bookings.id,
           userId: bookings.userId,
           // Who holds it now: the buyer, or whom it was given to (a user id, or an address until they sign in).
@@ -127,6 +136,6 @@ export function attendeesExport(eventId: string): CsvExport<AttendeeRecord, numb
         .orderBy(asc(bookedTickets.seatIndex))
         .limit(limit),
     key: (attendee) => attendee.seatIndex,
-    row: (a) => [ticketId(eventId, a.seatIndex), a.section, a.row, a.seat, a.priceCents, a.bookingId, a.userId, a.holder],
+    row: (a) => [ticketId(eventId, a.seatIndex), a.section, a.row, a.seat, a.priceCents, a.bookingId, a.userId, a.holder, a.faceCents, a.discountCents, a.feeCents, a.taxCents],
   };
 }
