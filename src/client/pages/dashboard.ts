@@ -1,7 +1,8 @@
 /**
  * An event's dashboard (/organizer/events/:id): the sales report, chart and
  * downloads, then the panels (bookings and refunds, seats off sale, the
- * event's image, cancellation), each a module of src/client/dashboard/
+ * event's image, fees and tax, presale and promo codes, cancellation), each
+ * a module of src/client/dashboard/
  * given the shared Dashboard. The report listens first (after a change it is read again
  * before the panels are), and the dashboard opens only once every panel
  * listens for `dashboard-ready`.
@@ -9,8 +10,10 @@
 import { opener } from "../dashboard/access";
 import { startBlocks } from "../dashboard/blocks";
 import { startCancel } from "../dashboard/cancel";
+import { startCodes } from "../dashboard/codes";
 import { makeDashboard } from "../dashboard/context";
 import { startDownloads } from "../dashboard/downloads";
+import { startFees } from "../dashboard/fees";
 import { startImage } from "../dashboard/image";
 import { startRefunds } from "../dashboard/refunds";
 import { startReport } from "../dashboard/report";
@@ -25,5 +28,7 @@ document.addEventListener("account-changed", () => void start());
 startRefunds(dashboard);
 startBlocks(dashboard);
 startImage(dashboard);
+startFees(dashboard);
+startCodes(dashboard);
 startCancel(dashboard);
 void start();

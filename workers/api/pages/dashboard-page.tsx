@@ -4,7 +4,8 @@
  * The page is the same for everyone (so nothing of the org is in it); its
  * script (/assets/dashboard.js, from src/client/pages/dashboard.ts) fills it
  * with the organizer's token: the report, chart and downloads, bookings and
- * refunds, blocks on the seat map, the event's image and cancellation, one module each in
+ * refunds, blocks on the seat map, the event's image, its fees and codes, and
+ * cancellation, one module each in
  * src/client/dashboard/. Another org's event reads as not found, as in the API.
  */
 import { Hono } from "hono";
@@ -32,6 +33,8 @@ dashboardPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}", (c) =>
         <section class="panel" aria-labelledby="report-heading">
           <h2 id="report-heading">Sales</h2>
           <dl id="figures" class="figures"></dl>
+          <h3 id="money-split-heading">What fans paid for the tickets still valid</h3>
+          <dl id="money-split" class="figures"></dl>
           <figure class="chart">
             <div id="sales-chart" class="chart-box"></div>
             <figcaption class="meta">Money charged by bookings, before refunds, by the hour (or day) they were made.</figcaption>
@@ -134,6 +137,103 @@ dashboardPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}", (c) =>
             </div>
           </form>
           <p id="image-message" role="status" hidden></p>
+        </section>
+
+        <section class="panel" aria-labelledby="fees-heading">
+          <h2 id="fees-heading">Prices and fees</h2>
+          <p class="meta">
+            Fans pay each ticket's face value, plus a service fee, plus tax on both; every price they see is that total, worked out per ticket and rounded to the cent. Holds made before a change keep their price.
+          </p>
+          <form id="fees-form">
+            <fieldset id="fees-fields">
+              <legend>Service fee and tax, per ticket</legend>
+              <div class="inline-fields">
+                <label>
+                  <span>
+                    Service fee, fixed amount (<span id="fee-currency">USD</span>)
+                  </span>
+                  <input id="fee-fixed" name="feeFixed" inputmode="decimal" autocomplete="off" />
+                </label>
+                <label>
+                  Service fee, percent of the face value <input id="fee-percent" name="feePercent" inputmode="decimal" autocomplete="off" />
+                </label>
+                <label>
+                  Tax rate, percent of face value and fee <input id="tax-rate" name="taxRate" inputmode="decimal" autocomplete="off" />
+                </label>
+              </div>
+              <div class="actions">
+                <button type="submit" id="fees-submit">
+                  Save the fees and tax
+                </button>
+              </div>
+            </fieldset>
+          </form>
+          <p id="fees-example"></p>
+          <dl id="fees-split" class="figures"></dl>
+          <p id="fees-message" role="status" hidden></p>
+        </section>
+
+        <section class="panel" aria-labelledby="codes-heading">
+          <h2 id="codes-heading">Presale and promo codes</h2>
+          <p class="meta">
+            A presale code lets its holders buy before the sale opens; a promo code takes a percent or an amount off each ticket's face value. One use is one hold: reserved while the hold lasts, returned if it ends, spent when it is booked.
+          </p>
+          <ul id="codes" class="results"></ul>
+          <p id="codes-message" role="status" hidden></p>
+          <form id="code-form">
+            <fieldset id="code-fields">
+              <legend>New code</legend>
+              <label>
+                Code (what fans type: 3 to 40 letters, digits, - or _){" "}
+                <input id="code-text" name="code" required minlength={3} maxlength={40} autocomplete="off" autocapitalize="characters" spellcheck={false} />
+              </label>
+              <fieldset>
+                <legend>Kind</legend>
+                <label class="check">
+                  <input type="radio" name="kind" value="presale" checked /> Presale: buy before the sale opens
+                </label>
+                <label class="check">
+                  <input type="radio" name="kind" value="promo" /> Promo: a discount
+                </label>
+              </fieldset>
+              <fieldset id="code-discount" hidden>
+                <legend>Discount</legend>
+                <div class="inline-fields">
+                  <label>
+                    Kind of discount
+                    <select id="code-discount-kind" name="discountKind">
+                      <option value="percent">a percent</option>
+                      <option value="fixed">a fixed amount</option>
+                    </select>
+                  </label>
+                  <label>
+                    <span id="code-discount-name">Percent off each ticket's face value</span>
+                    <input id="code-discount-value" name="discount" inputmode="decimal" autocomplete="off" />
+                  </label>
+                </div>
+              </fieldset>
+              <fieldset id="code-sections" hidden>
+                <legend>Sections with the discount (none chosen: every section)</legend>
+                <div id="code-section-list" class="inline-fields"></div>
+              </fieldset>
+              <div class="inline-fields">
+                <label>
+                  Uses at most <input id="code-max-uses" name="maxUses" type="number" min="1" max="1000000" step="1" value="100" required inputmode="numeric" />
+                </label>
+                <label>
+                  Valid from (optional) <input id="code-starts" name="startsAt" type="datetime-local" />
+                </label>
+                <label>
+                  Valid until (optional) <input id="code-ends" name="endsAt" type="datetime-local" />
+                </label>
+              </div>
+              <div class="actions">
+                <button type="submit" id="code-submit">
+                  Create the code
+                </button>
+              </div>
+            </fieldset>
+          </form>
         </section>
 
         <section class="panel" aria-labelledby="cancel-heading">

@@ -27,7 +27,7 @@ form.search { display: grid; grid-template-columns: repeat(auto-fit, minmax(10re
 .results > li > button { justify-self: start; }
 .results h3, .results p { margin: 0; }
 .event-image { display: block; width: 100%; height: auto; aspect-ratio: 16 / 9; object-fit: cover; background: var(--soft); border-radius: .4rem; }
-.results > li.with-image { grid-template-columns: 7.5rem minmax(0, 1fr); column-gap: .8rem; align-items: start; }
+.results > li.with-image { grid-template-columns: 7.5rem minmax(0, 1fr); grid-template-rows: auto auto 1fr; column-gap: .8rem; align-items: start; }
 .results > li.with-image > .result-image { grid-row: 1 / span 3; }
 @media (min-width: 40rem) { .results > li.with-image { grid-template-columns: 12rem minmax(0, 1fr); } }
 .banner-image { max-height: min(22rem, 45vh); margin: 0 0 1rem; }
