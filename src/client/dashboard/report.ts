@@ -1,6 +1,7 @@
 /**
- * The dashboard's sales panel: the report's figures and tickets by section
- * (GET /report), and the server-drawn sales chart (GET /report/sales.svg),
+ * The dashboard's sales panel: the report's figures, the split of what fans
+ * paid (face value, less discounts, plus service fees and tax) and tickets
+ * by section (GET /report), and the server-drawn sales chart (GET /report/sales.svg),
  * read again whenever another panel changed something.
  */
 import type { SalesReport } from "../../shared/reports";
@@ -19,16 +20,17 @@ export interface Report {
 export function startReport(dashboard: Dashboard): Report {
   const { eventId } = dashboard;
   const figures = byId("figures");
+  const split = byId("money-split");
   const rows = part("#by-section tbody");
   const chart = byId("sales-chart");
   const message = byId("report-message");
 
-  function figure(term: string, value: string): void {
+  function figure(term: string, value: string, list = figures): void {
     const dt = document.createElement("dt");
     dt.textContent = term;
     const dd = document.createElement("dd");
     dd.textContent = value;
-    figures.append(dt, dd);
+    list.append(dt, dd);
   }
 
   function show(r: SalesReport): void {
@@ -40,6 +42,11 @@ export function startReport(dashboard: Dashboard): Report {
     figure("Gross", money(m.grossCents));
     figure("Refunded", money(m.refundedCents));
     figure("Net", money(m.netCents));
+    split.replaceChildren();
+    figure("Face value", money(m.split.faceCents), split);
+    figure("Discounts", money(m.split.discountCents === 0 ? 0 : -m.split.discountCents), split);
+    figure("Service fees", money(m.split.feeCents), split);
+    figure("Tax", money(m.split.taxCents), split);
     if (r.seats) {
       figure("Available", `${r.seats.available} of ${r.seats.total}`);
       figure("Held", String(r.seats.held));

@@ -1,11 +1,14 @@
 /**
  * The organizer page's forms, in the order an event is made: a performer, a
  * venue from a template, the event (one price for every section of the
- * venue), its waiting room. Each fills the id it made into the next form,
- * and says what it made (or the API's refusal) in #message.
+ * venue, with an optional service fee and tax), its waiting room. Each
+ * fills the id it made into the next form, and says what it made (or the
+ * API's refusal) in #message.
  */
+import type { FeePolicy } from "../../shared/pricing";
 import { byId, say } from "../shell/page";
 import { api, problemDetail } from "../shell/session";
+import { parseAmount, parsePercent } from "./amounts";
 import type { EventList } from "./events";
 import { type Fields, formFields, isOrganizer } from "./shared";
 
@@ -15,12 +18,29 @@ interface Call {
   body: unknown;
 }
 
+/**
+ * The event form's fee and tax, in US dollars (the currency events made
+ * here are sold in): null when all three are empty (the API's default, no
+ * fees), else the policy, or what to correct.
+ */
+function feesOf(f: Fields): FeePolicy | null | string {
+  if (!f("feeFixed").trim() && !f("feePercent").trim() && !f("taxRate").trim()) return null;
+  const feeFixedCents = parseAmount(f("feeFixed"), "usd");
+  if (feeFixedCents === null) return "The fixed service fee must be an amount in US dollars, such as 1.50.";
+  const feePercentBp = parsePercent(f("feePercent"));
+  if (feePercentBp === null) return "The service fee's percent must be a number from 0 to 100, with at most two decimals.";
+  const taxRateBp = parsePercent(f("taxRate"));
+  if (taxRateBp === null) return "The tax rate must be a percent from 0 to 100, with at most two decimals.";
+  return { feeFixedCents, feePercentBp, taxRateBp };
+}
+
 export function startCreateForms(list: EventList): void {
   const message = byId("message");
   /** The sections of the venues made on this page, by venue id: the event form prices each. */
   const sections = new Map<string, string[]>();
 
-  function form<T>(id: string, build: (f: Fields) => Call, done: (data: T, f: Fields) => string): void {
+  /** `build` answers the call to make, or (as text) what the organizer must correct first. */
+  function form<T>(id: string, build: (f: Fields) => Call | string, done: (data: T, f: Fields) => string): void {
     const el = byId<HTMLFormElement>(id);
     el.addEventListener("submit", (e) => {
       e.preventDefault();
@@ -30,7 +50,12 @@ export function startCreateForms(list: EventList): void {
           return;
         }
         const fields = formFields(el);
-        const { path, method, body } = build(fields);
+        const call = build(fields);
+        if (typeof call === "string") {
+          say(message, call, "error");
+          return;
+        }
+        const { path, method, body } = call;
         const res = await api<T>(path, { method, body });
         if (!res.ok) {
           say(message, problemDetail(res.data), "error");
@@ -72,19 +97,24 @@ export function startCreateForms(list: EventList): void {
   );
   form<{ id: string; ticketCount: number }>(
     "event-form",
-    (f) => ({
-      path: "/api/events",
-      method: "POST",
-      body: {
-        name: f("name"),
-        type: f("type"),
-        startsAt: new Date(f("startsAt")).toISOString(),
-        venueId: f("venueId"),
-        performerId: f("performerId"),
-        onSaleAt: f("onSaleAt") ? new Date(f("onSaleAt")).toISOString() : undefined,
-        prices: (sections.get(f("venueId")) ?? []).map((section) => ({ section, priceCents: Math.round(Number(f("price")) * 100) })),
-      },
-    }),
+    (f) => {
+      const fees = feesOf(f);
+      if (typeof fees === "string") return fees;
+      return {
+        path: "/api/events",
+        method: "POST",
+        body: {
+          name: f("name"),
+          type: f("type"),
+          startsAt: new Date(f("startsAt")).toISOString(),
+          venueId: f("venueId"),
+          performerId: f("performerId"),
+          onSaleAt: f("onSaleAt") ? new Date(f("onSaleAt")).toISOString() : undefined,
+          prices: (sections.get(f("venueId")) ?? []).map((section) => ({ section, priceCents: Math.round(Number(f("price")) * 100) })),
+          fees: fees ?? undefined,
+        },
+      };
+    },
     (d) => {
       byId<HTMLInputElement>("queue-event").value = d.id;
       list.reload();

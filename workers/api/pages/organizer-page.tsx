@@ -100,6 +100,19 @@ organizerPage.get("/organizer", (c) =>
           <label>
             Price of every section <input name="price" required inputmode="decimal" value="45.00" />
           </label>
+          <fieldset>
+            <legend>Service fee and tax per ticket (optional)</legend>
+            <p class="meta">Fans pay the price, plus the fee, plus tax on both; every price they see is that total. Empty means none; the event's dashboard changes them later.</p>
+            <label>
+              Service fee, fixed amount (USD) <input name="feeFixed" inputmode="decimal" autocomplete="off" placeholder="0.00" />
+            </label>
+            <label>
+              Service fee, percent of the price <input name="feePercent" inputmode="decimal" autocomplete="off" placeholder="0" />
+            </label>
+            <label>
+              Tax rate, percent of price and fee <input name="taxRate" inputmode="decimal" autocomplete="off" placeholder="0" />
+            </label>
+          </fieldset>
           <button type="submit">Create event</button>
         </fieldset>
       </form>
