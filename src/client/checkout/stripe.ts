@@ -1,16 +1,18 @@
 /**
  * Paying with Stripe (when the server has Stripe keys): loads Stripe.js from
- * Stripe's site, mounts its payment element into #payment-element, and
+ * Stripe's site, mounts its payment element into #payment-element in the
+ * page's language (Stripe writes the card form and its errors), and
  * confirms the payment when the form is sent. Only the few calls used here
  * are typed.
  */
+import type { Language } from "../../shared/language";
 
 interface StripeElements {
   create(type: "payment"): { mount(selector: string): void };
 }
 
 interface StripeJs {
-  elements(options: { clientSecret: string }): StripeElements;
+  elements(options: { clientSecret: string; locale?: string }): StripeElements;
   confirmPayment(options: {
     elements: StripeElements;
     confirmParams: { return_url: string };
@@ -25,6 +27,7 @@ export function payWithStripe(
   publishableKey: string,
   clientSecret: string,
   form: HTMLFormElement,
+  language: Language,
   onResult: (error: { message?: string } | undefined) => Promise<void>,
 ): void {
   const script = document.createElement("script");
@@ -33,7 +36,7 @@ export function payWithStripe(
     const factory = (window as Window & { Stripe?: StripeFactory }).Stripe;
     if (!factory) return;
     const stripe = factory(publishableKey);
-    const elements = stripe.elements({ clientSecret });
+    const elements = stripe.elements({ clientSecret, locale: language });
     elements.create("payment").mount("#payment-element");
     form.addEventListener("submit", (e) => {
       e.preventDefault();

@@ -9,8 +9,11 @@
  * tickets. Below them, the fan's orders.
  */
 import type { HeldTicket } from "../../shared/booking";
+import { formatLocalDateTime } from "../../shared/language";
+import { TICKETS_COPY } from "../../shared/page-copy/tickets";
 import { keepPage } from "../offline/keep-page";
 import { startPage } from "../shell/account";
+import { pageLanguage } from "../shell/language";
 import { byId, say } from "../shell/page";
 import { api, claims, problemDetail } from "../shell/session";
 import { holderKey } from "../tickets/holder-key";
@@ -22,6 +25,7 @@ startPage();
 
 const list = byId("bookings");
 const message = byId("message");
+const words = TICKETS_COPY[pageLanguage()];
 
 async function load(): Promise<void> {
   stopCodes();
@@ -29,7 +33,7 @@ async function load(): Promise<void> {
   const user = owner();
   if (!user) {
     forget();
-    say(message, "Sign in (top right) to see your tickets.", "notice");
+    say(message, words.signInToSee, "notice");
     return;
   }
   const holder = await holderKey();
@@ -45,29 +49,28 @@ async function load(): Promise<void> {
         offsetMs = Number.isFinite(served) ? served - Date.now() : 0;
         save({ user, holderKey: holder.publicKey, savedAt: new Date().toISOString(), offsetMs, tickets });
       } else {
-        note = problemDetail(res.data) || `Your tickets could not be loaded (server error ${res.status}).`;
+        note = problemDetail(res.data) || words.loadFailed({ status: res.status });
       }
     } catch {
-      note = "You are offline.";
+      note = words.offline;
     }
   } else {
-    note = "Your sign-in has expired: sign in again (top right) to refresh your tickets.";
+    note = words.signInAgain;
   }
   if (!tickets) {
     const saved = readSaved(user, holder.publicKey);
     if (!saved) {
-      say(message, `${note} No tickets are saved on this device yet.`, "error");
+      say(message, words.noneSaved({ why: note }), "error");
       return;
     }
     tickets = saved.tickets;
     offsetMs = saved.offsetMs || 0;
-    note += ` Showing the tickets saved on this device at ${new Date(saved.savedAt).toLocaleString()}: their codes still work at the door.`;
-    say(message, note.trim(), "notice");
+    say(message, words.showingSaved({ why: note, savedAt: formatLocalDateTime(Date.parse(saved.savedAt), pageLanguage()) }), "notice");
   } else {
-    const keyNote = holder.kept ? "" : "This browser cannot keep your ticket key: open this page again while online before you go to the door.";
-    say(message, tickets.length ? keyNote : "You have no tickets yet.", "notice");
+    const keyNote = holder.kept ? "" : words.keyNotKept;
+    say(message, tickets.length ? keyNote : words.noTickets, "notice");
   }
-  showTickets(list, tickets, holder, offsetMs, () => say(message, "A ticket's code could not be drawn on this browser.", "error"));
+  showTickets(list, tickets, holder, offsetMs, () => say(message, words.drawFailed, "error"));
   void showOrders();
 }
 

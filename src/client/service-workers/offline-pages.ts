@@ -56,7 +56,8 @@ async function fromNetworkOrCache(request: Request): Promise<Response> {
   } catch {
     // Offline: the cache answers.
   }
-  const cached = await cache.match(request, { ignoreSearch: true });
+  // A fan page varies by language (Vary: Accept-Language, Cookie); offline, the fan's own last copy is the one to show.
+  const cached = await cache.match(request, { ignoreSearch: true, ignoreVary: true });
   return cached ?? network;
 }
 

@@ -10,7 +10,10 @@
  */
 import { toString as qrSvg } from "qrcode/lib/browser.js";
 import type { HeldTicket } from "../../shared/booking";
+import { formatClock, formatEventTime } from "../../shared/language";
+import { TICKETS_COPY } from "../../shared/page-copy/tickets";
 import { CODE_WINDOW_SECONDS as WINDOW, decodePass, rotatingCode } from "../../shared/ticket-codes";
+import { pageLanguage } from "../shell/language";
 import type { HolderKey } from "./holder-key";
 
 interface LiveCode {
@@ -61,7 +64,9 @@ export function showTickets(list: HTMLElement, tickets: HeldTicket[], key: Holde
     h.textContent = e.name;
     const meta = document.createElement("p");
     meta.className = "meta";
-    meta.textContent = `${new Date(e.startsAt).toLocaleString()} · ${e.venueName}, ${e.city} · ${group.length}${group.length === 1 ? " ticket" : " tickets"}`;
+    // In the venue's time zone (older saved tickets have none: UTC, named).
+    const date = formatEventTime(e.startsAt, e.timeZone, pageLanguage());
+    meta.textContent = TICKETS_COPY[pageLanguage()].eventMeta({ date, venue: e.venueName, city: e.city, count: group.length });
     const grid = document.createElement("div");
     grid.className = "tickets";
     for (const t of group) grid.append(card(t));
@@ -73,11 +78,12 @@ export function showTickets(list: HTMLElement, tickets: HeldTicket[], key: Holde
 }
 
 function card(t: HeldTicket): HTMLElement {
+  const words = TICKETS_COPY[pageLanguage()];
   const el = document.createElement("article");
   el.className = `ticket ${t.state}`;
   el.dataset.ticketId = t.id;
   el.dataset.state = t.state;
-  const label = t.section + (t.row ? `, row ${t.row}, seat ${t.seat}` : ", general admission");
+  const label = words.place(t);
   const p = document.createElement("p");
   p.className = "ticket-seat";
   p.textContent = label;
@@ -85,7 +91,7 @@ function card(t: HeldTicket): HTMLElement {
   if (t.received) {
     const badge = document.createElement("p");
     badge.className = "meta";
-    badge.textContent = "Received from another fan";
+    badge.textContent = words.received;
     el.append(badge);
   }
   const note = (text: string) => {
@@ -95,18 +101,18 @@ function card(t: HeldTicket): HTMLElement {
     el.append(n);
   };
   if (t.state === "void" || !t.pass) {
-    note("Void: this ticket was refunded or passed to someone else. It no longer opens the door.");
+    note(words.void);
     return el;
   }
   if (t.state === "admitted") {
-    note("Admitted at the door. Enjoy the show!");
+    note(words.admitted);
     return el;
   }
   const rotating = Boolean(decodePass(t.pass)?.h);
   const box = document.createElement("div");
   box.className = "live-code";
   const img = document.createElement("img");
-  img.alt = `QR code of your ticket: ${label}${rotating ? ". It changes every 30 seconds." : ""}`;
+  img.alt = words.qrAlt({ place: label, rotating });
   const status = document.createElement("p");
   status.className = "meta live-status";
   status.setAttribute("aria-hidden", "true");
@@ -141,9 +147,10 @@ function tick(): void {
     if (key) for (const entry of live) draw(entry, key, windowStart).catch(() => onDrawError());
   }
   const left = windowStart + WINDOW - now;
-  const clock = new Date(nowMs).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const words = TICKETS_COPY[pageLanguage()];
+  const clock = formatClock(nowMs, pageLanguage());
   for (const entry of live) {
     entry.fill.style.width = `${(100 * left) / WINDOW}%`;
-    entry.status.textContent = entry.rotating ? `Live code · new one in ${left} s · ${clock}` : "Printed-ticket code";
+    entry.status.textContent = entry.rotating ? words.liveCode({ seconds: left, clock }) : words.printedCode;
   }
 }

@@ -4,6 +4,9 @@
  * hidden when the API cannot be reached.
  */
 import type { BookingView } from "../../shared/booking";
+import { formatEventTime } from "../../shared/language";
+import { TICKETS_COPY } from "../../shared/page-copy/tickets";
+import { pageLanguage } from "../shell/language";
 import { money, byId } from "../shell/page";
 import { api, claims } from "../shell/session";
 import type { ApiResponse } from "../shell/session";
@@ -29,9 +32,14 @@ export async function showOrders(): Promise<void> {
   for (const b of res.data.bookings) {
     const li = document.createElement("li");
     li.id = `order-${b.id}`;
-    li.textContent =
-      `${b.event.name} · ${new Date(b.event.startsAt).toLocaleDateString()} · ${b.tickets.length}${b.tickets.length === 1 ? " ticket" : " tickets"} · ` +
-      `${money(b.amountCents, b.currency)} · ${b.status}${b.refundedCents > 0 ? ` · ${money(b.refundedCents, b.currency)} refunded` : ""}`;
+    li.textContent = TICKETS_COPY[pageLanguage()].order({
+      event: b.event.name,
+      date: formatEventTime(b.event.startsAt, b.event.timeZone, pageLanguage()),
+      count: b.tickets.length,
+      amount: money(b.amountCents, b.currency),
+      status: b.status,
+      refunded: b.refundedCents > 0 ? money(b.refundedCents, b.currency) : null,
+    });
     out.append(li);
   }
   panel.hidden = false;

@@ -39,19 +39,21 @@ dashboardPage.get("/organizer/events/:eventId{ev_[0-9a-z]+}", (c) =>
             <div id="sales-chart" class="chart-box"></div>
             <figcaption class="meta">Money charged by bookings, before refunds, by the hour (or day) they were made.</figcaption>
           </figure>
-          <table id="by-section">
-            <caption>Tickets by section</caption>
-            <thead>
-              <tr>
-                <th scope="col">Section</th>
-                <th scope="col">Places</th>
-                <th scope="col">Sold</th>
-                <th scope="col">Refunded</th>
-                <th scope="col">Sold for</th>
-              </tr>
-            </thead>
-            <tbody></tbody>
-          </table>
+          <div class="ops-scroll" tabindex={0} role="region" aria-label="Tickets by section, scrollable">
+            <table id="by-section">
+              <caption>Tickets by section</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Section</th>
+                  <th scope="col">Places</th>
+                  <th scope="col">Sold</th>
+                  <th scope="col">Refunded</th>
+                  <th scope="col">Sold for</th>
+                </tr>
+              </thead>
+              <tbody></tbody>
+            </table>
+          </div>
           <div class="actions">
             <button type="button" id="download-orders" class="secondary">
               Download orders (CSV)
