@@ -48,6 +48,40 @@ describe("edge cache", () => {
     expect(next.results).toHaveLength(2);
   });
 
+  it("keeps languages apart: each fan's page is rendered in their language from one cached entry, and an organizer's change reaches both", async () => {
+    const event = await makeEvent(token, { name: "Opening night" });
+    const inEnglish = () => call("GET", `/events/${event.id}`, { headers: { "accept-language": "en" } }).then((res) => res.text());
+    const inSpanish = () => call("GET", `/events/${event.id}`, { headers: { "accept-language": "es" } }).then((res) => res.text());
+    const english = await inEnglish();
+    // The cached entry is the catalog's JSON, with no words of ours: the Spanish page is rendered from it too.
+    expect((await call("GET", `/api/events/${event.id}`)).headers.get("x-cache")).toBe("HIT");
+    const spanish = await inSpanish();
+    expect(english).toContain('<html lang="en">');
+    expect(english).toContain("Seat map");
+    expect(spanish).toContain('<html lang="es">');
+    expect(spanish).toContain("Plano de asientos");
+    expect(spanish).not.toContain("Seat map");
+    // Back in English after a Spanish page was rendered: nothing of the Spanish page was kept.
+    expect(await inEnglish()).toContain("Seat map");
+
+    await json(await call("PATCH", `/api/events/${event.id}`, { token, body: { name: "Closing night" } }), 200);
+    for (const html of [await inEnglish(), await inSpanish()]) {
+      expect(html).toContain("Closing night");
+      expect(html).not.toContain("Opening night");
+    }
+  });
+
+  it("keeps languages apart on the search page", async () => {
+    const term = word();
+    await makeEvent(token, { name: `${term} recital` });
+    const english = await (await call("GET", `/?term=${term}`, { headers: { "accept-language": "en" } })).text();
+    expect((await call("GET", `/api/search?term=${term}`)).headers.get("x-cache")).toBe("HIT");
+    const spanish = await (await call("GET", `/?term=${term}`, { headers: { cookie: "lang=es" } })).text();
+    expect(english).toContain(`Results for “${term}”`);
+    expect(spanish).toContain(`Resultados para «${term}»`);
+    expect(spanish).toContain(`${term} recital`);
+  });
+
   it("never caches an error", async () => {
     await call("GET", "/api/events/ev_notyetcreated000");
     const again = await call("GET", "/api/events/ev_notyetcreated000");

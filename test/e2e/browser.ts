@@ -57,8 +57,8 @@ export async function signInAs(page: Page, role: "fan" | "organizer", userId: st
     for (const [name, value] of Object.entries(params)) target.searchParams.set(name, value);
     location.assign(target.href);
   })()`);
-  // Back on the page, signed in (the account widget says so): a later navigation cannot cut the hand-off short.
-  await expect.poll(() => page.locator("#account").textContent(), { timeout: 15_000 }).toContain(`Signed in as ${userId}`);
+  // Back on the page, signed in (the account widget names the fan, in the page's language): a later navigation cannot cut the hand-off short.
+  await expect.poll(() => page.locator("#account").textContent(), { timeout: 15_000 }).toContain(userId);
 }
 
 /** Calls the API from the page with its signed-in token; answers the JSON body. */

@@ -62,7 +62,7 @@ describe.skipIf(!hasChromium)("the stadium's seat map", () => {
 
       await page.locator("#hold").click();
       await expect.poll(async () => (await page.locator("#hold-panel").isVisible()) || (await page.locator("#message").textContent()), { timeout: 10_000 }).toBe(true);
-      expect(await page.locator("#hold-seats").textContent()).toMatch(/^1 seats held, /);
+      expect(await page.locator("#hold-seats").textContent()).toMatch(/^1 seat held, /);
       await page.locator("#overview").click();
       await expect.poll(() => page.locator("#seatmap circle.seat").count()).toBe(0);
       // The fan's seat is still marked on the overview.

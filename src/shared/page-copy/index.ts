@@ -8,6 +8,7 @@
 import type { Language } from "../language";
 import { CHECKOUT_COPY, type CheckoutCopy } from "./checkout";
 import { EVENT_COPY, type EventCopy } from "./event";
+import { PRICES_COPY, type PricesCopy } from "./prices";
 import { QUEUE_COPY, type QueueCopy } from "./queue";
 import { SEARCH_COPY, type SearchCopy } from "./search";
 import { SHELL_COPY, type ShellCopy } from "./shell";
@@ -18,6 +19,7 @@ export interface PageCopy {
   shell: ShellCopy;
   search: SearchCopy;
   event: EventCopy;
+  prices: PricesCopy;
   waitlist: WaitlistCopy;
   queue: QueueCopy;
   checkout: CheckoutCopy;
@@ -30,6 +32,7 @@ export function pageCopy(language: Language): PageCopy {
     shell: SHELL_COPY[language],
     search: SEARCH_COPY[language],
     event: EVENT_COPY[language],
+    prices: PRICES_COPY[language],
     waitlist: WAITLIST_COPY[language],
     queue: QUEUE_COPY[language],
     checkout: CHECKOUT_COPY[language],

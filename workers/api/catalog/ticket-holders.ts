@@ -4,7 +4,7 @@
  * they sign in). One read each for the door, transfers and `/me/tickets`.
  */
 import { and, eq, inArray, isNull, or, sql, type SQL } from "drizzle-orm";
-import { bookedTickets, bookings, events, tickets } from "../../../src/shared/db-schema";
+import { bookedTickets, bookings, events, tickets, venues } from "../../../src/shared/db-schema";
 import { ticketId } from "../../../src/shared/ids";
 import type { Database } from "../env";
 
@@ -104,11 +104,12 @@ export async function heldTickets(db: Database, where: { eventId: string; seats:
 /** Every ticket the user holds now, bought or received, live or void, newest events last. */
 export async function ticketsHeldBy(db: Database, user: { id: string; email: string | null }, limit: number) {
   const rows = await db
-    .select({ ...columns, event: { name: events.name, startsAt: events.startsAt, venueName: events.venueName, city: events.city } })
+    .select({ ...columns, event: { name: events.name, startsAt: events.startsAt, venueName: events.venueName, city: events.city, timeZone: venues.timezone } })
     .from(bookedTickets)
     .innerJoin(bookings, eq(bookings.id, bookedTickets.bookingId))
     .innerJoin(tickets, and(eq(tickets.eventId, bookedTickets.eventId), eq(tickets.seatIndex, bookedTickets.seatIndex)))
     .innerJoin(events, eq(events.id, bookedTickets.eventId))
+    .innerJoin(venues, eq(venues.id, events.venueId))
     .where(and(heldBy(user), sql`${bookings.status} in ('confirmed', 'refunded')`))
     .orderBy(events.startsAt, bookedTickets.eventId, bookedTickets.seatIndex)
     .limit(limit);

@@ -3,7 +3,8 @@
  * The frame of every page: header with navigation and the account widget,
  * the main landmark, and the shared client script. Pages are server-rendered;
  * anything per-fan (holds, tickets) is filled in by small client scripts
- * with the fan's token, so the pages themselves can be cached.
+ * with the fan's token, so a page differs between fans only by its language
+ * (pages/language.ts, docs/languages.md).
  */
 import type { Child } from "hono/jsx";
 import { formatEventTime, formatMoney, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../../src/shared/language";

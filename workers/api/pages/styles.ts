@@ -83,7 +83,7 @@ label.check { flex-direction: row; align-items: center; gap: .4rem; }
 .split-list dt:last-of-type, .split-list dd:last-of-type { font-weight: 600; border-top: 1px solid var(--line, #ccc); padding-top: .2rem; }
 span.split { display: block; }
 .code-field input { text-transform: uppercase; }
-.dashboard { display: grid; gap: 1rem; }
+.dashboard { display: grid; grid-template-columns: minmax(0, 1fr); gap: 1rem; }
 .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr)); gap: .4rem 1rem; margin: 0; }
 .figures dt { color: var(--muted); font-size: .85rem; }
 .figures dd { margin: 0; font-size: 1.2rem; font-weight: 600; font-variant-numeric: tabular-nums; }

@@ -2,7 +2,7 @@
 import { createRoute, z } from "@hono/zod-openapi";
 import { and, desc, eq, type SQL } from "drizzle-orm";
 import { BookingParams, BookingView } from "../../../src/shared/booking";
-import { bookings, events } from "../../../src/shared/db-schema";
+import { bookings, events, venues } from "../../../src/shared/db-schema";
 import { issuePass } from "../../../src/shared/ticket-codes";
 import { requireUser } from "../auth";
 import { ticketsOfBookings } from "../catalog/booked-tickets";
@@ -14,15 +14,16 @@ const MAX_LISTED = 100;
 
 async function bookingViews(env: Env, db: Database, where: SQL | undefined) {
   const rows = await db
-    .select({ booking: bookings, event: events })
+    .select({ booking: bookings, event: events, timeZone: venues.timezone })
     .from(bookings)
     .innerJoin(events, eq(events.id, bookings.eventId))
+    .innerJoin(venues, eq(venues.id, events.venueId))
     .where(where)
     .orderBy(desc(bookings.createdAt))
     .limit(MAX_LISTED);
   if (rows.length === 0) return [];
   const seats = await ticketsOfBookings(db, rows.map((r) => r.booking.id));
-  const views = rows.map(({ booking, event }) => ({
+  const views = rows.map(({ booking, event, timeZone }) => ({
     id: booking.id,
     eventId: booking.eventId,
     holdId: booking.holdId,
@@ -31,7 +32,7 @@ async function bookingViews(env: Env, db: Database, where: SQL | undefined) {
     refundedCents: booking.refundedCents,
     currency: booking.currency,
     createdAt: booking.createdAt.toISOString(),
-    event: { name: event.name, startsAt: event.startsAt.toISOString(), venueName: event.venueName, city: event.city },
+    event: { name: event.name, startsAt: event.startsAt.toISOString(), venueName: event.venueName, city: event.city, timeZone },
     tickets: (seats.get(booking.id) ?? []).map((ticket) => ({ ...ticket, token: null as string | null })),
   }));
   // Only a confirmed booking's live tickets that its buyer still holds open the door.

@@ -162,7 +162,7 @@ export const ticketRoutes = createApp()
             section: t.section,
             row: t.row,
             seat: t.seat,
-            event: { name: t.event.name, startsAt: t.event.startsAt.toISOString(), venueName: t.event.venueName, city: t.event.city },
+            event: { name: t.event.name, startsAt: t.event.startsAt.toISOString(), venueName: t.event.venueName, city: t.event.city, timeZone: t.event.timeZone },
             state,
             received: t.holderId !== null || t.holderEmail !== null,
             pass,
