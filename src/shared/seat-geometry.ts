@@ -73,6 +73,29 @@ export function seatAt(section: Section | undefined, seat: number): { x: number;
   return row ? { x: row.x[seat - row.firstIndex] ?? 0, y: row.y[seat - row.firstIndex] ?? 0 } : undefined;
 }
 
+/**
+ * The seat of a seated section nearest to `p`, if one lies within
+ * `maxDistance` (map units): a tap that lands between small seats (a finger
+ * on a phone) still picks the one it meant.
+ */
+export function nearestSeat(section: Section | undefined, p: Point, maxDistance: number): number | undefined {
+  if (section?.kind !== "seated") return undefined;
+  let best: number | undefined;
+  let bestSquared = maxDistance * maxDistance;
+  for (const row of section.rows) {
+    for (let s = 0; s < row.seats.length; s++) {
+      const dx = (row.x[s] ?? 0) - p.x;
+      const dy = (row.y[s] ?? 0) - p.y;
+      const squared = dx * dx + dy * dy;
+      if (squared <= bestSquared) {
+        bestSquared = squared;
+        best = row.firstIndex + s;
+      }
+    }
+  }
+  return best;
+}
+
 export function mapShapes(map: SeatMap): SectionShape[] {
   return map.sections.map(sectionShape);
 }

@@ -1,6 +1,6 @@
 /** Section shapes and labels of the seat map's overview (src/shared/seat-geometry.ts). */
 import { describe, expect, it } from "vitest";
-import { inside, labelSize, mapShapes, sectionShape } from "../../src/shared/seat-geometry";
+import { inside, labelSize, mapShapes, nearestSeat, seatAt, sectionShape } from "../../src/shared/seat-geometry";
 import { heatOf, HEAT_LEVELS, SOLD_OUT_LEVEL } from "../../src/shared/seat-heat";
 import { buildSeatMap } from "../../src/shared/seat-map";
 import { templateStage, venueTemplate } from "../../src/shared/venue-templates";
@@ -108,5 +108,26 @@ describe("a stage given by an organizer", () => {
     const row = map.sections[0]?.kind === "seated" ? map.sections[0].rows[0] : undefined;
     expect(row?.y[0]).toBeGreaterThan(12);
     expect(map.width).toBeGreaterThanOrEqual(30);
+  });
+});
+
+describe("nearestSeat", () => {
+  const map = buildSeatMap([{ name: "Block", rows: [{ name: "A", seats: 4 }, { name: "B", seats: 4 }] }, { name: "Lawn", capacity: 10 }]);
+  const [block, lawn] = map.sections;
+  const at = (seat: number) => seatAt(block, seat) ?? { x: NaN, y: NaN };
+
+  it("picks the seat nearest a tap between seats, within reach only", () => {
+    const a2 = at(1);
+    const a3 = at(2);
+    const between = { x: a2.x + (a3.x - a2.x) * 0.4, y: a2.y };
+    expect(nearestSeat(block, between, 1)).toBe(1);
+    expect(nearestSeat(block, { x: a3.x, y: a3.y + 0.1 }, 1)).toBe(2);
+    const b1 = at(4);
+    expect(nearestSeat(block, { x: b1.x, y: b1.y + 0.2 }, 1)).toBe(4);
+    expect(nearestSeat(block, { x: a2.x, y: a2.y - 5 }, 1)).toBeUndefined();
+  });
+
+  it("has no seat to pick in a general-admission section", () => {
+    expect(nearestSeat(lawn, { x: 0, y: 0 }, 1_000)).toBeUndefined();
   });
 });

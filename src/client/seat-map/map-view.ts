@@ -14,7 +14,7 @@
  * that exist, and the colour and name of the sections they are in.
  */
 import { EVENT_COPY } from "../../shared/page-copy/event";
-import { labelSize, mapShapes, type SectionShape } from "../../shared/seat-geometry";
+import { labelSize, mapShapes, nearestSeat, type SectionShape } from "../../shared/seat-geometry";
 import { heatOf } from "../../shared/seat-heat";
 import { SEAT_TYPE_CODES } from "../../shared/seat-types";
 import type { Area, Section, SeatMap } from "../../shared/seat-map";
@@ -33,6 +33,8 @@ const SEAT_BUDGET = 12_000;
 const SEAT_PIXELS = 4;
 /** Choosing a section zooms at least this close (pixels per seat pitch), so its seats can be tapped. */
 const FOCUS_PIXELS = 8;
+/** How far (CSS pixels) from a seat a tap between seats may land and still pick it: about half a fingertip. */
+const TAP_PIXELS = 14;
 /** Label sizes on screen, in pixels. */
 const LABEL_MIN = 9;
 const LABEL_MAX = 15;
@@ -78,7 +80,7 @@ export class MapView implements Camera {
     map.sections.forEach((section, k) => {
       const shape = this.shapes[k] as SectionShape;
       const area = svgElement("polygon", { points: shape.outline.map((p) => `${round(p.x)},${round(p.y)}`).join(" "), class: "area", "data-section": section.name });
-      area.addEventListener("click", () => this.chooseSection(k));
+      area.addEventListener("click", (e) => this.chooseSection(k, false, e));
       area.addEventListener("keydown", (e) => {
         if (e.key === "Enter" || e.key === " ") {
           e.preventDefault();
@@ -274,11 +276,16 @@ export class MapView implements Camera {
     }
   }
 
-  private chooseSection(k: number, byKeyboard = false): void {
+  private chooseSection(k: number, byKeyboard = false, tap?: MouseEvent): void {
     const section = this.map.sections[k];
     if (!section) return;
     if (section.kind === "ga") return this.options.onGeneralAdmission(section);
-    if (this.seats.shown.has(k)) return;
+    if (this.seats.shown.has(k)) {
+      // A tap between the seats drawn (a finger is wider than a seat on a phone) picks the nearest one within reach.
+      const seat = tap ? nearestSeat(section, this.toMap(tap.clientX, tap.clientY), Math.max(0.6, TAP_PIXELS * this.unitsPerPixel())) : undefined;
+      if (seat !== undefined) this.options.onSeat(seat);
+      return;
+    }
     this.focusSection(k);
     // From the keyboard, the next stop is the section's seats, not the next section.
     if (byKeyboard) requestAnimationFrame(() => this.seats.focusEntry(k));
