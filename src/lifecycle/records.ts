@@ -267,12 +267,14 @@ export interface SoldTicket {
   bookingId: string;
   holdId: string;
   userId: string;
+  /** The code its booking was made with: a room rebuilt from Postgres counts the use as spent. */
+  codeId: string | null;
 }
 
 /** Every ticket of the event with a live booking (authorized or confirmed). */
 export async function soldTickets(db: Database, eventId: string): Promise<SoldTicket[]> {
   const rows = await db
-    .select({ seat: bookedTickets.seatIndex, bookingId: bookedTickets.bookingId, holdId: bookings.holdId, userId: bookings.userId })
+    .select({ seat: bookedTickets.seatIndex, bookingId: bookedTickets.bookingId, holdId: bookings.holdId, userId: bookings.userId, codeId: bookings.codeId })
     .from(bookedTickets)
     .innerJoin(bookings, eq(bookings.id, bookedTickets.bookingId))
     .where(and(eq(bookedTickets.eventId, eventId), eq(bookedTickets.released, false)));

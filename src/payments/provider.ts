@@ -66,6 +66,9 @@ export class PaymentError extends Error {}
 /** The provider could not be reached; the step is retried later. */
 export class PaymentUnavailable extends Error {}
 
+/** The provider refused the payment as asked (an amount or currency it does not take): asking again will not help. */
+export class PaymentRefused extends Error {}
+
 export function paymentProvider(env: Pick<Env, "STRIPE_SECRET_KEY">, db: () => Database): PaymentProvider {
   return env.STRIPE_SECRET_KEY ? new StripeProvider(env.STRIPE_SECRET_KEY) : new SimulatedProvider(db);
 }

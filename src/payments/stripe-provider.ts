@@ -4,7 +4,7 @@
  * at checkout and captured only once the booking is written.
  */
 import Stripe from "stripe";
-import { PaymentError, PaymentUnavailable, type PaymentIntentView, type PaymentProvider, type PaymentStatus, type RefundPart } from "./provider";
+import { PaymentError, PaymentRefused, PaymentUnavailable, type PaymentIntentView, type PaymentProvider, type PaymentStatus, type RefundPart } from "./provider";
 
 export class StripeProvider implements PaymentProvider {
   readonly name = "stripe" as const;
@@ -15,19 +15,25 @@ export class StripeProvider implements PaymentProvider {
   }
 
   async createIntent(input: { amountCents: number; currency: string; metadata: Record<string, string>; idempotencyKey: string }) {
-    const intent = await call(() =>
-      this.stripe.paymentIntents.create(
-        {
-          amount: input.amountCents,
-          currency: input.currency,
-          capture_method: "manual",
-          automatic_payment_methods: { enabled: true },
-          metadata: input.metadata,
-        },
-        { idempotencyKey: input.idempotencyKey },
-      ),
-    );
-    return view(intent);
+    try {
+      const intent = await call(() =>
+        this.stripe.paymentIntents.create(
+          {
+            amount: input.amountCents,
+            currency: input.currency,
+            capture_method: "manual",
+            automatic_payment_methods: { enabled: true },
+            metadata: input.metadata,
+          },
+          { idempotencyKey: input.idempotencyKey },
+        ),
+      );
+      return view(intent);
+    } catch (error) {
+      // An amount or currency Stripe does not take (amount_too_small, amount_too_large, …): a 4xx, not a retry.
+      if (error instanceof Stripe.errors.StripeInvalidRequestError) throw new PaymentRefused(error.message);
+      throw error;
+    }
   }
 
   async retrieve(id: string) {

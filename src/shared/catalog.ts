@@ -59,7 +59,7 @@ const basisPoints = z.number().int().min(0).max(10_000);
 /** An event's service fee per ticket and its tax rate (src/shared/pricing.ts). */
 export const FeesInput = z
   .object({
-    feeFixedCents: z.number().int().min(0).max(100_000_000).openapi({ description: "a fixed service fee per ticket, in the currency's minor unit" }),
+    feeFixedCents: z.number().int().min(0).max(1_000_000).openapi({ description: "a fixed service fee per ticket, in the currency's minor unit" }),
     feePercentBp: basisPoints.openapi({ description: "a service fee per ticket as a share of its face value, in basis points (250 = 2.5 %)" }),
     taxRateBp: basisPoints.openapi({ description: "tax on the face value and fee, in basis points (2100 = 21 %)" }),
   })

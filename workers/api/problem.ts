@@ -9,7 +9,7 @@ import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type { ZodError } from "zod";
 import { z } from "@hono/zod-openapi";
 import { HTTPException } from "hono/http-exception";
-import { PaymentUnavailable } from "../../src/payments/provider";
+import { PaymentRefused, PaymentUnavailable } from "../../src/payments/provider";
 import { log, redact } from "../../src/shared/log";
 
 const TITLES: Record<number, string> = {
@@ -114,6 +114,10 @@ export function handleError(error: unknown, c: Context): Response {
   if (isDatabaseUnavailable(error)) {
     log("error", "database_unavailable", { requestId, path: c.req.path, message: redact((error as Error).message) });
     return problemResponse(503, "the database is unavailable, try again shortly", { requestId }, { "retry-after": "5" });
+  }
+  if (error instanceof PaymentRefused) {
+    log("warn", "payment_refused", { requestId, path: c.req.path, message: redact(error.message) });
+    return problemResponse(422, `the payment provider refused this payment: ${redact(error.message)}`, { requestId });
   }
   if (error instanceof PaymentUnavailable) {
     log("error", "payments_unavailable", { requestId, path: c.req.path, message: redact(error.message) });

@@ -10,7 +10,7 @@ import type { CodeGrant, CodeKind } from "../../src/shared/room-protocol";
 import type { Pool } from "@neondatabase/serverless";
 import { soldTickets } from "../../src/lifecycle/records";
 import type { Catalog } from "./rules";
-import type { SoldSeat } from "./storage";
+import type { BookedCodeHold, SoldSeat } from "./storage";
 
 export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog | undefined> {
   const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
@@ -27,8 +27,9 @@ export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog |
         fee_fixed_cents: number;
         fee_percent_bp: number;
         tax_rate_bp: number;
+        updated_at: Date;
       }>(
-        "select ticket_count, per_user_limit, currency, on_sale_at, starts_at, queue, status, fee_fixed_cents, fee_percent_bp, tax_rate_bp from events where id = $1",
+        "select ticket_count, per_user_limit, currency, on_sale_at, starts_at, queue, status, fee_fixed_cents, fee_percent_bp, tax_rate_bp, updated_at from events where id = $1",
         [eventId],
       )
     ).rows[0];
@@ -44,6 +45,7 @@ export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog |
     );
     return {
       codes: await fetchCodes(pool, eventId),
+      version: new Date(event.updated_at).getTime(),
       eventId,
       ticketCount: event.ticket_count,
       perUserLimit: event.per_user_limit,
@@ -100,8 +102,18 @@ async function fetchCodes(pool: Pool, eventId: string): Promise<CodeGrant[]> {
   }));
 }
 
-/** The tickets with a live booking, for a room whose storage is empty. */
-export async function fetchSold(env: Env, eventId: string): Promise<SoldSeat[]> {
-  const sold = await withSession(env, (db) => soldTickets(db(), eventId));
-  return sold.map((t) => ({ seat: t.seat, bookingId: t.bookingId, userId: t.userId }));
+/**
+ * The tickets with a live booking, for a room whose storage is empty, and
+ * the holds of those bookings that used a code (so their uses stay spent).
+ */
+export async function fetchSold(env: Env, eventId: string): Promise<{ sold: SoldSeat[]; codeHolds: BookedCodeHold[] }> {
+  const tickets = await withSession(env, (db) => soldTickets(db(), eventId));
+  const codeHolds = new Map<string, BookedCodeHold>();
+  for (const t of tickets) {
+    if (!t.codeId) continue;
+    const hold = codeHolds.get(t.holdId) ?? { holdId: t.holdId, userId: t.userId, bookingId: t.bookingId, codeId: t.codeId, seats: [] };
+    hold.seats.push(t.seat);
+    codeHolds.set(t.holdId, hold);
+  }
+  return { sold: tickets.map((t) => ({ seat: t.seat, bookingId: t.bookingId, userId: t.userId })), codeHolds: [...codeHolds.values()] };
 }

@@ -587,6 +587,9 @@ export class SeatRoom extends DurableObject<Env> {
     const now = this.clock();
     this.reconcileAt = now < ledger.state.catalog.startsAt ? now + RECONCILE_EVERY_MS : undefined;
     try {
+      // A change told while the room was loading (or a notice lost) is picked up here: the catalog only moves forward.
+      const catalog = await fetchCatalog(this.env, ledger.state.catalog.eventId);
+      if (catalog?.version !== undefined && catalog.version > (ledger.state.catalog.version ?? 0)) ledger.changeCatalog(catalog, this.clock());
       await reconcile(this.env, ledger.state, {
         seq: () => store.lastSeq(ledger.sql),
         changedSince: (seat, seq) => ledger.changedSince(seat, seq),

@@ -21,7 +21,7 @@ export async function loadRoom(
   const sql = storage.sql;
   let catalog: Catalog | undefined = store.readCatalog(sql);
   if (!catalog) {
-    const [fetched, sold] = await Promise.all([fetchCatalog(env, eventId), fetchSold(env, eventId)]);
+    const [fetched, { sold, codeHolds }] = await Promise.all([fetchCatalog(env, eventId), fetchSold(env, eventId)]);
     if (!fetched) return undefined;
     catalog = fetched;
     // Only one load runs at a time (callers share its promise); nothing wrote meanwhile.
@@ -29,6 +29,7 @@ export async function loadRoom(
       store.migrate(sql);
       store.writeCatalog(sql, fetched);
       store.writeSold(sql, sold);
+      store.writeBookedCodeHolds(sql, codeHolds, fetched.currency);
     });
     log("info", "room_loaded_from_postgres", { eventId, tickets: fetched.ticketCount, sold: sold.length });
   }

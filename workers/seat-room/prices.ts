@@ -31,6 +31,22 @@ export function codeRule(code: CodeGrant, used: number, now: number): Rejection 
 /** The event's code a fan typed, if it has it (disabled codes are not loaded). */
 export const findCode = (catalog: Catalog, text: string): CodeGrant | undefined => catalog.codes?.find((c) => c.code === text);
 
+/**
+ * The smallest and largest amount one card payment may be, in minor units:
+ * Stripe's limits (50 cents in USD and EUR, ¥50; at most 99,999,999 in
+ * most currencies), the same for every currency to keep one rule. A hold is
+ * paid by card, so a hold outside them could never be paid.
+ */
+export const MIN_CHARGE_CENTS = 50;
+export const MAX_CHARGE_CENTS = 99_999_999;
+
+/** Whether a hold of this total can be paid by card. */
+export function payableRule(totalCents: number): Rejection | undefined {
+  if (totalCents < MIN_CHARGE_CENTS) return { kind: "rejected", status: 422, detail: "these tickets cost less than the smallest card payment; add tickets or choose others" };
+  if (totalCents > MAX_CHARGE_CENTS) return { kind: "rejected", status: 422, detail: "these tickets cost more than one card payment may; hold fewer tickets" };
+  return undefined;
+}
+
 /** A presale code opens the sale before its on-sale time (and stands in for the waiting room's admission until then). */
 export const isPresale = (code: HoldCode | null | undefined): boolean => code?.kind === "presale";
 

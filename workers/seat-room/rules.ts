@@ -21,7 +21,7 @@
  */
 import type { FeePolicy } from "../../src/shared/pricing";
 import { ACTIVE_HOLD_STATES, type BlockRecord, type ClaimOutcome, type CodeGrant, type HoldPhase, type HoldRecord, type Rejection } from "../../src/shared/room-protocol";
-import { chargesFor, codeRule, findCode, holdCode, isPresale } from "./prices";
+import { chargesFor, codeRule, findCode, holdCode, isPresale, payableRule } from "./prices";
 
 export interface Catalog {
   eventId: string;
@@ -34,6 +34,8 @@ export interface Catalog {
   fees?: FeePolicy;
   /** The event's presale and promo codes that are not disabled. */
   codes?: CodeGrant[];
+  /** When the event (or one of its codes) last changed (events.updated_at, ms): an older catalog arriving late is ignored. */
+  version?: number;
   onSaleAt: number | null;
   startsAt: number;
   /** A waiting room guards this event: only admitted fans may hold seats. */
@@ -282,6 +284,9 @@ export function planReserve(state: RoomState, request: ReserveRequest, now: numb
   const window = windowOf(replaces ?? history.latest, now, ttlMs);
   const seats = [...request.seats].sort((a, b) => a - b);
   const charges = chargesFor(state, seats, code);
+  const total = charges.reduce((sum, c) => sum + c.totalCents, 0);
+  const payable = payableRule(total);
+  if (payable) return payable;
   const hold: Hold = {
     id: request.holdId,
     eventId: catalog.eventId,
@@ -290,7 +295,7 @@ export function planReserve(state: RoomState, request: ReserveRequest, now: numb
     seats,
     expiresAt: window.expiresAt,
     createdAt: now,
-    totalCents: charges.reduce((sum, c) => sum + c.totalCents, 0),
+    totalCents: total,
     currency: catalog.currency,
     charges,
     code: holdCode(code),
@@ -383,10 +388,11 @@ export function planClaim(
     const session = admissionRule(state, hold.admission, now);
     if (session) return refuse(session.detail);
     if (!hold.seats.every((s) => isFree(state, s, now, hold.id))) return refuse("the hold expired and its seats were taken");
-    // A lapsed hold gave its code's use back: it is held again only if the code still has one.
+    // A lapsed hold gave its code's use back: it is held again only if the code may still be used (its window, a use left).
     if (hold.code) {
       const code = state.catalog.codes?.find((c) => c.id === hold.code?.id);
-      if (!code || (codeUses?.(code.id) ?? 0) >= code.maxUses) return refuse("the hold expired and its code's uses were taken");
+      const closedCode = code ? codeRule(code, codeUses?.(code.id) ?? 0, now) : undefined;
+      if (!code || closedCode) return refuse(`the hold expired and its code may no longer be used${closedCode ? `: ${closedCode.detail}` : ""}`);
     }
   }
   // Checked for a live hold too: whatever let the fan hold more since, the limit is kept at the moment of sale.

@@ -158,8 +158,10 @@ export class SeatLedger {
    * and every open hold of a cancelled event ends (its payment is then
    * cancelled by the alarm). Claims being booked are the lifecycle's.
    */
+  /** Applies the event's catalog as Postgres now has it; one older than the catalog the room has (a read overtaken by a later change) is ignored. */
   changeCatalog(catalog: Catalog, now: number): void {
     const { state } = this;
+    if (catalog.version !== undefined && state.catalog.version !== undefined && catalog.version < state.catalog.version) return;
     const resized = catalog.ticketCount !== state.catalog.ticketCount;
     this.storage.transactionSync(() => {
       store.writeCatalog(this.sql, catalog);

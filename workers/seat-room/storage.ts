@@ -265,6 +265,35 @@ export function writeSold(sql: SqlStorage, seats: SoldSeat[]): void {
   }
 }
 
+/** A booked hold that used a code, as Postgres remembers it (its booking). */
+export interface BookedCodeHold {
+  holdId: string;
+  userId: string;
+  bookingId: string;
+  codeId: string;
+  seats: number[];
+}
+
+/**
+ * A room rebuilt from Postgres puts back the booked holds that used a code,
+ * with no price or payment (what the room needs of them is that they spent a
+ * use): without them, a lost storage would give those uses out again.
+ */
+export function writeBookedCodeHolds(sql: SqlStorage, holds: BookedCodeHold[], currency: string): void {
+  for (const h of holds) {
+    sql.exec(
+      `INSERT OR IGNORE INTO holds (id, user_id, state, seats, expires_at, created_at, total_cents, currency, booking_id, grace_used, code_id)
+       VALUES (?, ?, 'booked', ?, 0, 0, 0, ?, ?, 0, ?)`,
+      h.holdId,
+      h.userId,
+      JSON.stringify(h.seats.sort((a, b) => a - b)),
+      currency,
+      h.bookingId,
+      h.codeId,
+    );
+  }
+}
+
 export function deleteSold(sql: SqlStorage, seats: number[]): void {
   for (let i = 0; i < seats.length; i += MAX_PARAMS) {
     const chunk = seats.slice(i, i + MAX_PARAMS);

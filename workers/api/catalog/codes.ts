@@ -6,10 +6,11 @@
  */
 import { and, asc, eq } from "drizzle-orm";
 import type { CodeCreate, CodePatch, CodeView } from "../../../src/shared/codes";
-import { eventCodes } from "../../../src/shared/db-schema";
+import { eventCodes, events } from "../../../src/shared/db-schema";
 import { newId } from "../../../src/shared/ids";
 import type { Database, ReadDatabase } from "../env";
 import { sectionsOf } from "../ops/figures";
+import type { Tx } from "./writes";
 import { badRequest, conflict, notFound } from "../problem";
 
 type CodeRow = typeof eventCodes.$inferSelect;
@@ -40,25 +41,40 @@ export async function createCode(db: Database, eventId: string, input: CodeCreat
     const unknown = input.sections.filter((s) => !known.has(s));
     if (unknown.length > 0) throw badRequest(`sections: the event has no section ${unknown.join(", ")}`);
   }
-  const [row] = await db
-    .insert(eventCodes)
-    .values({
-      id: newId("cd"),
-      eventId,
-      code: input.code,
-      kind: input.kind,
-      discountPercentBp: input.discount && "percentBp" in input.discount ? input.discount.percentBp : null,
-      discountFixedCents: input.discount && "fixedCents" in input.discount ? input.discount.fixedCents : null,
-      sections: input.sections ? [...new Set(input.sections)] : null,
-      maxUses: input.maxUses,
-      startsAt: at(input.startsAt),
-      endsAt: at(input.endsAt),
-      createdBy,
-    })
-    .onConflictDoNothing()
-    .returning();
+  const [row] = await changingEvent(db, eventId, (tx) =>
+    tx
+      .insert(eventCodes)
+      .values({
+        id: newId("cd"),
+        eventId,
+        code: input.code,
+        kind: input.kind,
+        discountPercentBp: input.discount && "percentBp" in input.discount ? input.discount.percentBp : null,
+        discountFixedCents: input.discount && "fixedCents" in input.discount ? input.discount.fixedCents : null,
+        sections: input.sections ? [...new Set(input.sections)] : null,
+        maxUses: input.maxUses,
+        startsAt: at(input.startsAt),
+        endsAt: at(input.endsAt),
+        createdBy,
+      })
+      .onConflictDoNothing()
+      .returning(),
+  );
   if (!row) throw conflict(`the event already has a code ${input.code}`);
   return row;
+}
+
+/**
+ * A change to the event's codes, with the event's `updated_at` moved in the
+ * same transaction: the event's room orders the catalogs it is told about
+ * by that time, so a late read never undoes a later change.
+ */
+async function changingEvent<T>(db: Database, eventId: string, change: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    const result = await change(tx);
+    await tx.update(events).set({ updatedAt: new Date() }).where(eq(events.id, eventId));
+    return result;
+  });
 }
 
 export async function listCodes(db: ReadDatabase, eventId: string): Promise<CodeRow[]> {
@@ -71,11 +87,13 @@ export async function patchCode(db: Database, eventId: string, codeId: string, p
   const startsAt = patch.startsAt === undefined ? current.startsAt : at(patch.startsAt);
   const endsAt = patch.endsAt === undefined ? current.endsAt : at(patch.endsAt);
   if (startsAt && endsAt && endsAt <= startsAt) throw badRequest("endsAt: must be after startsAt");
-  const [row] = await db
-    .update(eventCodes)
-    .set({ startsAt, endsAt, ...(patch.maxUses !== undefined ? { maxUses: patch.maxUses } : {}), ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}) })
-    .where(eq(eventCodes.id, codeId))
-    .returning();
+  const [row] = await changingEvent(db, eventId, (tx) =>
+    tx
+      .update(eventCodes)
+      .set({ startsAt, endsAt, ...(patch.maxUses !== undefined ? { maxUses: patch.maxUses } : {}), ...(patch.disabled !== undefined ? { disabled: patch.disabled } : {}) })
+      .where(eq(eventCodes.id, codeId))
+      .returning(),
+  );
   if (!row) throw notFound(`no code ${codeId} for this event`);
   return row;
 }

@@ -9,10 +9,9 @@
  * place.
  */
 import { sql } from "drizzle-orm";
-import type { Database } from "../env";
+import type { Tx } from "./writes";
 import { Problem } from "../problem";
 
-type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export interface OrganizerQuotas {
   eventsPerDay: number;

@@ -22,7 +22,7 @@ import type { Database } from "../env";
 import { checkDailyEvents, checkTicketCap, type OrganizerQuotas } from "./quotas";
 import { badRequest, conflict, notFound } from "../problem";
 
-type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
 
 export async function createVenue(
   db: Database,
