@@ -70,7 +70,10 @@ describe.skipIf(!hasChromium)("a fan with a presale code", () => {
     await page.getByRole("button", { name: "Hold these seats" }).click();
     await expect.poll(() => page.locator("#message").textContent()).toMatch(/go on sale/);
 
-    // With it, the seat is held at its all-in price.
+    // A mistyped code is named as such; with the right one, the seat is held at its all-in price.
+    await page.getByLabel("Presale or promo code").fill("fanclob");
+    await page.getByRole("button", { name: "Hold these seats" }).click();
+    await expect.poll(() => page.locator("#message").textContent()).toBe("The code FANCLOB is not valid for this event. Check it, or hold your seats without it.");
     await page.getByLabel("Presale or promo code").fill("fanclub");
     await page.getByRole("button", { name: "Hold these seats" }).click();
     await expect.poll(() => page.locator("#hold-panel").isVisible()).toBe(true);

@@ -73,7 +73,7 @@ export class HoldPanel {
       return false;
     }
     if (status !== 201) {
-      say(this.message, problemDetail(body) ?? this.words.couldNotHold, "error");
+      say(this.message, codeRefusal(status, code) ?? problemDetail(body) ?? this.words.couldNotHold, "error");
       return false;
     }
     sessionStorage.setItem(this.key, JSON.stringify(body));
@@ -113,4 +113,12 @@ export class HoldPanel {
     sessionStorage.removeItem(this.key);
     this.hooks.mineChanged(new Set());
   }
+}
+
+/** A refusal of the code the fan typed, in the page's language (the API's own words are English). */
+function codeRefusal(status: number, code: string): string | undefined {
+  if (!code) return undefined;
+  const words = PRICES_COPY[pageLanguage()];
+  if (status === 404) return words.codeUnknown({ code: code.toUpperCase() });
+  return undefined;
 }

@@ -25,6 +25,7 @@ const en = {
   codeLabel: "Presale or promo code",
   codeHelp: "If you have one, enter it before you hold your seats.",
   codeApplied: ({ code }: { code: string }) => `Code ${code} applied.`,
+  codeUnknown: ({ code }: { code: string }) => `The code ${code} is not valid for this event. Check it, or hold your seats without it.`,
   presale: ({ when }: { when: string }) => `Tickets go on sale ${when}. With a presale code you can buy now.`,
 };
 
@@ -42,6 +43,7 @@ const es: PricesCopy = {
   codeLabel: "Código de preventa o promocional",
   codeHelp: "Si tienes uno, escríbelo antes de reservar tus asientos.",
   codeApplied: ({ code }) => `Código ${code} aplicado.`,
+  codeUnknown: ({ code }) => `El código ${code} no es válido para este evento. Revísalo o reserva tus asientos sin él.`,
   presale: ({ when }) => `Las entradas salen a la venta el ${when}. Con un código de preventa puedes comprar ya.`,
 };
 
