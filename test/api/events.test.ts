@@ -103,3 +103,36 @@ describe("GET /api/events/:eventId/tickets", () => {
     await problem(await call("GET", "/api/events/ev_doesnotexist0000/tickets"), 404);
   });
 });
+
+describe("GET /api/events/:eventId/seat-map", () => {
+  it("answers the event's seat map; at its current version for a year, otherwise to be revalidated; a change makes a new version", async () => {
+    const organizer = await organizerToken();
+    const event = await makeEvent(organizer);
+    const detail = await json<{ updatedAt: string; venue: { seatMap: unknown } }>(await call("GET", `/api/events/${event.id}`), 200);
+    const version = String(Date.parse(detail.updatedAt));
+    const current = await call("GET", `/api/events/${event.id}/seat-map?v=${version}`);
+    expect(current.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(await current.json()).toEqual(detail.venue.seatMap);
+    for (const query of ["", "?v=1"]) {
+      const res = await call("GET", `/api/events/${event.id}/seat-map${query}`);
+      expect(res.headers.get("cache-control")).toBe("no-cache");
+      expect(await res.json()).toEqual(detail.venue.seatMap);
+    }
+    const patched = await call("PATCH", `/api/events/${event.id}`, { token: organizer, body: { name: "Renamed" } });
+    await patched.body?.cancel();
+    const after = await json<{ updatedAt: string }>(await call("GET", `/api/events/${event.id}`), 200);
+    expect(Date.parse(after.updatedAt)).toBeGreaterThan(Number(version));
+    // The old version still names the old map (from the edge's copy now), for ever.
+    const kept = await call("GET", `/api/events/${event.id}/seat-map?v=${version}`);
+    expect(kept.status).toBe(200);
+    expect(kept.headers.get("cache-control")).toBe("public, max-age=31536000, immutable");
+    expect(await kept.json()).toEqual(detail.venue.seatMap);
+  });
+
+  it("answers 404 for an unknown event and 400 for a version that is not one", async () => {
+    await problem(await call("GET", "/api/events/ev_doesnotexist0000/seat-map"), 404);
+    const event = await makeEvent(token);
+    await problem(await call("GET", `/api/events/${event.id}/seat-map?v=abc`), 400);
+    await problem(await call("GET", `/api/events/${event.id}/seat-map?w=1`), 400);
+  });
+});

@@ -1,6 +1,5 @@
 /** What the event page's server rendering hands its script (workers/api/pages/event-page.tsx). */
 import type { PriceBreakdown } from "../../shared/booking";
-import type { SeatMap } from "../../shared/seat-map";
 
 export interface SectionPrices {
   section: string;
@@ -10,7 +9,8 @@ export interface SectionPrices {
 
 export interface EventPageData {
   eventId: string;
-  seatMap: SeatMap;
+  /** Where the seat map is (versioned: the browser keeps it). */
+  seatMapUrl: string;
   prices: SectionPrices[];
   currency: string;
   perUserLimit: number;

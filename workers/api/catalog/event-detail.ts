@@ -16,6 +16,13 @@ import { feePolicy } from "./fees";
 /** The static part of an event's detail: everything but live availability. */
 export type EventStatic = Omit<EventDetail, "availability">;
 
+/**
+ * The version of an event's seat map, for its page's link to it
+ * (`GET /api/events/:id/seat-map?v=`): the event's last change. A venue's
+ * map never changes once made, and an event moved to another venue is changed.
+ */
+export const seatMapVersion = (detail: Pick<EventStatic, "updatedAt">): string => String(Date.parse(detail.updatedAt));
+
 export async function loadEventDetail(db: ReadDatabase, eventId: string): Promise<EventStatic> {
   const [row] = await db
     .select({ event: events, venue: venues, performer: performers })

@@ -1,7 +1,7 @@
 /** @jsxImportSource hono/jsx */
 /** `/events/:id`: the event with its live seat map (drawn by src/client/pages/event.ts). */
 import { Hono } from "hono";
-import { loadEventDetail, type EventStatic } from "../catalog/event-detail";
+import { loadEventDetail, seatMapVersion, type EventStatic } from "../catalog/event-detail";
 import { cachedText } from "../edge-cache";
 import type { AppEnv } from "../env";
 import { Problem } from "../problem";
@@ -57,7 +57,7 @@ eventPage.get("/events/:eventId{ev_[0-9a-z]+}", async (c) => {
   }
   const data = {
     eventId,
-    seatMap: detail.venue.seatMap,
+    seatMapUrl: `/api/events/${eventId}/seat-map?v=${seatMapVersion(detail)}`,
     prices: detail.prices,
     currency: detail.currency,
     perUserLimit: detail.perUserLimit,
