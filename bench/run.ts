@@ -24,7 +24,7 @@ import path from "node:path";
 import { ticketId } from "../src/shared/ids";
 import { clearClassicRedis, copyEventToClassic, createClassicTables, startClassic, type ClassicServer } from "./classic";
 import { openCatalog, type BenchEvent } from "./catalog";
-import { prng } from "../scripts/seed/demo-catalog";
+import { prng } from "../src/shared/prng";
 import { openBenchDatabase, type BenchDatabase } from "./database";
 import pg from "pg";
 import { call, fanTokens, percentile, progress, ratio } from "./load";

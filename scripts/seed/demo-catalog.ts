@@ -12,21 +12,11 @@ import { venueTemplate, type VenueKind } from "../../src/shared/venue-templates"
 import type { Database } from "../../src/shared/database";
 import { createEvent, createPerformer, createVenue } from "../../workers/api/catalog/writes";
 import { DEMO_ORG } from "../../workers/api/catalog/tenancy";
+import { prng } from "../../src/shared/prng";
 import { CITIES, type City } from "./cities";
 
 export const DEMO_EVENT_COUNT = 2_000;
 
-/** mulberry32: a small seeded PRNG, so the catalog is reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const ADJECTIVES = ["Velvet", "Neon", "Electric", "Silver", "Midnight", "Golden", "Crimson", "Wild", "Lunar", "Paper", "Glass", "Northern", "Hollow", "Bright", "Static", "Cosmic"];
 const NOUNS = ["Owls", "Harbor", "Pines", "Tigers", "Satellites", "Foxes", "Echoes", "Rivers", "Lanterns", "Comets", "Wolves", "Kites", "Ghosts", "Anchors", "Parade", "Orchard"];

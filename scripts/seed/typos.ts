@@ -3,7 +3,7 @@
  * bench/search.ts): a letter missing, one too many, two neighbours swapped,
  * or one wrong. Deterministic for a seed.
  */
-import { prng } from "./demo-catalog";
+import { prng } from "../../src/shared/prng";
 
 export type TypoKind = "missing" | "extra" | "swapped" | "wrong";
 export const TYPO_KINDS: TypoKind[] = ["missing", "extra", "swapped", "wrong"];

@@ -16,6 +16,7 @@
  * Imports nothing at runtime (types only), so it is also safe in a page
  * script, though none needs it.
  */
+import { prng } from "./prng";
 import type { EventType } from "./catalog";
 import { IMAGES_PATH, uploadedImageUrl } from "./image-urls";
 
@@ -60,7 +61,7 @@ export function eventArtSvg(type: string, variant: number): string | undefined {
     second: hsl(hue + 120, 80, 60),
     line: "#ffffff",
   };
-  const random = mulberry32(fnv1a(`${type}:${variant}`));
+  const random = prng(fnv1a(`${type}:${variant}`));
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${ART_WIDTH} ${ART_HEIGHT}" width="${ART_WIDTH}" height="${ART_HEIGHT}">`,
     `<defs><linearGradient id="bg" x1="0" y1="0" x2="1" y2="1"><stop offset="0" stop-color="${colour.from}"/><stop offset="1" stop-color="${colour.to}"/></linearGradient></defs>`,
@@ -227,16 +228,4 @@ function fnv1a(text: string): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
   return h >>> 0;
-}
-
-/** mulberry32: a small seeded PRNG, so each picture is the same everywhere. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -10,7 +10,8 @@ import type { CodeGrant, CodeKind } from "../../src/shared/room-protocol";
 import type { Pool } from "@neondatabase/serverless";
 import { soldTickets } from "../../src/lifecycle/records";
 import type { Catalog } from "./rules";
-import type { BookedCodeHold, SoldSeat } from "./storage";
+import type { BookedCodeHold } from "./code-uses";
+import type { SoldSeat } from "./storage";
 
 export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog | undefined> {
   const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
@@ -57,6 +58,17 @@ export async function fetchCatalog(env: Env, eventId: string): Promise<Catalog |
       queueEnabled: event.queue?.enabled === true,
       cancelled: event.status === "cancelled",
     };
+  } finally {
+    await pool.end();
+  }
+}
+
+/** When the event last changed (its catalog's version), or undefined for no such event: one row, for the reconciliation. */
+export async function fetchCatalogVersion(env: Env, eventId: string): Promise<number | undefined> {
+  const pool = createPool(env.DATABASE_URL, { localProxy: env.NEON_LOCAL_PROXY });
+  try {
+    const row = (await pool.query<{ updated_at: Date }>("select updated_at from events where id = $1", [eventId])).rows[0];
+    return row ? new Date(row.updated_at).getTime() : undefined;
   } finally {
     await pool.end();
   }

@@ -53,10 +53,11 @@ import type {
 import type { RejectionReason, SeatOps } from "../../src/shared/ops";
 import { putBackOnSale, returnRefunded, takeOffSale } from "./blocks";
 import { watchCancellation, WATCH_EVERY_MS } from "./cancellation-watch";
-import { fetchCatalog } from "./catalog-source";
+import { fetchCatalog, fetchCatalogVersion } from "./catalog-source";
 import * as door from "./door";
 import { settleDuePayments } from "./due-work";
 import { loadRoom } from "./load";
+import { codeUsage, codeUses } from "./code-uses";
 import { findCode } from "./prices";
 import { freeQueueSlot } from "./queue-slot";
 import { reconcile, RECONCILE_AFTER_LOAD_MS, RECONCILE_EVERY_MS } from "./reconcile";
@@ -132,7 +133,7 @@ export class SeatRoom extends DurableObject<Env> {
       latest: store.latestHoldOf(sql, command.eventId, command.userId),
     };
     const code = command.code ? findCode(ledger.state.catalog, command.code) : undefined;
-    const history = { ...known, codeUses: code ? store.codeUses(sql, code.id, now, command.userId) : 0 };
+    const history = { ...known, codeUses: code ? codeUses(sql, code.id, now, command.userId) : 0 };
     const plan = planReserve(ledger.state, { ...command, holdId: newHoldId(command.eventId) }, now, this.ttlMs(), history);
     if (plan.kind === "replay") return { kind: "held", hold: record(plan.hold) };
     if (plan.kind !== "hold") return plan;
@@ -224,7 +225,7 @@ export class SeatRoom extends DurableObject<Env> {
     const now = this.clock();
     // Waitlist: a lapsed hold's seats went to waiting fans before its late payment may take them back.
     if (ledger.waitlist.hasWaiting) ledger.sweep(now);
-    const plan = planClaim(ledger.state, ledger.find(holdId), paymentIntentId, authorized, now, (codeId) => store.codeUses(ledger.sql, codeId, now, null));
+    const plan = planClaim(ledger.state, ledger.find(holdId), paymentIntentId, authorized, now, (codeId) => codeUses(ledger.sql, codeId, now, null));
     if (plan.kind === "refused") return plan;
     ledger.claim(plan.hold, plan.rehold, now);
     await this.armAlarm(plan.hold.expiresAt);
@@ -403,7 +404,7 @@ export class SeatRoom extends DurableObject<Env> {
   /** How often each code is used: reserved by live holds, spent by booked ones (the organizer's list of codes). */
   async codeUsage(eventId: string): Promise<Record<string, { reserved: number; spent: number }>> {
     const ledger = await this.room(eventId);
-    return ledger ? store.codeUsage(ledger.sql, this.clock()) : {};
+    return ledger ? codeUsage(ledger.sql, this.clock()) : {};
   }
 
   // ---- The waitlist (waitlist.ts; called by the fan API) ----
@@ -588,8 +589,12 @@ export class SeatRoom extends DurableObject<Env> {
     this.reconcileAt = now < ledger.state.catalog.startsAt ? now + RECONCILE_EVERY_MS : undefined;
     try {
       // A change told while the room was loading (or a notice lost) is picked up here: the catalog only moves forward.
-      const catalog = await fetchCatalog(this.env, ledger.state.catalog.eventId);
-      if (catalog?.version !== undefined && catalog.version > (ledger.state.catalog.version ?? 0)) ledger.changeCatalog(catalog, this.clock());
+      // The version is one row; the whole catalog (its prices are a pass over every ticket) is read only when it moved.
+      const version = await fetchCatalogVersion(this.env, ledger.state.catalog.eventId);
+      if (version !== undefined && version > (ledger.state.catalog.version ?? 0)) {
+        const catalog = await fetchCatalog(this.env, ledger.state.catalog.eventId);
+        if (catalog) ledger.changeCatalog(catalog, this.clock());
+      }
       await reconcile(this.env, ledger.state, {
         seq: () => store.lastSeq(ledger.sql),
         changedSince: (seat, seq) => ledger.changedSince(seat, seq),

@@ -6,6 +6,7 @@
 import { log } from "../../src/shared/log";
 import { fetchCatalog, fetchSold } from "./catalog-source";
 import { addBlock, liveBlocks } from "./blocks";
+import { writeBookedCodeHolds } from "./code-uses";
 import { LiveSeatMap } from "./live-map";
 import { addHold, emptyState, type Catalog, type RoomState } from "./rules";
 import * as store from "./storage";
@@ -29,7 +30,7 @@ export async function loadRoom(
       store.migrate(sql);
       store.writeCatalog(sql, fetched);
       store.writeSold(sql, sold);
-      store.writeBookedCodeHolds(sql, codeHolds, fetched.currency);
+      writeBookedCodeHolds(sql, codeHolds, fetched.currency);
     });
     log("info", "room_loaded_from_postgres", { eventId, tickets: fetched.ticketCount, sold: sold.length });
   }

@@ -27,6 +27,7 @@ import type { TicketCharge } from "../../src/shared/pricing";
 import { ACTIVE_HOLD_STATES, type HoldCode, type HoldState, type SeatStatus } from "../../src/shared/room-protocol";
 import { hasTable } from "../../src/shared/room-sql";
 import { BLOCKS_SCHEMA } from "./blocks";
+import { CODE_USES_SCHEMA } from "./code-uses";
 import { DOOR_SCHEMA } from "./door";
 import { WAITLIST_SCHEMA } from "./waitlist";
 import type { Admission, Catalog, Hold } from "./rules";
@@ -58,13 +59,6 @@ CREATE TABLE IF NOT EXISTS payments_due (
   payment_intent_id TEXT PRIMARY KEY, hold_id TEXT NOT NULL, due_at INTEGER NOT NULL, attempts INTEGER NOT NULL DEFAULT 0
 );`;
 
-/** Version 6: holds keep each ticket's price, split, and the code they were made with (its uses are counted by code_id). */
-const VERSION_6 = `
-ALTER TABLE holds ADD COLUMN charges TEXT;
-ALTER TABLE holds ADD COLUMN code TEXT;
-ALTER TABLE holds ADD COLUMN code_id TEXT;
-CREATE INDEX IF NOT EXISTS holds_code ON holds (code_id, state) WHERE code_id IS NOT NULL;`;
-
 const SCHEMA_VERSION = 6;
 const MAX_PARAMS = 100;
 
@@ -89,7 +83,8 @@ export function migrate(sql: SqlStorage): void {
   if (version < 4) sql.exec(DOOR_SCHEMA);
   // Version 5: the waitlist.
   if (version < 5) sql.exec(WAITLIST_SCHEMA);
-  if (version < 6) sql.exec(VERSION_6);
+  // Version 6: holds keep their price split and code (code-uses.ts).
+  if (version < 6) sql.exec(CODE_USES_SCHEMA);
   if (version < SCHEMA_VERSION) sql.exec("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema_version', ?)", String(SCHEMA_VERSION));
 }
 
@@ -201,39 +196,6 @@ export function writeHold(sql: SqlStorage, hold: Hold): void {
   );
 }
 
-/** Every code's uses: reserved (live holds) and spent (booked). */
-export function codeUsage(sql: SqlStorage, now: number): Record<string, { reserved: number; spent: number }> {
-  const out: Record<string, { reserved: number; spent: number }> = {};
-  const rows = sql.exec<{ code_id: string; reserved: number; spent: number }>(
-    `SELECT code_id,
-            sum(state = 'booking' OR (state IN ('held', 'paying') AND expires_at > ?)) AS reserved,
-            sum(state = 'booked') AS spent
-     FROM holds WHERE code_id IS NOT NULL GROUP BY code_id`,
-    now,
-  );
-  for (const row of rows) out[row.code_id] = { reserved: row.reserved, spent: row.spent };
-  return out;
-}
-
-/**
- * How many times a code is used: by booked holds (spent) and by live ones
- * (reserved: held or paying before their expiry, or being booked), leaving
- * out the fan's own held holds (a new hold replaces them) when `userId` is
- * given.
- */
-export function codeUses(sql: SqlStorage, codeId: string, now: number, userId: string | null): number {
-  const row = sql
-    .exec<{ n: number }>(
-      `SELECT count(*) AS n FROM holds WHERE code_id = ?
-         AND (state IN ('booked', 'booking') OR (state IN ('held', 'paying') AND expires_at > ?))
-         AND NOT (user_id = ? AND state = 'held')`,
-      codeId,
-      now,
-      userId ?? "",
-    )
-    .toArray()[0];
-  return row?.n ?? 0;
-}
 
 /** Marks the hold of a booking as ended with its booking (cancelled or refunded). */
 export function endHoldOfBooking(sql: SqlStorage, bookingId: string, state: HoldState): void {
@@ -261,35 +223,6 @@ export function writeSold(sql: SqlStorage, seats: SoldSeat[]): void {
     sql.exec(
       `INSERT OR REPLACE INTO sold (seat_index, booking_id, user_id) VALUES ${chunk.map(() => "(?, ?, ?)").join(",")}`,
       ...chunk.flatMap((s) => [s.seat, s.bookingId, s.userId]),
-    );
-  }
-}
-
-/** A booked hold that used a code, as Postgres remembers it (its booking). */
-export interface BookedCodeHold {
-  holdId: string;
-  userId: string;
-  bookingId: string;
-  codeId: string;
-  seats: number[];
-}
-
-/**
- * A room rebuilt from Postgres puts back the booked holds that used a code,
- * with no price or payment (what the room needs of them is that they spent a
- * use): without them, a lost storage would give those uses out again.
- */
-export function writeBookedCodeHolds(sql: SqlStorage, holds: BookedCodeHold[], currency: string): void {
-  for (const h of holds) {
-    sql.exec(
-      `INSERT OR IGNORE INTO holds (id, user_id, state, seats, expires_at, created_at, total_cents, currency, booking_id, grace_used, code_id)
-       VALUES (?, ?, 'booked', ?, 0, 0, 0, ?, ?, 0, ?)`,
-      h.holdId,
-      h.userId,
-      JSON.stringify(h.seats.sort((a, b) => a - b)),
-      currency,
-      h.bookingId,
-      h.codeId,
     );
   }
 }
